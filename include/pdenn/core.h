@@ -1,0 +1,38 @@
+/* pdenn core: start-up, one-line user errors, validated deck options, DMDA ghost helpers.
+   Every app calls PdennInitialize/PdennFinalize; every deck key is read through the
+   PdennOptions* wrappers so a bad value names the key, the value and the allowed range. */
+#pragma once
+#include <petsc.h>
+
+/* Errors a user causes (a bad deck, a missing file): printed as one line "pdenn: error: ...",
+   with no traceback. Raise them with PetscCheck(cond, comm, PDENN_ERR_INPUT, "..."). */
+#define PDENN_ERR_INPUT PETSC_ERR_USER_INPUT
+
+PetscErrorCode PdennInitialize(int *argc, char ***argv, const char help[]);
+/* Ends the run: PetscFinalize and exit status 0 if run_status is 0, else 1 for input errors
+   (collective by construction) and MPI_Abort for internal ones (which may not be collective). */
+int PdennFinalize(PetscErrorCode run_status);
+PetscErrorCode PdennHelpRequested(PetscBool *help);
+/* The deck file named by -options_file, or "command line" when there is none. */
+PetscErrorCode PdennDeckName(char name[], size_t len);
+/* Refuses keys that nothing read: a misspelled or inapplicable deck key is an error. */
+PetscErrorCode PdennDeckCheckUnused(MPI_Comm comm);
+
+/* Validated options, for use inside PetscOptionsBegin()/PetscOptionsEnd(). The help text shows
+   the type and range; a malformed or out-of-range value is a PDENN_ERR_INPUT naming the key. */
+PetscErrorCode PdennOptionsReal_Private(PetscOptionItems *, const char key[], const char text[], PetscReal def, PetscReal lo, PetscReal hi, PetscReal *value, PetscBool *set);
+PetscErrorCode PdennOptionsInt_Private(PetscOptionItems *, const char key[], const char text[], PetscInt def, PetscInt lo, PetscInt hi, PetscInt *value, PetscBool *set);
+PetscErrorCode PdennOptionsBool_Private(PetscOptionItems *, const char key[], const char text[], PetscBool def, PetscBool *value, PetscBool *set);
+PetscErrorCode PdennOptionsChoice_Private(PetscOptionItems *, const char key[], const char text[], const char *const list[], PetscInt n, PetscInt def, PetscInt *value, PetscBool *set);
+PetscErrorCode PdennOptionsString_Private(PetscOptionItems *, const char key[], const char text[], const char def[], char value[], size_t len, PetscBool *set);
+#define PdennOptionsReal(key, text, def, lo, hi, value, set)   PdennOptionsReal_Private(PetscOptionsObject, key, text, def, lo, hi, value, set)
+#define PdennOptionsInt(key, text, def, lo, hi, value, set)    PdennOptionsInt_Private(PetscOptionsObject, key, text, def, lo, hi, value, set)
+#define PdennOptionsBool(key, text, def, value, set)           PdennOptionsBool_Private(PetscOptionsObject, key, text, def, value, set)
+#define PdennOptionsChoice(key, text, list, n, def, value, set) PdennOptionsChoice_Private(PetscOptionsObject, key, text, list, n, def, value, set)
+#define PdennOptionsString(key, text, def, value, len, set)    PdennOptionsString_Private(PetscOptionsObject, key, text, def, value, len, set)
+
+/* A 1D DMDA for signals: N points, dof channels, ghost width radius, ghosted (not periodic)
+   physical boundaries, which pdenn fills itself (reflecting or zero, see op.h). */
+PetscErrorCode PdennDMDACreate1d(MPI_Comm comm, PetscInt N, PetscInt dof, PetscInt radius, DM *da);
+/* Owned range of a 1D DMDA and whether this rank touches the left/right physical boundary. */
+PetscErrorCode PdennDMDAGetOwnership(DM da, PetscInt *xs, PetscInt *xm, PetscBool *at_left, PetscBool *at_right);

@@ -1,0 +1,85 @@
+/* pdenn operators shared by the classical schemes and the networks built from them
+   (PAPER.md §1-2): fluxes/activations phi(s) = g(s^2) s and the multi-channel 1D convolution W
+   with its exact adjoint W^T. The explicit scheme u - tau K^T Phi(K u) and the symmetric residual
+   block u - tau W^T phi(W u) are the same code: PdennSymStep below. */
+#pragma once
+#include <pdenn/core.h>
+
+/* ---- Fluxes (diffusivities) and fixed activations ------------------------------------------ */
+typedef enum {
+  PDENN_FLUX_LINEAR,
+  PDENN_FLUX_PERONA_MALIK,
+  PDENN_FLUX_EXP_PERONA_MALIK,
+  PDENN_FLUX_CHARBONNIER,
+  PDENN_FLUX_WEICKERT,
+  PDENN_FLUX_RELU,
+  PDENN_FLUX_TANH,
+  PDENN_FLUX_NTYPES
+} PdennFluxType;
+extern const char *const PdennFluxTypes[]; /* "linear", "perona_malik", ... for decks */
+
+typedef struct {
+  PdennFluxType type;
+  PetscReal     lambda; /* contrast parameter, > 0 (unused by linear, relu, tanh) */
+} PdennFlux;
+
+/* phi[i] = Phi(s[i]) and, if dphi != NULL, dphi[i] = Phi'(s[i]); a loop per type, no per-element
+   dispatch. */
+PetscErrorCode PdennFluxApply(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal phi[], PetscReal dphi[]);
+/* g(s^2) = Phi(s)/s (the diffusivity; 1 at s = 0 for all diffusivities) */
+PetscErrorCode PdennFluxDiffusivity(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal g[]);
+/* L = sup Phi(s)/s: the sector bound of PAPER.md §2 (1 for every flux here) */
+PetscReal PdennFluxSectorBound(PdennFlux flux);
+
+/* Activation interface used by PdennSymStep: classical fluxes and trainable ones (nn.h) alike.
+   Computes phi = act(z) over n values and, if dphi != NULL, its derivative. */
+typedef PetscErrorCode (*PdennActivationFn)(void *ctx, PetscInt n, const PetscReal z[], PetscReal phi[], PetscReal dphi[]);
+PetscErrorCode PdennFluxActivation(void *flux /* PdennFlux* */, PetscInt n, const PetscReal z[], PetscReal phi[], PetscReal dphi[]);
+
+/* ---- Multi-channel 1D convolution with reflecting or zero boundaries --------------------- */
+typedef enum { PDENN_BC_REFLECT, PDENN_BC_ZERO } PdennBoundary;
+extern const char *const PdennBoundaryTypes[];
+
+/* out[i][co] = b[co] + sum_ci sum_{o=-r..r} w[co][ci][o+r] in[i+o][ci]
+   Arrays are point-major, channel fastest (DMDA dof layout). `in` points at the first owned
+   point and is valid on [-r, n+r) (ghosts filled by PdennConv1dFillGhosts). Reflecting means the
+   half-sample mirror u[-1-k] = u[k]: with kernel (0,-1,1)/h it is exactly the forward difference
+   K of PAPER.md §1 with K u = 0 at the last point, and K^T K the Neumann Laplacian. */
+typedef struct {
+  PetscInt         c_in, c_out, radius; /* kernel width 2 radius + 1 */
+  PdennBoundary    bc;
+  const PetscReal *w; /* [c_out][c_in][2 radius + 1] */
+  const PetscReal *b; /* [c_out], or NULL for no bias */
+} PdennConv1d;
+
+/* Fill the physical-boundary ghosts of a c-channel array valid on [-r, n+r). */
+PetscErrorCode PdennConv1dFillGhosts(PdennBoundary bc, PetscInt n, PetscInt r, PetscInt c, PetscBool at_left, PetscBool at_right, PetscReal *a);
+/* Ghost exchange of a global DMDA vector into loc and the physical ghosts filled: *a points at
+   the first owned point (valid on [-r, n+r)). Release with VecRestoreArray(loc, NULL). */
+PetscErrorCode PdennDMDAGetGhostedArray(DM da, Vec g, Vec loc, PdennBoundary bc, PetscReal **a, PetscInt *n, PetscBool *at_left, PetscBool *at_right);
+PetscErrorCode PdennConv1dForward(const PdennConv1d *conv, PetscInt n, const PetscReal *in, PetscReal *out);
+/* x = W^T v (bias ignored). v is valid on [-r, n+r) with ZERO at physical-boundary ghosts and
+   neighbours' values at inter-rank ghosts; for reflecting boundaries the mirrored contributions
+   are folded back at the ranks that own the boundary. Overwrites x (c_in channels, n points). */
+PetscErrorCode PdennConv1dAdjoint(const PdennConv1d *conv, PetscInt n, PetscBool at_left, PetscBool at_right, const PetscReal *v, PetscReal *x);
+/* Accumulates dL/dw and dL/db (if db != NULL) for dL/dout = v over this rank's points;
+   `in` as in Forward (ghosts filled). Callers sum over ranks. */
+PetscErrorCode PdennConv1dWeightGrad(const PdennConv1d *conv, PetscInt n, const PetscReal *in, const PetscReal *v, PetscReal *dw, PetscReal *db);
+
+/* ---- The symmetric step  out = u - tau W^T phi(W u)  on DMDAs -------------------------------- */
+typedef struct {
+  DM                da_u, da_z; /* dof c_in and c_out, ghost width >= radius (borrowed refs) */
+  PdennConv1d       conv;
+  PdennActivationFn act;
+  void             *act_ctx;
+  Vec               u_loc, z, z_loc, r; /* work */
+} PdennSymStep;
+
+PetscErrorCode PdennSymStepSetUp(PdennSymStep *step, DM da_u, DM da_z, PdennConv1d conv, PdennActivationFn act, void *act_ctx);
+/* out = u - tau W^T phi(W u); out may be u. If z_save != NULL it receives W u (global, da_z). */
+PetscErrorCode PdennSymStepApply(PdennSymStep *step, PetscReal tau, Vec u, Vec out, Vec z_save);
+/* r = W^T phi(W u) alone (the "flux divergence"; out = u - tau r). */
+PetscErrorCode PdennSymStepResidual(PdennSymStep *step, Vec u, Vec r, Vec z_save);
+PetscErrorCode PdennSymStepDestroy(PdennSymStep *step);
+/* Largest singular value of W by power iteration on W^T W on the DMDA (its = iterations). */
+PetscErrorCode PdennSymStepNormW(PdennSymStep *step, PetscInt its, PetscReal *norm);

@@ -1,0 +1,109 @@
+/* pdenn classical side: the 1D generalised nonlinear diffusion problem of PAPER.md §1,
+   du/dt = -D^*(Phi(D u)), reflecting boundaries, on a DMDA, and the solvers of §2-5. */
+#pragma once
+#include <pdenn/op.h>
+
+/* ---- The problem -------------------------------------------------------------------------- */
+typedef struct _n_PdennDiffusion *PdennDiffusion;
+struct _n_PdennDiffusion {
+  MPI_Comm     comm;
+  PetscInt     N;      /* grid points (cells of width h) */
+  PetscReal    h;      /* grid spacing: domain [0, N h], cell centres (i + 1/2) h; 1 = pixel units */
+  PetscInt     order;  /* 1: D = d/dx (2nd-order PDE); 2: D = d^2/dx^2 (4th-order PDE) */
+  PdennFlux    flux;
+  DM           da;     /* dof 1, ghost width = order (the semi-implicit matrix needs 2 for order 2) */
+  PetscReal    kernel[3];
+  PdennConv1d  K;      /* D -> K as a 1-channel convolution: (0,-1,1)/h or (1,-2,1)/h^2 */
+  PdennSymStep step;   /* u - tau K^T Phi(K u): the same code as the symmetric residual block */
+};
+
+/* Keys (prefix none): -N, -h, -order, -flux, -lambda */
+PetscErrorCode PdennDiffusionCreate(MPI_Comm comm, PdennDiffusion *pde);
+PetscErrorCode PdennDiffusionSetFromOptions(PdennDiffusion pde);
+PetscErrorCode PdennDiffusionSetUp(PdennDiffusion pde);
+PetscErrorCode PdennDiffusionDestroy(PdennDiffusion *pde);
+PetscErrorCode PdennDiffusionView(PdennDiffusion pde, PetscViewer viewer);
+/* The explicit stability limit 2/(L ||K||^2): h^2/(2L) (order 1), h^4/(8L) (order 2). */
+PetscErrorCode PdennDiffusionTauMax(PdennDiffusion pde, PetscReal *tau_max);
+/* out = u - tau K^T Phi(K u) (out may be u) */
+PetscErrorCode PdennDiffusionExplicitStep(PdennDiffusion pde, PetscReal tau, Vec u, Vec out);
+/* r = K^T Phi(K u) */
+PetscErrorCode PdennDiffusionResidual(PdennDiffusion pde, Vec u, Vec r);
+/* g = g((K u)^2) at every point (the diagonal G of the semi-implicit matrix) */
+PetscErrorCode PdennDiffusionDiffusivity(PdennDiffusion pde, Vec u, Vec g);
+
+/* ---- Solvers ------------------------------------------------------------------------------ */
+typedef enum {
+  PDENN_METHOD_EXPLICIT,
+  PDENN_METHOD_FED,
+  PDENN_METHOD_FSI,
+  PDENN_METHOD_SEMI_IMPLICIT,
+  PDENN_METHOD_IMPLICIT_FIXED_POINT,
+  PDENN_METHOD_IMPLICIT_NEWTON,
+  PDENN_METHOD_NTYPES
+} PdennMethod;
+extern const char *const PdennMethods[]; /* "explicit", "fed", "fsi", "semi_implicit", ... */
+
+/* What a run reports (summary and HDF5 attributes). */
+typedef struct {
+  PetscInt   steps;          /* time steps (explicit-type steps for FED/FSI) */
+  PetscInt   cycles;         /* FED/FSI cycles */
+  PetscInt   linear_its;     /* total KSP iterations */
+  PetscInt   nonlinear_its;  /* total fixed-point or Newton iterations */
+  PetscReal  t_stop;         /* diffusion time reached */
+  PetscReal  tau;            /* step size used (tau_max of a cycle for FED/FSI) */
+  PetscReal  wall;           /* seconds */
+  PetscBool  unstable_tau;   /* tau above the stability limit was allowed by -allow_unstable */
+  PetscInt   n_hist;         /* Euclidean norm history: norm_hist[0] = ||f||, then after each step */
+  PetscInt   max_hist;
+  PetscReal *norm_hist;
+  PetscReal *time_hist;
+} PdennRunInfo;
+
+typedef struct _n_PdennSolver *PdennSolver;
+typedef PetscErrorCode (*PdennSnapshotFn)(void *ctx, PetscInt step, PetscReal t, Vec u);
+struct _n_PdennSolver {
+  PdennDiffusion pde;        /* borrowed */
+  PdennMethod    method;
+  PetscReal      t_stop;     /* -t_stop */
+  PetscReal      tau;        /* -tau (0: method's default, see docs/decks.md) */
+  PetscInt       cycles;     /* -cycles: FED/FSI cycles to reach t_stop */
+  PetscBool      allow_unstable; /* -allow_unstable */
+  PetscInt       fp_max_it;  /* -fixed_point_max_it */
+  PetscReal      fp_rtol;    /* -fixed_point_rtol */
+  PetscInt       monitor_every;  /* -monitor_every: progress line every n steps (0: none) */
+  PetscInt       snapshot_every; /* -snapshot_every: snapshot callback every n steps (0: none) */
+  PdennSnapshotFn snapshot;
+  void          *snapshot_ctx;
+  KSP            ksp;        /* semi-implicit (options prefix none: -ksp_type, -pc_type, ...) */
+  SNES           snes;       /* implicit Newton */
+  Mat            A;
+  PdennRunInfo   info;
+  PetscLogDouble t_start, t_last_print; /* progress lines */
+};
+
+/* Keys: -method, -t_stop, -tau, -cycles, -allow_unstable, -fixed_point_max_it,
+   -fixed_point_rtol, -monitor_every, -snapshot_every (+ KSP/PC/SNES options). */
+PetscErrorCode PdennSolverCreate(PdennDiffusion pde, PdennSolver *solver);
+PetscErrorCode PdennSolverSetFromOptions(PdennSolver solver);
+PetscErrorCode PdennSolverSetSnapshot(PdennSolver solver, PdennSnapshotFn fn, void *ctx);
+/* Evolves u (the initial signal f on input) to time t_stop; fills solver->info. */
+PetscErrorCode PdennSolverSolve(PdennSolver solver, Vec u);
+PetscErrorCode PdennSolverDestroy(PdennSolver *solver);
+
+/* Called by every method after each step: records the norm history, prints progress lines,
+   takes snapshots. */
+PetscErrorCode PdennSolverRecordStep(PdennSolver solver, Vec u, PetscReal t);
+
+/* Method-specific options and objects (KSP for semi-implicit, SNES for Newton), called by
+   PdennSolverSetFromOptions for the chosen method; they live in the method's file. */
+PetscErrorCode PdennSolverSetFromOptions_SemiImplicit(PdennSolver solver);
+PetscErrorCode PdennSolverSetFromOptions_ImplicitNewton(PdennSolver solver);
+
+/* One file per method; each evolves u from 0 to solver->t_stop. */
+PetscErrorCode PdennSolverRun_Explicit(PdennSolver solver, Vec u);
+PetscErrorCode PdennSolverRun_FED(PdennSolver solver, Vec u);
+PetscErrorCode PdennSolverRun_FSI(PdennSolver solver, Vec u);
+PetscErrorCode PdennSolverRun_SemiImplicit(PdennSolver solver, Vec u);
+PetscErrorCode PdennSolverRun_ImplicitFixedPoint(PdennSolver solver, Vec u);
+PetscErrorCode PdennSolverRun_ImplicitNewton(PdennSolver solver, Vec u);

@@ -1,0 +1,81 @@
+/* Start-up and shut-down of pdenn apps, and the one-line error handler for user errors:
+   a bad deck or a missing file is the user's to fix, so it gets one line, not a traceback. */
+#include <pdenn/core.h>
+
+static PetscBool PdennIsInputError(PetscErrorCode n)
+{
+  return (PetscBool)(n == PDENN_ERR_INPUT || n == PETSC_ERR_ARG_OUTOFRANGE || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_WRITE || n == PETSC_ERR_FILE_UNEXPECTED || n == PETSC_ERR_ARG_UNKNOWN_TYPE);
+}
+
+static PetscErrorCode PdennErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  if (!PdennIsInputError(n)) return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
+  if (p == PETSC_ERROR_INITIAL) {
+    PetscMPIInt rank = 0;
+    if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
+    if (!rank) {
+      fprintf(stderr, "pdenn: error: %s\n", mess ? mess : "(no message)");
+      fflush(stderr);
+    }
+  }
+  return n;
+}
+
+PetscErrorCode PdennInitialize(int *argc, char ***argv, const char help[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscInitialize(argc, argv, NULL, help));
+  PetscCall(PetscPushErrorHandler(PdennErrorHandler, NULL));
+  PetscFunctionReturn(0);
+}
+
+int PdennFinalize(PetscErrorCode run_status)
+{
+  if (run_status && !PdennIsInputError(run_status)) {
+    /* an internal error may have struck one rank only: the others could wait forever */
+    fflush(stdout);
+    fflush(stderr);
+    MPI_Abort(PETSC_COMM_WORLD, (int)run_status);
+  }
+  if (PetscFinalize()) return 2;
+  return run_status ? 1 : 0;
+}
+
+PetscErrorCode PdennHelpRequested(PetscBool *help)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasHelp(NULL, help));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennDeckName(char name[], size_t len)
+{
+  PetscBool set;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-options_file", name, len, &set));
+  if (!set) PetscCall(PetscStrncpy(name, "command line", len));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennDeckCheckUnused(MPI_Comm comm)
+{
+  PetscInt   n;
+  char     **names, **values;
+  char       deck[PETSC_MAX_PATH_LEN];
+  PetscBool  help;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennHelpRequested(&help));
+  if (help) PetscFunctionReturn(0); /* -help queries everything it lists, nothing to check */
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  if (n > 0) {
+    char key[256];
+    PetscCall(PetscSNPrintf(key, sizeof(key), "-%s", names[0]));
+    PetscCall(PdennDeckName(deck, sizeof(deck)));
+    PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+    SETERRQ(comm, PDENN_ERR_INPUT, "unknown key %s in %s (misspelled, or not used by this run; -help lists every key)", key, deck);
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,95 @@
+/* Fluxes Phi(s) = g(s^2) s of PAPER.md §1 and their derivatives (used by backward passes and the
+   Newton Jacobian). All diffusivities satisfy 0 <= g <= 1, so the sector bound L is 1. */
+#include <pdenn/op.h>
+
+const char *const PdennFluxTypes[] = {"linear", "perona_malik", "exp_perona_malik", "charbonnier", "weickert", "relu", "tanh"};
+
+/* Weickert's constant C_m for m = 4: makes the flux maximal at s = lambda. */
+#define PDENN_WEICKERT_C 3.31488
+
+static void FluxWeickert(PetscReal lambda, PetscInt n, const PetscReal s[], PetscReal phi[], PetscReal dphi[])
+{
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal x = s[i] / lambda, x8 = x * x * x * x, q, e;
+    x8 *= x8;
+    /* below x^8 ~ C/700 the exponential underflows: g = 1 and g' = 0 exactly in double */
+    q        = x8 > PDENN_WEICKERT_C / 700.0 ? PDENN_WEICKERT_C / x8 : 0.0;
+    e        = q > 0.0 ? PetscExpReal(-q) : 0.0;
+    phi[i]   = s[i] * (1.0 - e);
+    if (dphi) dphi[i] = 1.0 - e - 8.0 * q * e;
+  }
+}
+
+PetscErrorCode PdennFluxApply(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal phi[], PetscReal dphi[])
+{
+  const PetscReal il2 = 1.0 / (flux.lambda * flux.lambda);
+
+  PetscFunctionBeginUser;
+  switch (flux.type) {
+  case PDENN_FLUX_LINEAR:
+    for (PetscInt i = 0; i < n; i++) phi[i] = s[i];
+    if (dphi) for (PetscInt i = 0; i < n; i++) dphi[i] = 1.0;
+    break;
+  case PDENN_FLUX_PERONA_MALIK:
+    for (PetscInt i = 0; i < n; i++) {
+      PetscReal q = s[i] * s[i] * il2, g = 1.0 / (1.0 + q);
+      phi[i] = s[i] * g;
+      if (dphi) dphi[i] = (1.0 - q) * g * g;
+    }
+    break;
+  case PDENN_FLUX_EXP_PERONA_MALIK:
+    for (PetscInt i = 0; i < n; i++) {
+      PetscReal q = s[i] * s[i] * il2, g = PetscExpReal(-0.5 * q);
+      phi[i] = s[i] * g;
+      if (dphi) dphi[i] = (1.0 - q) * g;
+    }
+    break;
+  case PDENN_FLUX_CHARBONNIER:
+    for (PetscInt i = 0; i < n; i++) {
+      PetscReal g = 1.0 / PetscSqrtReal(1.0 + s[i] * s[i] * il2);
+      phi[i] = s[i] * g;
+      if (dphi) dphi[i] = g * g * g;
+    }
+    break;
+  case PDENN_FLUX_WEICKERT:
+    FluxWeickert(flux.lambda, n, s, phi, dphi);
+    break;
+  case PDENN_FLUX_RELU:
+    for (PetscInt i = 0; i < n; i++) {
+      phi[i] = s[i] > 0.0 ? s[i] : 0.0;
+      if (dphi) dphi[i] = s[i] > 0.0 ? 1.0 : 0.0;
+    }
+    break;
+  case PDENN_FLUX_TANH:
+    for (PetscInt i = 0; i < n; i++) {
+      phi[i] = PetscTanhReal(s[i]);
+      if (dphi) dphi[i] = 1.0 - phi[i] * phi[i];
+    }
+    break;
+  default:
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "unknown flux type %d", (int)flux.type);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennFluxDiffusivity(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal g[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(PdennFluxApply(flux, n, s, g, NULL));
+  /* g = Phi(s)/s; at s = 0 the limit Phi'(0), which is 1 for every flux here (0 for relu) */
+  for (PetscInt i = 0; i < n; i++) g[i] = s[i] != 0.0 ? g[i] / s[i] : (flux.type == PDENN_FLUX_RELU ? 0.0 : 1.0);
+  PetscFunctionReturn(0);
+}
+
+PetscReal PdennFluxSectorBound(PdennFlux flux)
+{
+  (void)flux;
+  return 1.0;
+}
+
+PetscErrorCode PdennFluxActivation(void *flux, PetscInt n, const PetscReal z[], PetscReal phi[], PetscReal dphi[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(PdennFluxApply(*(PdennFlux *)flux, n, z, phi, dphi));
+  PetscFunctionReturn(0);
+}
