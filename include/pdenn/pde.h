@@ -99,6 +99,7 @@ PetscErrorCode PdennSolverRecordStep(PdennSolver solver, Vec u, PetscReal t);
    PdennSolverSetFromOptions for the chosen method; they live in the method's file. */
 PetscErrorCode PdennSolverSetFromOptions_SemiImplicit(PdennSolver solver);
 PetscErrorCode PdennSolverSetFromOptions_ImplicitNewton(PdennSolver solver);
+PetscErrorCode PdennSolverSetFromOptions_FED(PdennSolver solver);
 
 /* One file per method; each evolves u from 0 to solver->t_stop. */
 PetscErrorCode PdennSolverRun_Explicit(PdennSolver solver, Vec u);
@@ -107,3 +108,14 @@ PetscErrorCode PdennSolverRun_FSI(PdennSolver solver, Vec u);
 PetscErrorCode PdennSolverRun_SemiImplicit(PdennSolver solver, Vec u);
 PetscErrorCode PdennSolverRun_ImplicitFixedPoint(PdennSolver solver, Vec u);
 PetscErrorCode PdennSolverRun_ImplicitNewton(PdennSolver solver, Vec u);
+
+/* Shared by the implicit methods (src/pde/semi_implicit.c, docs/theory_implicit.md):
+   A = I + tau K^T diag(w) K on pde->da (A from DMCreateMatrix(pde->da)): the semi-implicit
+   matrix for w = g((K u)^2), the Newton Jacobian for w = Phi'(K v). */
+PetscErrorCode PdennDiffusionImplicitMatrix(PdennDiffusion pde, PetscReal tau, Vec w, Mat A);
+/* After KSPSetFromOptions: for -pc_type mg, checks -N against -pc_mg_levels and sets the
+   defaults (Galerkin coarse operators, levels from N) on the DMDA hierarchy. */
+PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp);
+/* The implicit step: -tau (0: default_factor tau_max), shortened to n equal steps that reach
+   t_stop exactly. */
+PetscErrorCode PdennSolverImplicitStep(PdennSolver solver, PetscReal default_factor, PetscReal *tau, PetscInt *n_steps);

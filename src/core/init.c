@@ -37,7 +37,7 @@ int PdennFinalize(PetscErrorCode run_status)
     fflush(stderr);
     MPI_Abort(PETSC_COMM_WORLD, (int)run_status);
   }
-  if (PetscFinalize()) return 2;
+  if (PetscPopErrorHandler() || PetscFinalize()) return 2;
   return run_status ? 1 : 0;
 }
 

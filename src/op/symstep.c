@@ -65,7 +65,8 @@ PetscErrorCode PdennSymStepApply(PdennSymStep *step, PetscReal tau, Vec u, Vec o
 {
   PetscFunctionBeginUser;
   PetscCall(PdennSymStepResidual(step, u, step->r, z_save));
-  PetscCall(VecWAXPY(out, -tau, step->r, u));
+  if (out == u) PetscCall(VecAXPY(out, -tau, step->r)); /* VecWAXPY refuses out == u */
+  else PetscCall(VecWAXPY(out, -tau, step->r, u));
   PetscFunctionReturn(0);
 }
 

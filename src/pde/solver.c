@@ -33,6 +33,7 @@ PetscErrorCode PdennSolverSetFromOptions(PdennSolver s)
   PetscCall(PdennOptionsInt("-snapshot_every", "Snapshot every n steps (0: none)", s->snapshot_every, 0, PETSC_MAX_INT, &s->snapshot_every, NULL));
   PetscOptionsEnd();
   s->method = (PdennMethod)method;
+  if (s->method == PDENN_METHOD_FED) PetscCall(PdennSolverSetFromOptions_FED(s));
   if (s->method == PDENN_METHOD_SEMI_IMPLICIT) PetscCall(PdennSolverSetFromOptions_SemiImplicit(s));
   if (s->method == PDENN_METHOD_IMPLICIT_NEWTON) PetscCall(PdennSolverSetFromOptions_ImplicitNewton(s));
   PetscFunctionReturn(0);
