@@ -49,3 +49,107 @@ PetscErrorCode PdennModelForward(PdennModel model, Vec x, Vec y);
 PetscErrorCode PdennModelBackward(PdennModel model, Vec dy, Vec dx, PetscReal dtheta[]);
 /* Keep theta admissible after an update (see top of file). */
 PetscErrorCode PdennModelProject(PdennModel model);
+
+/* ---- Counting and inspecting (View, tests, docs/networks.md) ------------------------------ */
+/* Trainable parameters by kind: convolution weights (every W, R, P, E, Q, smoother kernel),
+   biases, step sizes tau, activation table values. They sum to PdennModelGetNumParameters. */
+PetscErrorCode PdennModelGetParameterCounts(PdennModel model, PetscInt *n_weights, PetscInt *n_biases, PetscInt *n_steps, PetscInt *n_act);
+/* Blocks: residual blocks (sym_resnet, resnet, fsi_resnet), 1 (recurrent), levels (U-nets).
+   Symmetric-step models (sym_resnet, fsi_resnet: one per block; recurrent: block 0 only):
+   the step of block k, the proven bound b >= ||W_k||_2^2 used by the projection, tau_k and the
+   largest tau the projection keeps (2/(L b), recurrent 1/(L b)); see docs/networks.md. */
+PetscErrorCode PdennModelGetNumBlocks(PdennModel model, PetscInt *n_blocks);
+PetscErrorCode PdennModelGetSymStep(PdennModel model, PetscInt block, PdennSymStep **step);
+PetscErrorCode PdennModelGetStepBound(PdennModel model, PetscInt block, PetscReal *norm2_bound, PetscReal *tau, PetscReal *tau_max);
+
+/* ---- Layers: forward and backward passes on DMDA vectors (src/nn/, one per file) ---------- */
+/* Activations: the fixed fluxes of op.h (relu, tanh, linear and PAPER.md §1's diffusivities,
+   evaluated by PdennFluxApply) or the trainable flux phi(s) = g(|s|) s with g piecewise linear
+   through n_nodes values at s_j = j s_max/(n_nodes-1), constant beyond s_max, kept in [0, L]. */
+#define PDENN_ACTIVATION_TRAINABLE ((PetscInt)PDENN_FLUX_NTYPES)
+extern const char *const PdennActivationTypes[]; /* PdennFluxTypes, then "trainable" */
+typedef struct {
+  PetscInt         type;    /* a PdennFluxType or PDENN_ACTIVATION_TRAINABLE */
+  PdennFlux        flux;    /* fixed activations */
+  PetscInt         n_nodes; /* trainable: >= 2 table values g_0..g_{n_nodes-1} */
+  PetscReal        s_max;   /* trainable: table domain [0, s_max] */
+  PetscReal        bound;   /* trainable: L, the sector bound the values are clipped to */
+  const PetscReal *g;       /* trainable: the table, inside theta */
+} PdennActivation;
+/* The PdennActivationFn for PdennSymStep: PdennFluxActivation on &act->flux for fixed types
+   (the classical scheme's own call), the table otherwise. */
+PetscErrorCode PdennActivationGetFn(PdennActivation *act, PdennActivationFn *fn, void **ctx);
+PetscErrorCode PdennActivationApply(PdennActivation *act, PetscInt n, const PetscReal z[], PetscReal phi[], PetscReal dphi[]);
+PetscErrorCode PdennActivationTableApply(void *act, PetscInt n, const PetscReal z[], PetscReal phi[], PetscReal dphi[]);
+/* dg[j] += sum_i dl_dphi[i] d phi(z_i)/d g_j (nothing for fixed activations). */
+PetscErrorCode PdennActivationParamGrad(const PdennActivation *act, PetscInt n, const PetscReal z[], const PetscReal dl_dphi[], PetscReal dg[]);
+/* On vectors: a = phi(z); if dl_da != NULL (dL/da on entry) it becomes dL/dz = phi'(z) dL/da and
+   the table gradient is added to dg (may be NULL). a may not be dl_da. */
+PetscErrorCode PdennActivationApplyVec(PdennActivation *act, Vec z, Vec a, Vec dl_da, PetscReal dg[]);
+PetscReal      PdennActivationSectorBound(const PdennActivation *act);
+/* Clip the table g (writable alias of act->g) to [0, L]. */
+PetscErrorCode PdennActivationProject(const PdennActivation *act, PetscReal g[]);
+
+/* Convolution layer W: c_in -> c_out channels on DMDAs of equal layout (ghost width >= radius),
+   by the op.h routines. Forward y = W x + b; Adjoint x = W^T v (the transposed convolution with
+   the same weights, bias ignored); WeightGrad dw += d<v, W x>/dw, db += sum v (this rank's
+   points). A transposed-mode use (y = W^T v) differentiates with Forward and WeightGrad(in = dy). */
+typedef struct {
+  PdennConv1d conv;            /* w and b point into theta (b may be NULL) */
+  DM          da_in, da_out;   /* borrowed */
+  Vec         in_loc, out_loc; /* work: ghosted copies */
+} PdennConvLayer;
+PetscErrorCode PdennConvLayerSetUp(PdennConvLayer *layer, DM da_in, DM da_out, PdennConv1d conv);
+PetscErrorCode PdennConvLayerDestroy(PdennConvLayer *layer);
+PetscErrorCode PdennConvLayerForward(PdennConvLayer *layer, Vec x, Vec y);
+PetscErrorCode PdennConvLayerAdjoint(PdennConvLayer *layer, Vec v, Vec x);
+PetscErrorCode PdennConvLayerWeightGrad(PdennConvLayer *layer, Vec x, Vec v, PetscReal dw[], PetscReal db[]);
+/* Backward of y = W x + b: dx = W^T dy (if dx), dw and db accumulated. */
+PetscErrorCode PdennConvLayerBackward(PdennConvLayer *layer, Vec x, Vec dy, Vec dx, PetscReal dw[], PetscReal db[]);
+/* Per-channel bias of a dof-c vector: y += b; db += sum over this rank's points of dy. */
+PetscErrorCode PdennChannelBiasAdd(Vec y, PetscInt c, const PetscReal b[]);
+PetscErrorCode PdennChannelBiasGrad(Vec dy, PetscInt c, PetscReal db[]);
+
+/* Strided convolution (stride 2, U-net restriction) S = D W: the stride-1 convolution W of op.h
+   on the fine grid, then decimation D to the even fine points (coarse point J <- fine 2J). Its
+   exact adjoint, the transposed strided convolution (prolongation), is S^T = W^T D^T (zero
+   insertion, then op.h's adjoint). The grids must be aligned: a rank owning coarse [J0, J1) owns
+   fine [2 J0, 2 J1) (PdennNNGridCreate does this). */
+typedef struct {
+  PdennConvLayer fine;      /* W: da_fine_in (c_in) -> da_fine_out (c_out) */
+  DM             da_coarse; /* borrowed, dof c_out */
+  Vec            fine_out;  /* work on da_fine_out */
+} PdennStridedLayer;
+PetscErrorCode PdennStridedLayerSetUp(PdennStridedLayer *layer, DM da_fine_in, DM da_fine_out, DM da_coarse, PdennConv1d conv);
+PetscErrorCode PdennStridedLayerDestroy(PdennStridedLayer *layer);
+PetscErrorCode PdennStridedLayerRestrict(PdennStridedLayer *layer, Vec x_fine, Vec y_coarse); /* y = D W x */
+PetscErrorCode PdennStridedLayerProlong(PdennStridedLayer *layer, Vec v_coarse, Vec x_fine);  /* x = W^T D^T v */
+/* dw += d<v, D W x>/dw for coarse v and fine x */
+PetscErrorCode PdennStridedLayerWeightGrad(PdennStridedLayer *layer, Vec x_fine, Vec v_coarse, PetscReal dw[]);
+
+/* Symmetric residual block y = u - tau W^T phi(W u) (PAPER.md §2). Forward is PdennSymStepApply,
+   the explicit scheme's code; it saves z = W u and r = W^T phi(z) for Backward. */
+typedef struct {
+  PdennSymStep    step;  /* W and phi */
+  PdennConvLayer  W;     /* the same W, for the backward pass */
+  PdennActivation act;
+  Vec             s;     /* work: -tau dy (c_in) */
+  Vec             q, a;  /* work: W s, then dL/dz; phi(z) (c_out) */
+} PdennSymBlock;
+PetscErrorCode PdennSymBlockSetUp(PdennSymBlock *blk, DM da_u, DM da_z, PdennConv1d conv, PdennActivation act);
+PetscErrorCode PdennSymBlockDestroy(PdennSymBlock *blk);
+PetscErrorCode PdennSymBlockForward(PdennSymBlock *blk, PetscReal tau, Vec u, Vec y, Vec z_save, Vec r_save);
+/* For y = skip u - tau W^T phi(W u) (skip 1: the block; 0: the recurrent network's update without
+   its input): du = skip dy + J^T dy, and dw, dtau, dg (trainable act, may be NULL) accumulated. */
+PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, Vec z, Vec r, Vec dy, PetscReal skip, Vec du, PetscReal dw[], PetscReal *dtau, PetscReal dg[]);
+
+/* Proven bound b >= ||W||_2^2 of the convolution as an operator on N points with its boundary
+   rule: b = ||W^T W||_1, computed exactly from the weights (rank-independent). */
+PetscErrorCode PdennConv1dNormBound(const PdennConv1d *conv, PetscInt N, PetscReal *norm2_bound);
+
+/* Signal grids for the models: level l has N/2^l points, dof 1 and dof `channels` DMDAs with
+   ghost width `radius`, ownership aligned across levels (fine = 2 x coarse on every rank). */
+PetscErrorCode PdennNNGridCreate(MPI_Comm comm, PetscInt N, PetscInt levels, PetscInt radius, PetscInt channels, DM da1[], DM daM[]);
+
+/* Deterministic uniform number in [-1, 1) from (seed, stream, index): rank-independent. */
+PetscReal PdennRandomUniform(PetscInt seed, PetscInt stream, PetscInt index);

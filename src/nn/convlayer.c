@@ -1,0 +1,110 @@
+/* The convolution layer of the networks: op.h's multi-channel convolution W (the stencil code of
+   the classical schemes) on DMDA vectors, with its exact adjoint W^T and weight gradient, so
+   y = W x + b, its backward pass and the transposed convolution y = W^T v share one kernel. */
+#include <pdenn/nn.h>
+
+PetscErrorCode PdennConvLayerSetUp(PdennConvLayer *layer, DM da_in, DM da_out, PdennConv1d conv)
+{
+  PetscInt dof_in, dof_out, sw_in, sw_out;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetInfo(da_in, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof_in, &sw_in, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetInfo(da_out, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof_out, &sw_out, NULL, NULL, NULL, NULL));
+  PetscCheck(dof_in == conv.c_in && dof_out == conv.c_out, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "DMDA dofs (%" PetscInt_FMT ", %" PetscInt_FMT ") do not match the convolution's channels (%" PetscInt_FMT ", %" PetscInt_FMT ")", dof_in, dof_out, conv.c_in, conv.c_out);
+  PetscCheck(sw_in >= conv.radius && sw_out >= conv.radius, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "DMDA ghost widths (%" PetscInt_FMT ", %" PetscInt_FMT ") are below the kernel radius %" PetscInt_FMT, sw_in, sw_out, conv.radius);
+  layer->conv   = conv;
+  layer->da_in  = da_in;
+  layer->da_out = da_out;
+  PetscCall(DMCreateLocalVector(da_in, &layer->in_loc));
+  PetscCall(DMCreateLocalVector(da_out, &layer->out_loc));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennConvLayerDestroy(PdennConvLayer *layer)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecDestroy(&layer->in_loc));
+  PetscCall(VecDestroy(&layer->out_loc));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennConvLayerForward(PdennConvLayer *layer, Vec x, Vec y)
+{
+  PetscReal *xa, *ya;
+  PetscInt   n;
+  PetscBool  at_left, at_right;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennDMDAGetGhostedArray(layer->da_in, x, layer->in_loc, layer->conv.bc, &xa, &n, &at_left, &at_right));
+  PetscCall(VecGetArray(y, &ya));
+  PetscCall(PdennConv1dForward(&layer->conv, n, xa, ya));
+  PetscCall(VecRestoreArray(y, &ya));
+  PetscCall(VecRestoreArray(layer->in_loc, NULL));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennConvLayerAdjoint(PdennConvLayer *layer, Vec v, Vec x)
+{
+  PetscReal *va, *xa;
+  PetscInt   n;
+  PetscBool  at_left, at_right;
+
+  PetscFunctionBeginUser;
+  /* the adjoint reads v at neighbours' points and zero outside the domain (op.h) */
+  PetscCall(PdennDMDAGetGhostedArray(layer->da_out, v, layer->out_loc, PDENN_BC_ZERO, &va, &n, &at_left, &at_right));
+  PetscCall(VecGetArray(x, &xa));
+  PetscCall(PdennConv1dAdjoint(&layer->conv, n, at_left, at_right, va, xa));
+  PetscCall(VecRestoreArray(x, &xa));
+  PetscCall(VecRestoreArray(layer->out_loc, NULL));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennConvLayerWeightGrad(PdennConvLayer *layer, Vec x, Vec v, PetscReal dw[], PetscReal db[])
+{
+  PetscReal       *xa;
+  const PetscReal *va;
+  PetscInt         n;
+  PetscBool        at_left, at_right;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennDMDAGetGhostedArray(layer->da_in, x, layer->in_loc, layer->conv.bc, &xa, &n, &at_left, &at_right));
+  PetscCall(VecGetArrayRead(v, &va));
+  PetscCall(PdennConv1dWeightGrad(&layer->conv, n, xa, va, dw, db));
+  PetscCall(VecRestoreArrayRead(v, &va));
+  PetscCall(VecRestoreArray(layer->in_loc, NULL));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennConvLayerBackward(PdennConvLayer *layer, Vec x, Vec dy, Vec dx, PetscReal dw[], PetscReal db[])
+{
+  PetscFunctionBeginUser;
+  if (dx) PetscCall(PdennConvLayerAdjoint(layer, dy, dx));
+  if (dw) PetscCall(PdennConvLayerWeightGrad(layer, x, dy, dw, layer->conv.b ? db : NULL));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennChannelBiasAdd(Vec y, PetscInt c, const PetscReal b[])
+{
+  PetscReal *ya;
+  PetscInt   m;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetLocalSize(y, &m));
+  PetscCall(VecGetArray(y, &ya));
+  for (PetscInt i = 0; i < m; i++) ya[i] += b[i % c];
+  PetscCall(VecRestoreArray(y, &ya));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennChannelBiasGrad(Vec dy, PetscInt c, PetscReal db[])
+{
+  const PetscReal *da;
+  PetscInt         m;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetLocalSize(dy, &m));
+  PetscCall(VecGetArrayRead(dy, &da));
+  for (PetscInt i = 0; i < m; i++) db[i % c] += da[i];
+  PetscCall(VecRestoreArrayRead(dy, &da));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,43 @@
+/* Signal grids of the networks: one DMDA per level (N/2^l points) with aligned ownership, so the
+   U-net's strided convolutions (stride 2) are rank-local up to the usual ghost exchange. The
+   coarsest level is split evenly and every finer level owns exactly twice as many points. */
+#include <pdenn/nn.h>
+
+static PetscErrorCode CoarsestSplit(MPI_Comm comm, PetscInt N, PetscInt levels, PetscInt radius, PetscInt **lx)
+{
+  PetscMPIInt size;
+  PetscInt    n_coarse;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCheck(N % (1 << (levels - 1)) == 0, comm, PDENN_ERR_INPUT, "key -N: %" PetscInt_FMT " points cannot be halved %" PetscInt_FMT " times (model levels); expected a multiple of %d", N, levels - 1, 1 << (levels - 1));
+  n_coarse = N >> (levels - 1);
+  PetscCheck(n_coarse >= (PetscInt)size * radius, comm, PDENN_ERR_INPUT, "key -N: the coarsest of %" PetscInt_FMT " levels has %" PetscInt_FMT " points, fewer than %d ranks times the kernel radius %" PetscInt_FMT "; use a larger N, fewer levels or fewer ranks", levels, n_coarse, size, radius);
+  PetscCall(PetscMalloc1(size, lx));
+  for (PetscMPIInt p = 0; p < size; p++) (*lx)[p] = n_coarse / size + ((n_coarse % size) > p); /* PETSc's default split */
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennNNGridCreate(MPI_Comm comm, PetscInt N, PetscInt levels, PetscInt radius, PetscInt channels, DM da1[], DM daM[])
+{
+  PetscMPIInt size;
+  PetscInt   *lx;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(CoarsestSplit(comm, N, levels, radius, &lx));
+  for (PetscInt l = levels - 1; l >= 0; l--) {
+    if (l < levels - 1)
+      for (PetscMPIInt p = 0; p < size; p++) lx[p] *= 2;
+    if (da1) {
+      PetscCall(DMDACreate1d(comm, DM_BOUNDARY_GHOSTED, N >> l, 1, radius, lx, &da1[l]));
+      PetscCall(DMSetUp(da1[l]));
+    }
+    if (daM) {
+      PetscCall(DMDACreate1d(comm, DM_BOUNDARY_GHOSTED, N >> l, channels, radius, lx, &daM[l]));
+      PetscCall(DMSetUp(daM[l]));
+    }
+  }
+  PetscCall(PetscFree(lx));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,177 @@
+/* Stacks of symmetric steps u - tau_k W_k^T phi_k(W_k u) (PAPER.md §2-4), the common part of the
+   symmetric ResNet, the FSI-ResNet and the recurrent (fixed-point) network: parameter groups,
+   tape, stability projection tau_k <= c/(L b_k) with the proven b_k >= ||W_k||^2, and the
+   classical initialisation W = K, phi = the flux, tau from the scheme. */
+#include "nnimpl.h"
+
+static PetscErrorCode StackLayout(PdennModel m)
+{
+  PdennSymStack *st  = (PdennSymStack *)m->data;
+  const PetscInt one = 1;
+  char           owner[32];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc3(st->n_sets, &st->w_off, st->n_sets, &st->tau_off, st->n_sets, &st->g_off));
+  for (PetscInt k = 0; k < st->n_sets; k++) {
+    PetscCall(PetscSNPrintf(owner, sizeof(owner), "block%" PetscInt_FMT, k));
+    PetscCall(PdennModelAddConv(m, owner, "W", m->channels, 1, &st->w_off[k]));
+    PetscCall(PdennModelAddGroup(m, owner, "tau", PDENN_GROUP_STEP, 1, &one, &st->tau_off[k]));
+    PetscCall(PdennModelAddActivation(m, owner, &st->g_off[k]));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode StackSetUp(PdennModel m)
+{
+  PdennSymStack *st = (PdennSymStack *)m->data;
+  Vec            u1, zM;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(st->n_sets, &st->blk));
+  for (PetscInt k = 0; k < st->n_sets; k++) PetscCall(PdennSymBlockSetUp(&st->blk[k], m->da1[0], m->daM[0], PdennModelConv(m, 1, m->channels, st->w_off[k], -1), PdennModelActivation(m, st->g_off[k])));
+  PetscCall(DMCreateGlobalVector(m->da1[0], &u1));
+  PetscCall(DMCreateGlobalVector(m->daM[0], &zM));
+  PetscCall(VecDuplicateVecs(u1, st->n_apply + 1, &st->u));
+  PetscCall(VecDuplicateVecs(u1, st->n_apply, &st->r));
+  PetscCall(VecDuplicateVecs(u1, st->n_apply + 1, &st->grad));
+  PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->z));
+  PetscCall(VecDuplicate(u1, &st->work[0]));
+  PetscCall(VecDuplicate(u1, &st->work[1]));
+  PetscCall(VecDestroy(&u1));
+  PetscCall(VecDestroy(&zM));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode StackDestroy(PdennModel m)
+{
+  PdennSymStack *st = (PdennSymStack *)m->data;
+
+  PetscFunctionBeginUser;
+  if (!st) PetscFunctionReturn(0);
+  for (PetscInt k = 0; st->blk && k < st->n_sets; k++) PetscCall(PdennSymBlockDestroy(&st->blk[k]));
+  PetscCall(PetscFree(st->blk));
+  if (st->u) PetscCall(VecDestroyVecs(st->n_apply + 1, &st->u));
+  if (st->grad) PetscCall(VecDestroyVecs(st->n_apply + 1, &st->grad));
+  if (st->r) PetscCall(VecDestroyVecs(st->n_apply, &st->r));
+  if (st->z) PetscCall(VecDestroyVecs(st->n_apply, &st->z));
+  PetscCall(VecDestroy(&st->work[0]));
+  PetscCall(VecDestroy(&st->work[1]));
+  PetscCall(PetscFree3(st->w_off, st->tau_off, st->g_off));
+  PetscCall(PetscFree(m->data));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode StackGetBlock(PdennModel m, PetscInt k, PdennSymBlock **blk, PetscReal **tau, PetscReal *factor)
+{
+  PdennSymStack *st = (PdennSymStack *)m->data;
+
+  PetscFunctionBeginUser;
+  PetscCheck(k >= 0 && k < st->n_sets, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "block %" PetscInt_FMT " is not in [0, %" PetscInt_FMT ")", k, st->n_sets);
+  *blk    = &st->blk[k];
+  *tau    = m->theta + st->tau_off[k];
+  *factor = st->tau_factor;
+  PetscFunctionReturn(0);
+}
+
+/* tau_k in [0, tau_max]: the Euclidean stability of PAPER.md §2 (factor 2) or the fixed-point
+   condition tau L ||W||^2 <= 1 of §4 (factor 1), whatever the trainer did to W and g. */
+static PetscErrorCode StackProject(PdennModel m)
+{
+  PdennSymStack *st = (PdennSymStack *)m->data;
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < st->n_sets; k++) {
+    PetscReal *tau = m->theta + st->tau_off[k], tau_max;
+    PetscCall(PdennModelGetStepBound(m, k, NULL, NULL, &tau_max));
+    *tau = PetscMin(PetscMax(*tau, 0.0), tau_max);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode StackInitRandom(PdennModel m, PetscInt seed)
+{
+  PdennSymStack *st = (PdennSymStack *)m->data;
+
+  PetscFunctionBeginUser;
+  (void)seed;
+  for (PetscInt k = 0; k < st->n_sets; k++) {
+    PetscReal tau_max;
+    PetscCall(PdennModelGetStepBound(m, k, NULL, NULL, &tau_max));
+    m->theta[st->tau_off[k]] = 0.5 * tau_max; /* half the limit: room to grow either way */
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Block k's activation becomes the problem's flux: exactly for fixed activations (same
+   PdennFluxApply as the scheme), as the table of g((s_j)^2) at the nodes for the trainable one
+   (exact at the nodes only, so the trainable network only approximates the scheme). */
+static PetscErrorCode ClassicalActivation(PdennModel m, PdennSymStack *st, PetscInt k, PdennFlux flux)
+{
+  PdennSymBlock *blk = &st->blk[k];
+
+  PetscFunctionBeginUser;
+  if (blk->act.type != PDENN_ACTIVATION_TRAINABLE) {
+    blk->act.type = flux.type; /* the step keeps calling PdennFluxActivation on &blk->act.flux */
+    blk->act.flux = flux;
+    m->act.type   = flux.type;
+    m->act.flux   = flux;
+  } else {
+    PetscReal *g = m->theta + st->g_off[k], *s;
+    PetscCall(PetscMalloc1(blk->act.n_nodes, &s));
+    for (PetscInt j = 0; j < blk->act.n_nodes; j++) s[j] = j * blk->act.s_max / (blk->act.n_nodes - 1);
+    PetscCall(PdennFluxDiffusivity(flux, blk->act.n_nodes, s, g));
+    PetscCall(PdennActivationProject(&blk->act, g));
+    PetscCall(PetscFree(s));
+    PetscCall(PetscInfo(NULL, "model %s block %" PetscInt_FMT ": trainable activation set to the %s diffusivity at its nodes (piecewise-linear approximation)\n", PdennModelTypes[m->type], k, PdennFluxTypes[flux.type]));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* W_k = K in channel 0 (zero-padded to the model's radius), the other channels zero: they add
+   W^T phi(0) = 0, so the block computes u - tau K^T Phi(K u) with the scheme's own routines. */
+static PetscErrorCode StackInitClassical(PdennModel m, PdennDiffusion pde, PetscReal tau)
+{
+  PdennSymStack  *st = (PdennSymStack *)m->data;
+  const PetscInt  r = m->radius, kw = 2 * r + 1, rk = pde->K.radius;
+
+  PetscFunctionBeginUser;
+  PetscCheck(rk <= r, m->comm, PDENN_ERR_INPUT, "key -%skernel_radius: %" PetscInt_FMT " is below the radius %" PetscInt_FMT " of the scheme's K", m->prefix, r, rk);
+  for (PetscInt k = 0; k < st->n_sets; k++) {
+    PetscReal *w = m->theta + st->w_off[k];
+    PetscCall(PetscArrayzero(w, m->channels * kw));
+    for (PetscInt o = -rk; o <= rk; o++) w[o + r] = pde->K.w[o + rk];
+    m->theta[st->tau_off[k]] = tau;
+    PetscCall(ClassicalActivation(m, st, k, pde->flux));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSymStackCreate(PdennModel m, PetscInt n_sets, PetscInt n_apply, PetscReal tau_factor)
+{
+  PdennSymStack *st;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&st));
+  st->n_sets           = n_sets;
+  st->n_apply          = n_apply;
+  st->tau_factor       = tau_factor;
+  m->data              = st;
+  m->ops.layout        = StackLayout;
+  m->ops.setup         = StackSetUp;
+  m->ops.destroy       = StackDestroy;
+  m->ops.project       = StackProject;
+  m->ops.init_random   = StackInitRandom;
+  m->ops.init_classical = StackInitClassical;
+  m->ops.get_sym_block = StackGetBlock;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSymStackBackwardStep(PdennModel m, PetscInt a, Vec dy, PetscReal skip, Vec du, PetscReal dtheta[])
+{
+  PdennSymStack *st = (PdennSymStack *)m->data;
+  const PetscInt k  = a % st->n_sets;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennSymBlockBackward(&st->blk[k], m->theta[st->tau_off[k]], st->u[a], st->z[a], st->r[a], dy, skip, du, dtheta ? dtheta + st->w_off[k] : NULL, dtheta ? dtheta + st->tau_off[k] : NULL, dtheta && st->g_off[k] >= 0 ? dtheta + st->g_off[k] : NULL));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,243 @@
+/* Euclidean stability of symmetric ResNets (PAPER.md §2): after PdennModelProject every block
+   satisfies ||u - tau W^T phi(W u)|| <= ||u||, for random networks with nonmonotone trainable
+   activations, for networks after SGD steps towards an amplifying target (which pull tau and W
+   past the limit), on random inputs and on inputs found by gradient ascent on ||y||/||x||.
+   Tolerance 1 + 1e-12: the bound is exact in real arithmetic; rounding adds ~1e-15 per block.
+   A negative control (tables at their bound, tau 10x its projected value) shows the ascent
+   does find growth where stability is violated. */
+#include "nntest.h"
+
+static const char help[] = "Stability of symmetric ResNets under the projection.\n";
+
+/* Largest per-block ratio ||block(u)|| / ||u|| of the network's blocks on input x. */
+static PetscErrorCode BlockRatios(PdennModel model, Vec x, PetscReal *worst)
+{
+  PetscInt nb;
+  Vec      u, v;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennModelGetNumBlocks(model, &nb));
+  PetscCall(VecDuplicate(x, &u));
+  PetscCall(VecDuplicate(x, &v));
+  PetscCall(VecCopy(x, u));
+  *worst = 0.0;
+  for (PetscInt k = 0; k < nb; k++) {
+    PdennSymStep *step;
+    PetscReal     tau, nu, nv;
+    PetscCall(PdennModelGetSymStep(model, k, &step));
+    PetscCall(PdennModelGetStepBound(model, k, NULL, &tau, NULL));
+    PetscCall(PdennSymStepApply(step, tau, u, v, NULL));
+    PetscCall(VecNorm(u, NORM_2, &nu));
+    PetscCall(VecNorm(v, NORM_2, &nv));
+    *worst = PetscMax(*worst, nv / nu);
+    PetscCall(VecCopy(v, u));
+  }
+  PetscCall(VecDestroy(&u));
+  PetscCall(VecDestroy(&v));
+  PetscFunctionReturn(0);
+}
+
+/* Gradient ascent on R(x) = ||y||^2/||x||^2: grad = 2 (J^T y - R x)/||x||^2, J^T y from Backward
+   with dy = y. Returns the largest ratio ||y||/||x|| met (whole network). */
+static PetscErrorCode AdversarialRatio(PdennModel model, Vec x, PetscInt steps, PetscReal *ratio)
+{
+  Vec       y, g;
+  PetscReal nx, ny;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecDuplicate(x, &y));
+  PetscCall(VecDuplicate(x, &g));
+  *ratio = 0.0;
+  for (PetscInt it = 0; it <= steps; it++) {
+    PetscReal R, ng;
+    PetscCall(PdennModelForward(model, x, y));
+    PetscCall(VecNorm(x, NORM_2, &nx));
+    PetscCall(VecNorm(y, NORM_2, &ny));
+    *ratio = PetscMax(*ratio, ny / nx);
+    if (it == steps) break;
+    R = (ny * ny) / (nx * nx);
+    PetscCall(PdennModelBackward(model, y, g, NULL));
+    PetscCall(VecAXPY(g, -R, x));
+    PetscCall(VecNorm(g, NORM_2, &ng));
+    if (ng == 0.0) break;
+    PetscCall(VecAXPY(x, 0.1 * nx / ng, g)); /* a step of a tenth of ||x|| uphill */
+  }
+  PetscCall(VecDestroy(&y));
+  PetscCall(VecDestroy(&g));
+  PetscFunctionReturn(0);
+}
+
+/* Plain SGD on 0.5 ||model(x_s) + x_s||^2: the sign flip y = -x needs tau W^T G W = 2 I, i.e.
+   every block at (and its errors beyond) the stability limit, so the gradient pushes tau and W
+   against the projection. Projects after every step as the trainer does. */
+static PetscErrorCode TrainTowardsFlip(PdennModel model, PetscInt steps, PetscReal lr)
+{
+  DM         da;
+  Vec        x, t;
+  PetscInt   n;
+  PetscReal *theta, *grad, loss;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennModelGetDM(model, &da));
+  PetscCall(DMCreateGlobalVector(da, &x));
+  PetscCall(VecDuplicate(x, &t));
+  PetscCall(PdennModelGetNumParameters(model, &n));
+  PetscCall(PdennModelGetParameters(model, &theta));
+  PetscCall(PetscMalloc1(n, &grad));
+  for (PetscInt it = 0; it < steps; it++) {
+    PetscCall(NNTestFill(x, 1000 + it, 1.0, 0.0));
+    PetscCall(VecAXPBY(t, -1.0, 0.0, x));
+    PetscCall(NNTestLoss(model, x, t, &loss, NULL, grad));
+    for (PetscInt j = 0; j < n; j++) theta[j] -= lr * grad[j];
+    PetscCall(PdennModelProject(model));
+  }
+  PetscCall(PetscFree(grad));
+  PetscCall(VecDestroy(&x));
+  PetscCall(VecDestroy(&t));
+  PetscFunctionReturn(0);
+}
+
+/* Worst growth over random inputs (per block and whole network) and adversarial inputs. */
+static PetscErrorCode WorstGrowth(PdennModel model, PetscInt seed, PetscReal *worst)
+{
+  DM        da;
+  Vec       x, y;
+  PetscReal r, nx, ny;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennModelGetDM(model, &da));
+  PetscCall(DMCreateGlobalVector(da, &x));
+  PetscCall(VecDuplicate(x, &y));
+  *worst = 0.0;
+  for (PetscInt s = 0; s < 10; s++) {
+    PetscCall(NNTestFill(x, seed * 100 + s, 1.0 + s, s % 3 ? 0.0 : 0.5));
+    PetscCall(BlockRatios(model, x, &r));
+    *worst = PetscMax(*worst, r);
+    PetscCall(PdennModelForward(model, x, y));
+    PetscCall(VecNorm(x, NORM_2, &nx));
+    PetscCall(VecNorm(y, NORM_2, &ny));
+    *worst = PetscMax(*worst, ny / nx);
+  }
+  for (PetscInt s = 0; s < 3; s++) {
+    PetscCall(NNTestFill(x, seed * 100 + 50 + s, 0.5 + s, 0.0));
+    PetscCall(AdversarialRatio(model, x, 30, &r));
+    *worst = PetscMax(*worst, r);
+    PetscCall(BlockRatios(model, x, &r)); /* at the maximiser found */
+    *worst = PetscMax(*worst, r);
+  }
+  PetscCall(VecDestroy(&x));
+  PetscCall(VecDestroy(&y));
+  PetscFunctionReturn(0);
+}
+
+/* Sets every group whose name ends in `suffix` to value (all of it) */
+static PetscErrorCode SetGroups(PdennModel model, const char suffix[], PetscReal value, PetscBool scale)
+{
+  PetscInt   ng;
+  PetscReal *theta;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennModelGetNumGroups(model, &ng));
+  PetscCall(PdennModelGetParameters(model, &theta));
+  for (PetscInt g = 0; g < ng; g++) {
+    const char     *name;
+    const PetscInt *shape;
+    PetscInt        off, nd, size = 1;
+    PetscBool       match;
+    PetscCall(PdennModelGetGroup(model, g, &name, &off, &nd, &shape));
+    PetscCall(PetscStrendswith(name, suffix, &match));
+    for (PetscInt d = 0; d < nd; d++) size *= shape[d];
+    for (PetscInt i = 0; match && i < size; i++) theta[off + i] = scale ? theta[off + i] * value : value;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The same search on a deliberately unstable network: tables at their bound L (so the sector
+   bound is attained: phi(s) = L s), projected, then every tau multiplied by 10. */
+static PetscErrorCode NegativeControl(PdennModel model, PetscReal *growth)
+{
+  DM  da;
+  Vec x;
+
+  PetscFunctionBeginUser;
+  PetscCall(SetGroups(model, "act_g", 1e30, PETSC_FALSE));
+  PetscCall(PdennModelProject(model));
+  PetscCall(SetGroups(model, "tau", 10.0, PETSC_TRUE));
+  PetscCall(PdennModelGetDM(model, &da));
+  PetscCall(DMCreateGlobalVector(da, &x));
+  PetscCall(NNTestFill(x, 77, 0.1, 0.0));
+  PetscCall(AdversarialRatio(model, x, 40, growth));
+  PetscCall(VecDestroy(&x));
+  PetscFunctionReturn(0);
+}
+
+/* The projection's bound b_k against op.h's power iteration: ||W_k||^2 <= b_k must hold. */
+static PetscErrorCode CheckBoundsByPowerIteration(PdennModel model)
+{
+  PetscInt nb;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennModelGetNumBlocks(model, &nb));
+  for (PetscInt k = 0; k < nb; k++) {
+    PdennSymStep *step;
+    PetscReal     b, norm;
+    PetscCall(PdennModelGetSymStep(model, k, &step));
+    PetscCall(PdennModelGetStepBound(model, k, &b, NULL, NULL));
+    PetscCall(PdennSymStepNormW(step, 200, &norm));
+    PetscCheck(norm * norm <= b * (1 + 1e-12), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "block %" PetscInt_FMT ": power iteration ||W||^2 = %.17g exceeds the bound %.17g", k, (double)(norm * norm), (double)b);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MaxTauFraction(PdennModel model, PetscReal *frac)
+{
+  PetscInt nb;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennModelGetNumBlocks(model, &nb));
+  *frac = 0.0;
+  for (PetscInt k = 0; k < nb; k++) {
+    PetscReal tau, tau_max;
+    PetscCall(PdennModelGetStepBound(model, k, NULL, &tau, &tau_max));
+    *frac = PetscMax(*frac, tau / tau_max);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Run(void)
+{
+  const char *cases[] = {"-s_activation trainable -s_act_nodes 8 -s_act_smax 2", "-s_activation perona_malik -s_act_lambda 0.3", "-s_activation trainable -s_act_nodes 5 -s_act_bound 2 -s_bc zero", "-s_activation relu -s_bc zero"};
+  const PetscReal tol = 1.0 + 1e-12;
+  PetscReal   worst = 0.0, w_random = 0.0, w_trained = 0.0, growth = 0.0, tau_frac = 0.0;
+
+  PetscFunctionBeginUser;
+  for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+    PdennModel model;
+    PetscCall(PetscOptionsInsertString(NULL, cases[c]));
+    PetscCall(NNTestModel(PETSC_COMM_WORLD, "s_", "-s_model_type sym_resnet -s_blocks 4 -s_channels 4 -s_kernel_radius 2", 32, &model));
+    PetscCall(NNTestRandomTheta(model, 10 + (PetscInt)c, 1.0));
+    PetscCall(WorstGrowth(model, 1, &w_random));
+    PetscCall(NegativeControl(model, &growth));
+    PetscCall(NNTestRandomTheta(model, 10 + (PetscInt)c, 1.0)); /* undo the control's tau */
+    PetscCall(TrainTowardsFlip(model, 15, 0.05));
+    PetscCall(MaxTauFraction(model, &tau_frac));
+    PetscCall(CheckBoundsByPowerIteration(model));
+    PetscCall(WorstGrowth(model, 2, &w_trained));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s\n  max ||y||/||x||: random %.15f, trained %.15f (max tau/tau_max %.3f); control (10 tau) %.3f\n", cases[c], (double)w_random, (double)w_trained, (double)tau_frac, (double)growth));
+    PetscCheck(growth > 1.01, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "negative control: the ascent found no growth (%g) for 10 times the projected tau; the test would not detect instability", (double)growth);
+    worst = PetscMax(worst, PetscMax(w_random, w_trained));
+    PetscCall(PdennModelDestroy(&model));
+  }
+  PetscCheck(worst <= tol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "a projected symmetric ResNet increased the Euclidean norm: ratio %.17g > 1 + 1e-12", (double)worst);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "stability passed: worst ratio %.15f <= 1 + 1e-12\n", (double)worst));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  PetscErrorCode ierr;
+
+  PetscCall(PdennInitialize(&argc, &argv, help));
+  ierr = Run();
+  return PdennFinalize(ierr);
+}
