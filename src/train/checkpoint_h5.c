@@ -1,0 +1,368 @@
+/* The contents of a checkpoint file in serial HDF5 (rank 0 only; theta is replicated, so one
+   writer suffices): attributes for counters and names, one dataset per parameter group, the
+   optimizer moments, the epoch's sample order and the loss history (docs/checkpoints.md). */
+#include "trainpriv.h"
+#include <hdf5.h>
+#include <string.h>
+
+#define CkWrite(call, what) PetscCheck((call) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 cannot write %s", what)
+#define CkRead(call, what) PetscCheck((call) >= 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "cannot read %s", what)
+
+/* PetscInt in memory (32 or 64 bits, as PETSc was built), 64-bit little-endian in the file */
+#define H5T_NATIVE_PETSCINT (sizeof(PetscInt) == 8 ? H5T_NATIVE_INT64 : H5T_NATIVE_INT32)
+
+static const char *const IntAttrs[] = {"N", "n_parameters", "n_groups", "optimizer_steps", "epoch", "step", "batch", "shuffle_seed", "n_samples", "space_ranks", "n_ranks"};
+#define N_INT_ATTRS 11
+
+/* the integer counters in the order of IntAttrs */
+static void IntsPointers(PdennCheckpoint *ck, PetscInt *p[N_INT_ATTRS])
+{
+  PetscInt *q[N_INT_ATTRS] = {&ck->N, &ck->nparams, &ck->ngroups, &ck->opt_steps, &ck->epoch, &ck->step, &ck->batch, &ck->seed, &ck->nsamples, &ck->space_ranks, &ck->nranks};
+  memcpy(p, q, sizeof(q));
+}
+
+static PetscErrorCode AttrWrite(hid_t obj, const char name[], hid_t file_type, hid_t mem_type, const void *value)
+{
+  hid_t space, attr;
+
+  PetscFunctionBeginUser;
+  CkWrite(space = H5Screate(H5S_SCALAR), "a dataspace");
+  CkWrite(attr = H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT), name);
+  CkWrite(H5Awrite(attr, mem_type, value), name);
+  CkWrite(H5Aclose(attr), name);
+  CkWrite(H5Sclose(space), "a dataspace");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AttrRead(hid_t obj, const char name[], hid_t type, void *value)
+{
+  hid_t attr;
+
+  PetscFunctionBeginUser;
+  CkRead(attr = H5Aopen(obj, name, H5P_DEFAULT), name);
+  CkRead(H5Aread(attr, type, value), name);
+  CkRead(H5Aclose(attr), name);
+  PetscFunctionReturn(0);
+}
+
+/* fixed-length, NUL-terminated string type of len bytes (h5py reads it as bytes) */
+static PetscErrorCode StringType(size_t len, hid_t *type)
+{
+  PetscFunctionBeginUser;
+  CkWrite(*type = H5Tcopy(H5T_C_S1), "a string type");
+  CkWrite(H5Tset_size(*type, len), "a string type");
+  CkWrite(H5Tset_strpad(*type, H5T_STR_NULLTERM), "a string type");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AttrWriteString(hid_t obj, const char name[], const char value[])
+{
+  hid_t type;
+
+  PetscFunctionBeginUser;
+  PetscCall(StringType(strlen(value) + 1, &type));
+  PetscCall(AttrWrite(obj, name, type, type, value));
+  CkWrite(H5Tclose(type), "a string type");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AttrReadString(hid_t obj, const char name[], char value[], size_t len)
+{
+  hid_t  attr, type, mem;
+  size_t size;
+
+  PetscFunctionBeginUser;
+  CkRead(attr = H5Aopen(obj, name, H5P_DEFAULT), name);
+  CkRead(type = H5Aget_type(attr), name);
+  size = H5Tget_size(type);
+  PetscCheck(H5Tget_class(type) == H5T_STRING && size > 0 && size <= len, PETSC_COMM_SELF, PDENN_ERR_INPUT, "cannot read attribute %s (not a string of at most %zu bytes)", name, len);
+  PetscCall(StringType(size, &mem));
+  CkRead(H5Aread(attr, mem, value), name);
+  value[size - 1] = '\0';
+  CkRead(H5Tclose(mem) | H5Tclose(type) | H5Aclose(attr), name);
+  PetscFunctionReturn(0);
+}
+
+/* dataset `name` (intermediate groups created) of type `type` and shape dims; an empty one is
+   allowed (an empty history) */
+static PetscErrorCode DatasetWrite(hid_t file, const char name[], hid_t file_type, hid_t mem_type, int ndim, const hsize_t dims[], const void *data)
+{
+  hid_t space, links, dset;
+
+  PetscFunctionBeginUser;
+  CkWrite(space = H5Screate_simple(ndim, dims, NULL), name);
+  CkWrite(links = H5Pcreate(H5P_LINK_CREATE), name);
+  CkWrite(H5Pset_create_intermediate_group(links, 1), name);
+  CkWrite(dset = H5Dcreate2(file, name, file_type, space, links, H5P_DEFAULT, H5P_DEFAULT), name);
+  if (H5Sget_simple_extent_npoints(space) > 0) CkWrite(H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), name);
+  CkWrite(H5Dclose(dset), name);
+  CkWrite(H5Pclose(links), name);
+  CkWrite(H5Sclose(space), name);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode RealsWrite(hid_t file, const char name[], PetscInt n, const PetscReal *a)
+{
+  hsize_t dims = (hsize_t)n;
+
+  PetscFunctionBeginUser;
+  PetscCall(DatasetWrite(file, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &dims, a));
+  PetscFunctionReturn(0);
+}
+
+/* dataset `name` must hold exactly n values (a shorter one means a damaged file); data may be
+   NULL when n is 0 */
+static PetscErrorCode DatasetRead(hid_t file, const char name[], hid_t mem_type, hsize_t n, void *data)
+{
+  hid_t    dset, space;
+  hssize_t npoints;
+
+  PetscFunctionBeginUser;
+  CkRead(dset = H5Dopen2(file, name, H5P_DEFAULT), name);
+  CkRead(space = H5Dget_space(dset), name);
+  CkRead(npoints = H5Sget_simple_extent_npoints(space), name);
+  PetscCheck((hsize_t)npoints == n, PETSC_COMM_SELF, PDENN_ERR_INPUT, "dataset %s has %lld values, expected %llu", name, (long long)npoints, (unsigned long long)n);
+  if (n > 0) CkRead(H5Dread(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), name);
+  CkRead(H5Sclose(space) | H5Dclose(dset), name);
+  PetscFunctionReturn(0);
+}
+
+/* one dataset per parameter group under /parameters, shaped as the model declares it, with its
+   offset into theta; the names in theta order are the attribute "names" of /parameters */
+static PetscErrorCode ParametersWrite(hid_t file, const PdennCheckpoint *ck)
+{
+  hsize_t dims[PDENN_PARAM_MAX_DIM];
+  hid_t   group;
+  char   *names;
+  size_t  len = 1;
+
+  PetscFunctionBeginUser;
+  CkWrite(group = H5Gcreate2(file, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group /parameters");
+  for (PetscInt g = 0; g < ck->ngroups; g++) {
+    const PdennCheckpointGroup *pg     = &ck->groups[g];
+    const int64_t               offset = pg->offset;
+    hid_t                       dset;
+    for (PetscInt d = 0; d < pg->ndim; d++) dims[d] = (hsize_t)pg->shape[d];
+    PetscCall(DatasetWrite(group, pg->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, (int)pg->ndim, dims, ck->theta + pg->offset));
+    CkWrite(dset = H5Dopen2(group, pg->name, H5P_DEFAULT), pg->name);
+    PetscCall(AttrWrite(dset, "offset", H5T_STD_I64LE, H5T_NATIVE_INT64, &offset));
+    CkWrite(H5Dclose(dset), pg->name);
+    len += strlen(pg->name) + 1;
+  }
+  PetscCall(PetscCalloc1(len, &names));
+  for (PetscInt g = 0; g < ck->ngroups; g++) {
+    PetscCall(PetscStrlcat(names, ck->groups[g].name, len));
+    PetscCall(PetscStrlcat(names, "\n", len));
+  }
+  PetscCall(AttrWriteString(group, "names", names));
+  PetscCall(PetscFree(names));
+  CkWrite(H5Gclose(group), "group /parameters");
+  PetscFunctionReturn(0);
+}
+
+/* the deck as a scalar string dataset: an attribute would be limited to 64 KiB */
+static PetscErrorCode DeckWrite(hid_t file, const char deck[])
+{
+  hid_t type, space, dset;
+
+  PetscFunctionBeginUser;
+  PetscCall(StringType(strlen(deck) + 1, &type));
+  CkWrite(space = H5Screate(H5S_SCALAR), "deck");
+  CkWrite(dset = H5Dcreate2(file, "deck", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "deck");
+  CkWrite(H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, deck), "deck");
+  CkWrite(H5Dclose(dset), "deck");
+  CkWrite(H5Sclose(space), "deck");
+  CkWrite(H5Tclose(type), "deck");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AttributesWrite(hid_t file, const PdennCheckpoint *ck)
+{
+  PetscInt *ints[N_INT_ATTRS];
+  uint64_t  checksum = PdennCheckpointChecksum(ck);
+
+  PetscFunctionBeginUser;
+  IntsPointers((PdennCheckpoint *)ck, ints);
+  PetscCall(AttrWriteString(file, "format", "pdenn checkpoint"));
+  PetscCall(AttrWriteString(file, "pdenn_version", PDENN_VERSION));
+  PetscCall(AttrWriteString(file, "model_type", ck->model_type));
+  PetscCall(AttrWriteString(file, "optimizer", ck->optimizer));
+  for (PetscInt i = 0; i < N_INT_ATTRS; i++) PetscCall(AttrWrite(file, IntAttrs[i], H5T_STD_I64LE, H5T_NATIVE_PETSCINT, ints[i]));
+  PetscCall(AttrWrite(file, "checksum_fnv1a64", H5T_STD_U64LE, H5T_NATIVE_UINT64, &checksum));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ContentsWrite(hid_t file, const PdennCheckpoint *ck)
+{
+  hsize_t n = (hsize_t)ck->nsamples;
+
+  PetscFunctionBeginUser;
+  PetscCall(AttributesWrite(file, ck));
+  PetscCall(DeckWrite(file, ck->deck ? ck->deck : ""));
+  PetscCall(ParametersWrite(file, ck));
+  PetscCall(RealsWrite(file, "optimizer/m", ck->nparams, ck->opt_m));
+  if (ck->opt_v) PetscCall(RealsWrite(file, "optimizer/v", ck->nparams, ck->opt_v));
+  PetscCall(DatasetWrite(file, "shuffle/permutation", H5T_STD_I64LE, H5T_NATIVE_PETSCINT, 1, &n, ck->perm));
+  PetscCall(RealsWrite(file, "history/step_loss", ck->step, ck->step_loss));
+  PetscCall(RealsWrite(file, "history/train_loss", ck->epoch, ck->train_loss));
+  PetscCall(RealsWrite(file, "history/val_loss", ck->epoch, ck->val_loss));
+  PetscFunctionReturn(0);
+}
+
+/* H5F_CLOSE_STRONG: closing the file closes whatever an error left open */
+static PetscErrorCode AccessList(hid_t *fapl)
+{
+  PetscFunctionBeginUser;
+  PetscCheck((*fapl = H5Pcreate(H5P_FILE_ACCESS)) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5: H5Pcreate failed");
+  PetscCheck(H5Pset_fclose_degree(*fapl, H5F_CLOSE_STRONG) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5: H5Pset_fclose_degree failed");
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCheckpointWriteFile(const char path[], const PdennCheckpoint *ck)
+{
+  hid_t          fapl, file;
+  PetscErrorCode status;
+
+  PetscFunctionBeginUser;
+  PetscCall(AccessList(&fapl));
+  file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
+  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 cannot create %s", path);
+  status = ContentsWrite(file, ck); /* not PetscCall: the file is closed first, then the error passes on */
+  if (H5Fclose(file) < 0 && !status) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 cannot close %s (disk full?)", path);
+  PetscCall(status);
+  PetscFunctionReturn(0);
+}
+
+/* a string attribute or scalar string dataset of any length, allocated */
+static PetscErrorCode StringReadAlloc(hid_t obj, const char name[], PetscBool dataset, char **value)
+{
+  hid_t  h, type, mem;
+  size_t size;
+
+  PetscFunctionBeginUser;
+  if (dataset)
+    CkRead(h = H5Dopen2(obj, name, H5P_DEFAULT), name);
+  else
+    CkRead(h = H5Aopen(obj, name, H5P_DEFAULT), name);
+  CkRead(type = dataset ? H5Dget_type(h) : H5Aget_type(h), name);
+  size = H5Tget_size(type);
+  PetscCheck(H5Tget_class(type) == H5T_STRING && size > 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "cannot read %s (not a string)", name);
+  PetscCall(StringType(size, &mem));
+  PetscCall(PetscCalloc1(size + 1, value));
+  if (dataset)
+    CkRead(H5Dread(h, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, *value), name);
+  else
+    CkRead(H5Aread(h, mem, *value), name);
+  CkRead(H5Tclose(mem) | H5Tclose(type) | (dataset ? H5Dclose(h) : H5Aclose(h)), name);
+  PetscFunctionReturn(0);
+}
+
+/* the counters, checked for sense before they size any allocation (the checksum comes last) */
+static PetscErrorCode AttributesRead(hid_t file, PdennCheckpoint *ck, uint64_t *checksum)
+{
+  PetscInt *ints[N_INT_ATTRS];
+  char      format[64];
+
+  PetscFunctionBeginUser;
+  PetscCall(AttrReadString(file, "format", format, sizeof(format)));
+  PetscCheck(!strcmp(format, "pdenn checkpoint"), PETSC_COMM_SELF, PDENN_ERR_INPUT, "not a pdenn checkpoint (attribute format is '%s')", format);
+  PetscCall(AttrReadString(file, "model_type", ck->model_type, sizeof(ck->model_type)));
+  PetscCall(AttrReadString(file, "optimizer", ck->optimizer, sizeof(ck->optimizer)));
+  IntsPointers(ck, ints);
+  for (PetscInt i = 0; i < N_INT_ATTRS; i++) {
+    PetscCall(AttrRead(file, IntAttrs[i], H5T_NATIVE_PETSCINT, ints[i]));
+    PetscCheck(*ints[i] >= 0 && *ints[i] < ((PetscInt)1 << 30), PETSC_COMM_SELF, PDENN_ERR_INPUT, "attribute %s = %" PetscInt_FMT " is out of range", IntAttrs[i], *ints[i]);
+  }
+  PetscCall(AttrRead(file, "checksum_fnv1a64", H5T_NATIVE_UINT64, checksum));
+  PetscFunctionReturn(0);
+}
+
+/* one parameter group: its dataset's shape and offset, and its values into theta */
+static PetscErrorCode GroupRead(hid_t group, PdennCheckpoint *ck, PdennCheckpointGroup *pg)
+{
+  hsize_t dims[H5S_MAX_RANK];
+  hid_t   dset, space;
+  int64_t offset;
+  int     ndim;
+
+  PetscFunctionBeginUser;
+  CkRead(dset = H5Dopen2(group, pg->name, H5P_DEFAULT), pg->name);
+  CkRead(space = H5Dget_space(dset), pg->name);
+  CkRead(ndim = H5Sget_simple_extent_ndims(space), pg->name);
+  PetscCheck(ndim <= PDENN_PARAM_MAX_DIM, PETSC_COMM_SELF, PDENN_ERR_INPUT, "parameter group %s has %d dimensions", pg->name, ndim);
+  CkRead(H5Sget_simple_extent_dims(space, dims, NULL), pg->name);
+  PetscCall(AttrRead(dset, "offset", H5T_NATIVE_INT64, &offset));
+  pg->ndim      = ndim;
+  pg->offset    = (PetscInt)offset;
+  PetscInt size = 1;
+  for (int d = 0; d < ndim; d++) size *= (pg->shape[d] = (PetscInt)dims[d]);
+  PetscCheck(offset >= 0 && offset + size <= ck->nparams, PETSC_COMM_SELF, PDENN_ERR_INPUT, "parameter group %s (offset %lld, %" PetscInt_FMT " values) lies outside theta", pg->name, (long long)offset, size);
+  if (size > 0) CkRead(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ck->theta + offset), pg->name);
+  CkRead(H5Sclose(space) | H5Dclose(dset), pg->name);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParametersRead(hid_t file, PdennCheckpoint *ck)
+{
+  hid_t    group;
+  char    *names, *name;
+  PetscInt g = 0;
+
+  PetscFunctionBeginUser;
+  CkRead(group = H5Gopen2(file, "parameters", H5P_DEFAULT), "group /parameters");
+  PetscCall(StringReadAlloc(group, "names", PETSC_FALSE, &names));
+  PetscCall(PetscCalloc1(ck->ngroups, &ck->groups));
+  for (name = strtok(names, "\n"); name; name = strtok(NULL, "\n"), g++) {
+    PetscCheck(g < ck->ngroups, PETSC_COMM_SELF, PDENN_ERR_INPUT, "more parameter groups than n_groups = %" PetscInt_FMT, ck->ngroups);
+    PetscCall(PetscStrncpy(ck->groups[g].name, name, sizeof(ck->groups[g].name)));
+    PetscCall(GroupRead(group, ck, &ck->groups[g]));
+  }
+  PetscCheck(g == ck->ngroups, PETSC_COMM_SELF, PDENN_ERR_INPUT, "%" PetscInt_FMT " parameter groups listed, n_groups = %" PetscInt_FMT, g, ck->ngroups);
+  PetscCall(PetscFree(names));
+  CkRead(H5Gclose(group), "group /parameters");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ContentsRead(hid_t file, PdennCheckpoint *ck)
+{
+  uint64_t stored;
+
+  PetscFunctionBeginUser;
+  PetscCall(AttributesRead(file, ck, &stored));
+  PetscCall(PetscCalloc1(ck->nparams, &ck->theta));
+  PetscCall(PetscCalloc1(ck->nparams, &ck->opt_m));
+  PetscCall(PetscCalloc1(ck->nsamples, &ck->perm));
+  PetscCall(PetscCalloc1(ck->step, &ck->step_loss));
+  PetscCall(PetscCalloc1(ck->epoch, &ck->train_loss));
+  PetscCall(PetscCalloc1(ck->epoch, &ck->val_loss));
+  PetscCall(StringReadAlloc(file, "deck", PETSC_TRUE, &ck->deck));
+  PetscCall(ParametersRead(file, ck));
+  PetscCall(DatasetRead(file, "optimizer/m", H5T_NATIVE_DOUBLE, (hsize_t)ck->nparams, ck->opt_m));
+  if (H5Lexists(file, "optimizer/v", H5P_DEFAULT) > 0) {
+    PetscCall(PetscCalloc1(ck->nparams, &ck->opt_v));
+    PetscCall(DatasetRead(file, "optimizer/v", H5T_NATIVE_DOUBLE, (hsize_t)ck->nparams, ck->opt_v));
+  }
+  PetscCall(DatasetRead(file, "shuffle/permutation", H5T_NATIVE_PETSCINT, (hsize_t)ck->nsamples, ck->perm));
+  PetscCall(DatasetRead(file, "history/step_loss", H5T_NATIVE_DOUBLE, (hsize_t)ck->step, ck->step_loss));
+  PetscCall(DatasetRead(file, "history/train_loss", H5T_NATIVE_DOUBLE, (hsize_t)ck->epoch, ck->train_loss));
+  PetscCall(DatasetRead(file, "history/val_loss", H5T_NATIVE_DOUBLE, (hsize_t)ck->epoch, ck->val_loss));
+  PetscCheck(PdennCheckpointChecksum(ck) == stored, PETSC_COMM_SELF, PDENN_ERR_INPUT, "its contents do not match the stored checksum (corrupted)");
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCheckpointReadFile(const char path[], PdennCheckpoint *ck)
+{
+  hid_t          fapl, file;
+  PetscErrorCode status;
+
+  PetscFunctionBeginUser;
+  PetscCall(AccessList(&fapl));
+  file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+  H5Pclose(fapl);
+  PetscCheck(file >= 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "HDF5 cannot open it (truncated or damaged)");
+  status = ContentsRead(file, ck); /* not PetscCall: the file is closed first, then the error passes on */
+  H5Fclose(file);
+  PetscCall(status);
+  PetscFunctionReturn(0);
+}

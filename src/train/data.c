@@ -1,0 +1,126 @@
+/* Training and validation samples, loaded once: every batch group keeps, on each of its ranks,
+   the points that rank owns of every sample, since shuffling sends any sample to any group in
+   some epoch. Input and target of sample s sit at offset s * xm of two contiguous arrays and are
+   lent to the model through VecPlaceArray, without copies. */
+#include "trainpriv.h"
+
+static PetscErrorCode DataAlloc(PdennTrainData *d, PetscInt n, PetscInt xm)
+{
+  PetscFunctionBeginUser;
+  d->n  = n;
+  d->xm = xm;
+  PetscCall(PetscCalloc1(n * xm, &d->input));
+  PetscCall(PetscCalloc1(n * xm, &d->target));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennTrainDataFree(PdennTrainData *d)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(d->input));
+  PetscCall(PetscFree(d->target));
+  d->n = 0;
+  PetscFunctionReturn(0);
+}
+
+/* sample s of dataset `name` into v: through the open set for clean and noisy, else through
+   the generic reader (any samples x N dataset of a pdenn file) */
+static PetscErrorCode ReadSample(PdennTrainer tr, PdennSignalSet set, const char key[], const char path[], const char name[], PetscInt s, Vec v)
+{
+  PetscBool clean, noisy;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrcmp(name, "clean", &clean));
+  PetscCall(PetscStrcmp(name, "noisy", &noisy));
+  if (clean || noisy)
+    PetscCall(PdennSignalSetRead(set, name, s, v));
+  else
+    PetscCall(PdennH5ReadSignal(tr->group_comm, key, path, name, s, v));
+  PetscFunctionReturn(0);
+}
+
+/* samples [first, first + d->n) of the file into d */
+static PetscErrorCode ReadFile(PdennTrainer tr, const char key[], const char path[], PetscInt first, PdennTrainData *d)
+{
+  PdennSignalSet set;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennSignalSetOpen(tr->group_comm, key, path, &set));
+  for (PetscInt s = 0; s < d->n; s++) {
+    PetscCall(VecPlaceArray(tr->x, d->input + s * d->xm));
+    PetscCall(VecPlaceArray(tr->target, d->target + s * d->xm));
+    PetscCall(ReadSample(tr, set, key, path, tr->input_name, first + s, tr->x));
+    PetscCall(ReadSample(tr, set, key, path, tr->target_name, first + s, tr->target));
+    PetscCall(VecResetArray(tr->x));
+    PetscCall(VecResetArray(tr->target));
+  }
+  PetscCall(PdennSignalSetClose(&set));
+  PetscFunctionReturn(0);
+}
+
+/* generated samples [first, first + d->n): noisy input, clean target */
+static PetscErrorCode Generate(PdennTrainer tr, PetscInt first, PdennTrainData *d)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt s = 0; s < d->n; s++) {
+    PetscCall(VecPlaceArray(tr->x, d->input + s * d->xm));
+    PetscCall(VecPlaceArray(tr->target, d->target + s * d->xm));
+    PetscCall(PdennSignalFill(&tr->signals, first + s, tr->target, tr->x));
+    PetscCall(VecResetArray(tr->x));
+    PetscCall(VecResetArray(tr->target));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* N and the sample counts, from the files' attributes; a split of -train_data keeps the last
+   -train_val_fraction of its samples for validation */
+PetscErrorCode PdennTrainerDataSizes(PdennTrainer tr, PetscInt *N, PetscInt *ntrain, PetscInt *nval)
+{
+  PdennSignalSet    set;
+  PdennSignalParams p, q;
+
+  PetscFunctionBeginUser;
+  if (tr->use_signals) {
+    *N      = tr->signals.N;
+    *ntrain = tr->signals_ntrain;
+    *nval   = tr->signals_nval;
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(tr->train_path[0], tr->comm, PDENN_ERR_INPUT, "key -train_data is missing; expected an HDF5 signal set written by pdenn_signals");
+  PetscCall(PdennSignalSetOpen(tr->group_comm, "-train_data", tr->train_path, &set));
+  PetscCall(PdennSignalSetGetParams(set, &p));
+  PetscCall(PdennSignalSetClose(&set));
+  *N    = p.N;
+  *nval = (PetscInt)(tr->val_fraction * (PetscReal)p.samples);
+  if (tr->val_path[0]) {
+    PetscCall(PdennSignalSetOpen(tr->group_comm, "-val_data", tr->val_path, &set));
+    PetscCall(PdennSignalSetGetParams(set, &q));
+    PetscCall(PdennSignalSetClose(&set));
+    PetscCheck(q.N == p.N, tr->comm, PDENN_ERR_INPUT, "key -val_data: file '%s' has signals of N = %" PetscInt_FMT " points, -train_data '%s' has N = %" PetscInt_FMT "; expected equal N", tr->val_path, q.N, tr->train_path, p.N);
+    *nval = q.samples;
+  }
+  *ntrain = p.samples - (tr->val_path[0] ? 0 : *nval);
+  PetscCheck(*ntrain >= 1, tr->comm, PDENN_ERR_INPUT, "key -train_val_fraction: value %g leaves no training sample of the %" PetscInt_FMT " in '%s'", (double)tr->val_fraction, p.samples, tr->train_path);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennTrainerLoadData(PdennTrainer tr, PetscInt ntrain, PetscInt nval)
+{
+  PetscInt xm;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetLocalSize(tr->x, &xm));
+  PetscCall(DataAlloc(&tr->train, ntrain, xm));
+  PetscCall(DataAlloc(&tr->val, nval, xm));
+  if (tr->use_signals) {
+    PetscCall(Generate(tr, 0, &tr->train));
+    PetscCall(Generate(tr, ntrain, &tr->val));
+  } else {
+    PetscCall(ReadFile(tr, "-train_data", tr->train_path, 0, &tr->train));
+    if (tr->val_path[0])
+      PetscCall(ReadFile(tr, "-val_data", tr->val_path, 0, &tr->val));
+    else
+      PetscCall(ReadFile(tr, "-train_data", tr->train_path, ntrain, &tr->val));
+  }
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,83 @@
+/* Private to src/train: the trainer object, checkpoint file internals, and the stop-signal flag. */
+#pragma once
+#include <pdenn/train.h>
+#include <stdint.h>
+
+/* ---- checkpoint_h5.c: serial HDF5 contents, called on rank 0 only --------------------------- */
+/* Errors are raised on PETSC_COMM_SELF; checkpoint.c catches their message and makes it
+   collective. */
+PetscErrorCode PdennCheckpointWriteFile(const char path[], const PdennCheckpoint *ck);
+PetscErrorCode PdennCheckpointReadFile(const char path[], PdennCheckpoint *ck);
+/* FNV-1a 64 over every value a resume uses, in a fixed order (docs/checkpoints.md) */
+uint64_t PdennCheckpointChecksum(const PdennCheckpoint *ck);
+
+/* ---- stop.c: SIGUSR1/SIGTERM request a checkpoint-and-exit at the next step boundary ------- */
+PetscErrorCode PdennStopSignalsInstall(void);
+PetscErrorCode PdennStopSignalsRestore(void);
+/* the signal number received since Install, 0 if none */
+int PdennStopSignalReceived(void);
+
+/* ---- the trainer ------------------------------------------------------------------------- */
+/* This rank's owned points of n samples, sample s at values + s * xm (inputs and targets). */
+typedef struct {
+  PetscInt   n, xm;
+  PetscReal *input, *target;
+} PdennTrainData;
+
+struct _n_PdennTrainer {
+  MPI_Comm    comm;       /* all ranks of the trainer */
+  MPI_Comm    group_comm; /* this rank's batch group: the ranks sharing each sample in space */
+  PetscMPIInt rank, size, group_rank;
+  PetscInt    space_ranks, ngroups, group;
+  PdennModel  model;
+  PetscInt    N, nparams;
+
+  /* keys */
+  PdennOptimizerParams opt_params;
+  PdennLossType        loss;
+  PetscInt             epochs, batch_size, max_steps, seed, init_seed, print_every;
+  char                 train_path[PETSC_MAX_PATH_LEN], val_path[PETSC_MAX_PATH_LEN];
+  char                 input_name[64], target_name[64];
+  PetscReal            val_fraction;
+  char                 checkpoint[PETSC_MAX_PATH_LEN];
+  PetscBool            resume, force;
+  PetscInt             checkpoint_every, checkpoint_every_epochs;
+  PetscInt             test_signal_step; /* hidden test key: rank 0 raises SIGUSR1 in this step */
+  PetscBool            use_signals;      /* PdennTrainerSetSignals was called */
+  PdennSignalParams    signals;
+  PetscInt             signals_ntrain, signals_nval;
+
+  /* data and work space */
+  PdennTrainData train, val;
+  Vec            x, y, target, dy; /* x and target borrow the data arrays with VecPlaceArray */
+  PetscReal     *reduce;           /* dtheta[0..n), loss, stop flag: one MPI_Allreduce per step */
+  PdennOptimizer opt;
+
+  /* progress: what a checkpoint keeps */
+  PetscInt   epoch, step, batch;
+  PetscInt  *perm;
+  PetscReal *step_loss, *train_loss, *val_loss;
+  PetscInt   step_cap, epoch_cap;
+  PetscInt   last_checkpoint_step; /* -1: none written by this run */
+  PetscBool  interrupted, setup;
+
+  PetscLogStage stage_forward, stage_backward, stage_allreduce, stage_io;
+};
+
+/* progress.c: progress lines (wall-clock time is used for them only) */
+typedef struct {
+  double   t0;
+  PetscInt step0, samples, total;
+} PdennProgress;
+PetscErrorCode PdennProgressStart(PdennTrainer tr, PdennProgress *p);
+PetscErrorCode PdennProgressLine(PdennTrainer tr, PdennProgress *p, PetscInt count, PetscBool epoch_end);
+
+/* data.c: sizes first (the model's N), then the samples into tr->train and tr->val */
+PetscErrorCode PdennTrainerDataSizes(PdennTrainer tr, PetscInt *N, PetscInt *ntrain, PetscInt *nval);
+PetscErrorCode PdennTrainerLoadData(PdennTrainer tr, PetscInt ntrain, PetscInt nval);
+PetscErrorCode PdennTrainDataFree(PdennTrainData *d);
+/* state.c: the trainer's state to and from a PdennCheckpoint */
+PetscErrorCode PdennTrainerWriteCheckpoint(PdennTrainer tr);
+PetscErrorCode PdennTrainerRestore(PdennTrainer tr);
+PetscErrorCode PdennTrainerRecordStep(PdennTrainer tr, PetscReal loss);
+PetscErrorCode PdennTrainerRecordEpoch(PdennTrainer tr, PetscReal train_loss, PetscReal val_loss);

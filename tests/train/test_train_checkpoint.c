@@ -1,0 +1,145 @@
+/* Checkpoint files without a model: a write/read round trip restores every value bitwise (on 1
+   and 2 ranks: rank 0 reads and broadcasts); a flipped byte in the weights, a truncated file, a
+   file that is no checkpoint and a missing file are refused with a one-line error naming the
+   file; a failed write leaves no path.tmp and the previous checkpoint intact. */
+#include <pdenn/core.h>
+#include <pdenn/train.h>
+#include <hdf5.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define NP 9
+#define NS 5
+
+static char captured[1024];
+
+/* keeps the message of the error under test, so the test can check it names the file */
+static PetscErrorCode Capture(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  (void)comm, (void)line, (void)fun, (void)file, (void)ctx;
+  if (p == PETSC_ERROR_INITIAL) snprintf(captured, sizeof(captured), "%s", mess);
+  return n;
+}
+
+static PetscReal theta[NP], m[NP], v[NP], step_loss[3] = {0.5, 0.25, 0.125}, train_loss[1] = {0.3}, val_loss[1] = {0.35};
+static PetscInt  perm[NS] = {3, 1, 4, 0, 2};
+static char      deck[]   = "-train_lr 0.01 -model_type sym_resnet";
+
+static void Fill(PdennCheckpoint *ck, PdennCheckpointGroup groups[2])
+{
+  for (PetscInt i = 0; i < NP; i++) {
+    theta[i] = 1.0 / (i + 3.0);
+    m[i]     = -theta[i] / 7;
+    v[i]     = theta[i] * theta[i];
+  }
+  memset(ck, 0, sizeof(*ck));
+  memset(groups, 0, 2 * sizeof(groups[0]));
+  strcpy(groups[0].name, "block0/W");
+  groups[0].offset = 0, groups[0].ndim = 2, groups[0].shape[0] = 4, groups[0].shape[1] = 2;
+  strcpy(groups[1].name, "block0/tau");
+  groups[1].offset = 8, groups[1].ndim = 1, groups[1].shape[0] = 1;
+  strcpy(ck->model_type, "sym_resnet");
+  strcpy(ck->optimizer, "adam");
+  ck->N = 64, ck->nparams = NP, ck->ngroups = 2, ck->groups = groups, ck->theta = theta;
+  ck->opt_steps = 3, ck->opt_m = m, ck->opt_v = v;
+  ck->epoch = 1, ck->step = 3, ck->batch = 1, ck->seed = 42, ck->nsamples = NS, ck->perm = perm;
+  ck->step_loss = step_loss, ck->train_loss = train_loss, ck->val_loss = val_loss;
+  ck->space_ranks = 1, ck->nranks = 2, ck->deck = deck;
+}
+
+static PetscErrorCode CheckSame(const PdennCheckpoint *a, const PdennCheckpoint *b)
+{
+  PetscBool same = PETSC_TRUE;
+
+  PetscFunctionBeginUser;
+  same = same && !strcmp(a->model_type, b->model_type) && !strcmp(a->optimizer, b->optimizer) && !strcmp(a->deck, b->deck);
+  same = same && a->N == b->N && a->nparams == b->nparams && a->ngroups == b->ngroups && a->opt_steps == b->opt_steps;
+  same = same && a->epoch == b->epoch && a->step == b->step && a->batch == b->batch && a->seed == b->seed && a->nsamples == b->nsamples;
+  same = same && a->space_ranks == b->space_ranks && a->nranks == b->nranks && b->opt_v;
+  same = same && !memcmp(a->theta, b->theta, NP * sizeof(PetscReal)) && !memcmp(a->opt_m, b->opt_m, NP * sizeof(PetscReal)) && !memcmp(a->opt_v, b->opt_v, NP * sizeof(PetscReal));
+  same = same && !memcmp(a->perm, b->perm, NS * sizeof(PetscInt)) && !memcmp(a->step_loss, b->step_loss, 3 * sizeof(PetscReal));
+  same = same && a->train_loss[0] == b->train_loss[0] && a->val_loss[0] == b->val_loss[0];
+  for (PetscInt g = 0; g < 2 && same; g++) same = !memcmp(&a->groups[g], &b->groups[g], sizeof(PdennCheckpointGroup));
+  PetscCheck(same, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "checkpoint read back differs from what was written");
+  PetscFunctionReturn(0);
+}
+
+/* Read must fail with PDENN_ERR_INPUT and a message holding the path and `expect` */
+static PetscErrorCode ExpectRefused(const char path[], const char expect[])
+{
+  PdennCheckpoint ck;
+  PetscErrorCode  status;
+
+  PetscFunctionBeginUser;
+  captured[0] = '\0';
+  PetscCall(PetscPushErrorHandler(Capture, NULL));
+  status = PdennCheckpointRead(PETSC_COMM_WORLD, "-checkpoint", path, &ck);
+  PetscCall(PetscPopErrorHandler());
+  PetscCheck(status == PDENN_ERR_INPUT && strstr(captured, path) && strstr(captured, expect), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "reading %s: status %d, message '%s'; expected an input error naming the file and '%s'", path, (int)status, captured, expect);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "refused as expected: %s\n", captured));
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0 copies src to dst, flipping one byte of dataset `dset` or keeping only `keep` bytes */
+static PetscErrorCode Damage(const char src[], const char dst[], const char dset[], long keep)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  if (!rank) {
+    FILE         *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+    unsigned char buf[1 << 16];
+    size_t        n  = fread(buf, 1, sizeof(buf), in);
+    long          at = -1;
+    PetscCheck(in && out && n < sizeof(buf), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "copying %s", src);
+    if (dset) {
+      hid_t file = H5Fopen(src, H5F_ACC_RDONLY, H5P_DEFAULT), d = H5Dopen2(file, dset, H5P_DEFAULT);
+      at = (long)H5Dget_offset(d);
+      H5Dclose(d), H5Fclose(file);
+      buf[at + 3] ^= 0x10; /* one bit of theta[0]'s mantissa */
+    }
+    fwrite(buf, 1, keep >= 0 ? (size_t)keep : n, out);
+    fclose(in), fclose(out);
+  }
+  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Run(void)
+{
+  PdennCheckpoint      ck, back;
+  PdennCheckpointGroup groups[2];
+  const char          *path = "train_ck_test.h5";
+
+  PetscFunctionBeginUser;
+  Fill(&ck, groups);
+  PetscCall(PdennCheckpointWrite(PETSC_COMM_WORLD, "-checkpoint", path, &ck));
+  PetscCheck(access("train_ck_test.h5.tmp", F_OK) != 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "path.tmp left behind");
+  PetscCall(PdennCheckpointRead(PETSC_COMM_WORLD, "-checkpoint", path, &back));
+  PetscCall(CheckSame(&ck, &back));
+  PetscCall(PdennCheckpointFree(&back));
+
+  PetscCall(Damage(path, "train_ck_flipped.h5", "parameters/block0/W", -1));
+  PetscCall(ExpectRefused("train_ck_flipped.h5", "checksum"));
+  PetscCall(Damage(path, "train_ck_truncated.h5", NULL, 3000));
+  PetscCall(ExpectRefused("train_ck_truncated.h5", "truncated"));
+  PetscCall(ExpectRefused("train_ck_missing.h5", "does not exist"));
+
+  /* a write into a missing directory fails, on every rank, and leaves nothing behind */
+  captured[0] = '\0';
+  PetscCall(PetscPushErrorHandler(Capture, NULL));
+  PetscErrorCode status = PdennCheckpointWrite(PETSC_COMM_WORLD, "-checkpoint", "no_such_dir/ck.h5", &ck);
+  PetscCall(PetscPopErrorHandler());
+  PetscCheck(status == PETSC_ERR_FILE_WRITE && strstr(captured, "no_such_dir/ck.h5"), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "write to a missing directory: status %d, '%s'", (int)status, captured);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "refused as expected: %s\n", captured));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "checkpoint round trip and damage detection: OK\n"));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  PetscCall(PdennInitialize(&argc, &argv, NULL));
+  return PdennFinalize(Run());
+}
