@@ -3,3 +3,6 @@
 #include <pdenn/core.h>
 #include <pdenn/op.h>
 #include <pdenn/pde.h>
+#include <pdenn/io.h>
+#include <pdenn/nn.h>
+#include <pdenn/train.h>

@@ -50,11 +50,18 @@ PetscErrorCode PdennHelpRequested(PetscBool *help)
 
 PetscErrorCode PdennDeckName(char name[], size_t len)
 {
-  PetscBool set;
+  int    argc;
+  char **args;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-options_file", name, len, &set));
-  if (!set) PetscCall(PetscStrncpy(name, "command line", len));
+  /* PETSc consumes -options_file without keeping it in the database: look at the arguments */
+  PetscCall(PetscGetArgs(&argc, &args));
+  PetscCall(PetscStrncpy(name, "command line", len));
+  for (int i = 1; i + 1 < argc; i++) {
+    PetscBool is;
+    PetscCall(PetscStrcmp(args[i], "-options_file", &is));
+    if (is) PetscCall(PetscStrncpy(name, args[i + 1], len));
+  }
   PetscFunctionReturn(0);
 }
 

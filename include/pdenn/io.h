@@ -1,0 +1,101 @@
+/* pdenn I/O: the seeded synthetic 1D signals of PAPER.md §6, HDF5 signal sets and run outputs,
+   all written and read in parallel on the DMDA layout (a rank owns points [xs, xs + xm)).
+   File layouts: docs/hdf5_layout.md; deck keys: docs/decks.md. */
+#pragma once
+#include <pdenn/pde.h>
+
+/* The version recorded in every file pdenn writes (attribute pdenn_version). */
+#ifndef PDENN_VERSION
+#define PDENN_VERSION "0.1.0"
+#endif
+
+/* ---- Synthetic signals --------------------------------------------------------------------- */
+typedef enum {
+  PDENN_SIGNAL_CONSTANT, /* piecewise constant: a level per piece */
+  PDENN_SIGNAL_SMOOTH,   /* piecewise smooth: a ramp, parabola or sine arc per piece */
+  PDENN_SIGNAL_MIXED,    /* each piece constant or smooth at random */
+  PDENN_SIGNAL_NTYPES
+} PdennSignalType;
+extern const char *const PdennSignalTypes[]; /* "constant", "smooth", "mixed" for decks */
+
+/* A family of signals. Sample k is a pure function of (type, N, pieces, seed, k) — and of sigma
+   for its noisy version — computed point by point from a counter-based hash, so every rank count
+   gives bitwise the same values. Clean values lie in [0, 1]; noisy = clean + sigma * n with n
+   standard Gaussian, not clipped. */
+typedef struct {
+  PdennSignalType type;
+  PetscInt        N;       /* points per signal */
+  PetscInt        samples; /* signals in a set */
+  PetscInt        pieces;  /* pieces per signal, 1 .. N/4 (every piece is >= N/(4 pieces) wide) */
+  PetscReal       sigma;   /* noise standard deviation, >= 0 */
+  PetscInt        seed;    /* >= 0 */
+} PdennSignalParams;
+
+/* Defaults: mixed, N 256, 16 samples, 6 pieces, sigma 0.1, seed 1. */
+PetscErrorCode PdennSignalParamsDefault(PdennSignalParams *p);
+/* Keys -signals_type, -signals_N, -signals_samples, -signals_pieces, -signals_sigma,
+   -signals_seed. The values in *p on entry are the defaults (an app sets p->N from -N first). */
+PetscErrorCode PdennSignalParamsSetFromOptions(MPI_Comm comm, PdennSignalParams *p);
+/* Sample `sample` of p into clean and/or noisy (either may be NULL): parallel Vecs of global
+   size p->N, such as DMDA (dof 1) global Vecs; each rank computes only the points it owns. */
+PetscErrorCode PdennSignalFill(const PdennSignalParams *p, PetscInt sample, Vec clean, Vec noisy);
+
+/* ---- Files --------------------------------------------------------------------------------- */
+/* Up-front check, before any computing, that `path` (given by deck key `key`) can be written:
+   its directory exists and is writable, and the path does not exist unless force. Collective. */
+PetscErrorCode PdennOutputPathCheck(MPI_Comm comm, const char key[], const char path[], PetscBool force);
+/* One signal from any pdenn HDF5 file into v (global size N): a 1D dataset of N values, or row
+   `sample` of a 2D (samples x N) one (sample is ignored for 1D). `key` is the deck key that
+   named the file: every error (missing or non-HDF5 file, missing dataset, wrong rank, shape or N)
+   names it and the file; a sample out of range names the key <key>_sample. */
+PetscErrorCode PdennH5ReadSignal(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt sample, Vec v);
+
+/* ---- HDF5 signal sets (datasets clean and noisy, samples x N) -------------------------------- */
+/* Generates p->samples signals and writes them to path (via path.tmp, then an atomic rename).
+   An existing path is an error unless force; `key` is the deck key naming path, for errors. */
+PetscErrorCode PdennSignalSetWrite(MPI_Comm comm, const char key[], const char path[], const PdennSignalParams *p, PetscBool force);
+
+typedef struct _n_PdennSignalSet *PdennSignalSet;
+/* Opens and validates a set (`key` names the deck key of the file, for errors). */
+PetscErrorCode PdennSignalSetOpen(MPI_Comm comm, const char key[], const char path[], PdennSignalSet *set);
+/* The generator parameters recorded in the file's attributes. */
+PetscErrorCode PdennSignalSetGetParams(PdennSignalSet set, PdennSignalParams *p);
+/* Sample `sample` of dataset "clean" or "noisy" into v (global size N). */
+PetscErrorCode PdennSignalSetRead(PdennSignalSet set, const char dataset[], PetscInt sample, Vec v);
+/* Samples first .. first + count - 1 into v[0 .. count - 1]. */
+PetscErrorCode PdennSignalSetReadSamples(PdennSignalSet set, const char dataset[], PetscInt first, PetscInt count, Vec v[]);
+PetscErrorCode PdennSignalSetClose(PdennSignalSet *set);
+
+/* ---- Run outputs --------------------------------------------------------------------------- */
+/* What pdenn_solve reports: the run's counters and the norms of its signals. */
+typedef struct {
+  char         method[64], flux[64];
+  PetscInt     N, order;
+  PetscReal    lambda, h;
+  PdennRunInfo info;         /* copy of the counters; history pointers not owned */
+  PetscReal    norm_initial; /* ||f||_2 */
+  PetscReal    norm_final;   /* ||u||_2 */
+  PetscBool    has_reference;
+  PetscReal    error_rms; /* ||u - ref||_2 / sqrt(N) */
+  PetscReal    error_max; /* ||u - ref||_inf */
+} PdennRunSummary;
+
+/* Fills s from a finished solve: f the initial signal, u the result, reference NULL or the
+   reference solution; error (NULL or a Vec like u) receives u - reference. */
+PetscErrorCode PdennRunSummaryCompute(PdennSolver solver, Vec f, Vec u, Vec reference, Vec error, PdennRunSummary *s);
+/* Prints the summary: first line "<title> summary:", then one "  key: value" line per item. */
+PetscErrorCode PdennRunSummaryView(const PdennRunSummary *s, const char title[], PetscViewer viewer);
+
+typedef struct _n_PdennRunOutput *PdennRunOutput;
+/* Checks (PdennOutputPathCheck, for path and path.summary.txt) and opens path.tmp. */
+PetscErrorCode PdennRunOutputCreate(MPI_Comm comm, const char key[], const char path[], PetscBool force, PdennRunOutput *out);
+/* A PdennSnapshotFn (ctx = the PdennRunOutput): dataset snapshots/step_<step>, attribute time. */
+PetscErrorCode PdennRunOutputSnapshot(void *ctx, PetscInt step, PetscReal t, Vec u);
+/* A signal as a 1D dataset: "u", "initial", "reference", "error". */
+PetscErrorCode PdennRunOutputWriteSignal(PdennRunOutput out, const char name[], Vec v);
+/* norm_history, time_history and the summary attributes. */
+PetscErrorCode PdennRunOutputWriteRun(PdennRunOutput out, const PdennSolver solver, const PdennRunSummary *s);
+/* Closes the file, renames path.tmp to path and writes path.summary.txt. */
+PetscErrorCode PdennRunOutputCommit(PdennRunOutput out, const PdennRunSummary *s, const char title[]);
+/* Frees; an uncommitted output's path.tmp is removed, so no half-written file remains. */
+PetscErrorCode PdennRunOutputDestroy(PdennRunOutput *out);

@@ -1,0 +1,120 @@
+/* Scalar HDF5 attributes (integers as int64, reals as float64, strings fixed-length and
+   NUL-terminated) that record how a file was made. Writing is collective with equal values on
+   every rank; reading tells whether the attribute exists. */
+#include "iopriv.h"
+
+static PetscErrorCode AttrWrite(hid_t obj, const char name[], hid_t file_type, hid_t mem_type, const void *value)
+{
+  hid_t space, attr;
+
+  PetscFunctionBeginUser;
+  if (H5Aexists(obj, name) > 0) PdennH5Call(H5Adelete(obj, name), "H5Adelete");
+  PdennH5Call(space = H5Screate(H5S_SCALAR), "H5Screate");
+  PdennH5Call(attr = H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT), name);
+  PdennH5Call(H5Awrite(attr, mem_type, value), name);
+  PetscCall(PdennH5Close(&attr));
+  PetscCall(PdennH5Close(&space));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5AttrWriteInt(hid_t obj, const char name[], PetscInt value)
+{
+  long long v = (long long)value;
+
+  PetscFunctionBeginUser;
+  PetscCall(AttrWrite(obj, name, H5T_STD_I64LE, H5T_NATIVE_LLONG, &v));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5AttrWriteReal(hid_t obj, const char name[], PetscReal value)
+{
+  double v = (double)value;
+
+  PetscFunctionBeginUser;
+  PetscCall(AttrWrite(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5AttrWriteString(hid_t obj, const char name[], const char value[])
+{
+  size_t len;
+  hid_t  type;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrlen(value, &len));
+  PdennH5Call(type = H5Tcopy(H5T_C_S1), "H5Tcopy");
+  PdennH5Call(H5Tset_size(type, len + 1), "H5Tset_size");
+  PdennH5Call(H5Tset_strpad(type, H5T_STR_NULLTERM), "H5Tset_strpad");
+  PetscCall(AttrWrite(obj, name, type, type, value));
+  PetscCall(PdennH5Close(&type));
+  PetscFunctionReturn(0);
+}
+
+/* Opens attribute `name` if it exists (*attr = -1 otherwise). */
+static PetscErrorCode AttrOpen(hid_t obj, const char name[], hid_t *attr, PetscBool *found)
+{
+  htri_t exists = H5Aexists(obj, name);
+
+  PetscFunctionBeginUser;
+  PdennH5Call(exists, "H5Aexists");
+  *found = (PetscBool)(exists > 0);
+  *attr  = -1;
+  if (*found) PdennH5Call(*attr = H5Aopen(obj, name, H5P_DEFAULT), name);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5AttrReadInt(hid_t obj, const char name[], PetscInt *value, PetscBool *found)
+{
+  hid_t     attr;
+  long long v;
+
+  PetscFunctionBeginUser;
+  PetscCall(AttrOpen(obj, name, &attr, found));
+  if (!*found) PetscFunctionReturn(0);
+  PdennH5Call(H5Aread(attr, H5T_NATIVE_LLONG, &v), name);
+  PetscCall(PdennH5Close(&attr));
+  *value = (PetscInt)v;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5AttrReadReal(hid_t obj, const char name[], PetscReal *value, PetscBool *found)
+{
+  hid_t  attr;
+  double v;
+
+  PetscFunctionBeginUser;
+  PetscCall(AttrOpen(obj, name, &attr, found));
+  if (!*found) PetscFunctionReturn(0);
+  PdennH5Call(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), name);
+  PetscCall(PdennH5Close(&attr));
+  *value = (PetscReal)v;
+  PetscFunctionReturn(0);
+}
+
+/* Fixed-length strings (pdenn's) and variable-length ones (h5py's default) alike. */
+PetscErrorCode PdennH5AttrReadString(hid_t obj, const char name[], char value[], size_t len, PetscBool *found)
+{
+  hid_t attr, type, mem;
+  char *vlen = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCall(AttrOpen(obj, name, &attr, found));
+  if (!*found) PetscFunctionReturn(0);
+  PdennH5Call(type = H5Aget_type(attr), "H5Aget_type");
+  PetscCheck(H5Tget_class(type) == H5T_STRING, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "attribute '%s' is not a string", name);
+  PdennH5Call(mem = H5Tcopy(H5T_C_S1), "H5Tcopy");
+  if (H5Tis_variable_str(type) > 0) {
+    PdennH5Call(H5Tset_size(mem, H5T_VARIABLE), "H5Tset_size");
+    PdennH5Call(H5Aread(attr, mem, &vlen), name);
+    PetscCall(PetscStrncpy(value, vlen ? vlen : "", len));
+    H5free_memory(vlen);
+  } else {
+    PdennH5Call(H5Tset_size(mem, len), "H5Tset_size"); /* HDF5 truncates or pads to len */
+    PdennH5Call(H5Tset_strpad(mem, H5T_STR_NULLTERM), "H5Tset_strpad");
+    PdennH5Call(H5Aread(attr, mem, value), name);
+  }
+  PetscCall(PdennH5Close(&mem));
+  PetscCall(PdennH5Close(&type));
+  PetscCall(PdennH5Close(&attr));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,207 @@
+/* Checked wrappers of parallel HDF5 (MPI-IO driver, collective transfers) for pdenn's files:
+   a rank reads and writes exactly the points [lo, hi) it owns in the DMDA layout, as one
+   hyperslab of a dataset's row. HDF5's own error printing is off: pdenn reports on one line. */
+#include "iopriv.h"
+#include <stdlib.h>
+#include <string.h>
+
+PetscErrorCode PdennH5Quiet(void)
+{
+  PetscFunctionBeginUser;
+  PdennH5Call(H5Eset_auto2(H5E_DEFAULT, NULL, NULL), "turning off error printing");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FileAccessList(MPI_Comm comm, hid_t *fapl)
+{
+  PetscFunctionBeginUser;
+  PdennH5Call(*fapl = H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate(file access)");
+  PdennH5Call(H5Pset_fapl_mpio(*fapl, comm, MPI_INFO_NULL), "H5Pset_fapl_mpio");
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5OpenRead(MPI_Comm comm, const char key[], const char path[], hid_t *file)
+{
+  hid_t fapl;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennInputFileCheck(comm, key, path));
+  PetscCall(FileAccessList(comm, &fapl));
+  *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+  PetscCall(PdennH5Close(&fapl));
+  PetscCheck(*file >= 0, comm, PDENN_ERR_INPUT, "key %s: file '%s' is an HDF5 file that HDF5 cannot open (damaged or truncated?)", key, path);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5CreateTmp(MPI_Comm comm, const char path[], hid_t *file)
+{
+  char  tmp[PETSC_MAX_PATH_LEN];
+  hid_t fapl;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennH5Quiet());
+  PetscCall(PdennTmpPath(path, tmp, sizeof(tmp)));
+  PetscCall(FileAccessList(comm, &fapl));
+  *file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  PetscCall(PdennH5Close(&fapl));
+  PetscCheck(*file >= 0, comm, PETSC_ERR_FILE_OPEN, "cannot create HDF5 file '%s'", tmp);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5Close(hid_t *obj)
+{
+  herr_t status = 0;
+
+  PetscFunctionBeginUser;
+  if (*obj < 0) PetscFunctionReturn(0);
+  switch (H5Iget_type(*obj)) {
+  case H5I_FILE: status = H5Fclose(*obj); break;
+  case H5I_DATASET: status = H5Dclose(*obj); break;
+  case H5I_DATASPACE: status = H5Sclose(*obj); break;
+  case H5I_DATATYPE: status = H5Tclose(*obj); break;
+  case H5I_ATTR: status = H5Aclose(*obj); break;
+  case H5I_GENPROP_LST: status = H5Pclose(*obj); break;
+  default: status = H5Oclose(*obj); break; /* groups */
+  }
+  *obj = -1;
+  PdennH5Call(status, "closing an object");
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5DatasetOpen(MPI_Comm comm, const char key[], const char path[], hid_t file, const char name[], hid_t *dset, int *rank, hsize_t dims[2])
+{
+  hsize_t     all[H5S_MAX_RANK];
+  hid_t       type, space;
+  H5T_class_t cls;
+  htri_t      exists = H5Lexists(file, name, H5P_DEFAULT);
+
+  PetscFunctionBeginUser;
+  PetscCheck(exists > 0, comm, PDENN_ERR_INPUT, "key %s: file '%s' has no dataset '%s' (layouts: docs/hdf5_layout.md)", key, path, name);
+  *dset = H5Dopen2(file, name, H5P_DEFAULT);
+  PetscCheck(*dset >= 0, comm, PDENN_ERR_INPUT, "key %s: '%s' in file '%s' is not a dataset", key, name, path);
+  PdennH5Call(type = H5Dget_type(*dset), "H5Dget_type");
+  PdennH5Call(space = H5Dget_space(*dset), "H5Dget_space");
+  cls   = H5Tget_class(type);
+  *rank = H5Sget_simple_extent_ndims(space);
+  if (*rank >= 1 && *rank <= 2) PdennH5Call(H5Sget_simple_extent_dims(space, all, NULL), "H5Sget_simple_extent_dims");
+  PetscCall(PdennH5Close(&type));
+  PetscCall(PdennH5Close(&space));
+  if (cls != H5T_FLOAT || *rank < 1 || *rank > 2) PetscCall(PdennH5Close(dset));
+  PetscCheck(cls == H5T_FLOAT, comm, PDENN_ERR_INPUT, "key %s: dataset '%s' in file '%s' does not hold floating-point numbers", key, name, path);
+  PetscCheck(*rank >= 1 && *rank <= 2, comm, PDENN_ERR_INPUT, "key %s: dataset '%s' in file '%s' has %d dimensions; expected 1 (N) or 2 (samples x N)", key, name, path, *rank);
+  dims[0] = all[0];
+  dims[1] = *rank == 2 ? all[1] : 1;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5DatasetCreate(hid_t loc, const char name[], int rank, const hsize_t dims[], hid_t *dset)
+{
+  hid_t space, links;
+
+  PetscFunctionBeginUser;
+  PdennH5Call(space = H5Screate_simple(rank, dims, NULL), "H5Screate_simple");
+  PdennH5Call(links = H5Pcreate(H5P_LINK_CREATE), "H5Pcreate(link create)");
+  PdennH5Call(H5Pset_create_intermediate_group(links, 1), "H5Pset_create_intermediate_group");
+  *dset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, links, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(PdennH5Close(&links));
+  PetscCall(PdennH5Close(&space));
+  PetscCheck(*dset >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5: cannot create dataset '%s'", name);
+  PetscFunctionReturn(0);
+}
+
+/* The file selection of a rank: [lo, hi) of a 1D dataset or of row `row` of a 2D one; the
+   memory selection: its hi - lo owned values. A rank owning nothing selects nothing but still
+   takes part, since the transfer is collective. */
+static PetscErrorCode Selections(hid_t dset, PetscInt row, PetscInt lo, PetscInt hi, hid_t *fspace, hid_t *mspace)
+{
+  hsize_t start[2], count[2], n = (hsize_t)(hi - lo);
+  int     rank = row < 0 ? 1 : 2;
+
+  PetscFunctionBeginUser;
+  start[0] = row < 0 ? (hsize_t)lo : (hsize_t)row;
+  start[1] = (hsize_t)lo;
+  count[0] = row < 0 ? n : 1;
+  count[1] = n;
+  PdennH5Call(*fspace = H5Dget_space(dset), "H5Dget_space");
+  PetscCheck(H5Sget_simple_extent_ndims(*fspace) == rank, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "dataset rank %d, expected %d", H5Sget_simple_extent_ndims(*fspace), rank);
+  PdennH5Call(*mspace = H5Screate_simple(1, &n, NULL), "H5Screate_simple");
+  if (n > 0)
+    PdennH5Call(H5Sselect_hyperslab(*fspace, H5S_SELECT_SET, start, NULL, count, NULL), "H5Sselect_hyperslab");
+  else {
+    PdennH5Call(H5Sselect_none(*fspace), "H5Sselect_none");
+    PdennH5Call(H5Sselect_none(*mspace), "H5Sselect_none");
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CollectiveTransfer(hid_t *dxpl)
+{
+  PetscFunctionBeginUser;
+  PdennH5Call(*dxpl = H5Pcreate(H5P_DATASET_XFER), "H5Pcreate(transfer)");
+  PdennH5Call(H5Pset_dxpl_mpio(*dxpl, H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TransferVec(hid_t dset, PetscInt row, Vec v, PetscBool write)
+{
+  PetscInt     lo, hi;
+  hid_t        fspace, mspace, dxpl;
+  PetscScalar *a;
+
+  PetscFunctionBeginUser;
+  /* a 1D DMDA's global ordering is the natural one: ownership range = [xs, xs + xm) */
+  PetscCall(VecGetOwnershipRange(v, &lo, &hi));
+  PetscCall(Selections(dset, row, lo, hi, &fspace, &mspace));
+  PetscCall(CollectiveTransfer(&dxpl));
+  if (write) {
+    PetscCall(VecGetArrayRead(v, (const PetscScalar **)&a));
+    PdennH5Call(H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a), "H5Dwrite");
+    PetscCall(VecRestoreArrayRead(v, (const PetscScalar **)&a));
+  } else {
+    PetscCall(VecGetArrayWrite(v, &a));
+    PdennH5Call(H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a), "H5Dread");
+    PetscCall(VecRestoreArrayWrite(v, &a));
+  }
+  PetscCall(PdennH5Close(&dxpl));
+  PetscCall(PdennH5Close(&mspace));
+  PetscCall(PdennH5Close(&fspace));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5WriteVec(hid_t dset, PetscInt row, Vec v)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TransferVec(dset, row, v, PETSC_TRUE));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5ReadVec(hid_t dset, PetscInt row, Vec v)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TransferVec(dset, row, v, PETSC_FALSE));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5WriteArray(MPI_Comm comm, hid_t loc, const char name[], PetscInt n, const PetscReal a[])
+{
+  PetscMPIInt rank;
+  hsize_t     dims = (hsize_t)n;
+  hid_t       dset, fspace, mspace, dxpl;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PdennH5DatasetCreate(loc, name, 1, &dims, &dset));
+  PdennH5Call(fspace = H5Dget_space(dset), "H5Dget_space");
+  PdennH5Call(mspace = H5Screate_simple(1, &dims, NULL), "H5Screate_simple");
+  if (rank || n == 0) { /* every rank holds the same values: rank 0 writes them */
+    PdennH5Call(H5Sselect_none(fspace), "H5Sselect_none");
+    PdennH5Call(H5Sselect_none(mspace), "H5Sselect_none");
+  }
+  PetscCall(CollectiveTransfer(&dxpl));
+  PdennH5Call(H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a), "H5Dwrite");
+  PetscCall(PdennH5Close(&dxpl));
+  PetscCall(PdennH5Close(&mspace));
+  PetscCall(PdennH5Close(&fspace));
+  PetscCall(PdennH5Close(&dset));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,216 @@
+/* HDF5 signal sets: datasets clean and noisy (samples x N, float64) and attributes recording the
+   generator (docs/hdf5_layout.md), written and read in parallel on the DMDA layout: a rank
+   transfers its columns [xs, xs + xm) of a sample's row. Also reads one signal of any pdenn file,
+   validating everything a user could get wrong. */
+#include "iopriv.h"
+
+struct _n_PdennSignalSet {
+  MPI_Comm comm;
+  char     key[64], path[PETSC_MAX_PATH_LEN];
+  hid_t    file;
+  PetscInt N, samples;
+};
+
+static PetscErrorCode WriteAttributes(hid_t file, const PdennSignalParams *p)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PdennH5AttrWriteString(file, "generator", PdennSignalTypes[p->type]));
+  PetscCall(PdennH5AttrWriteString(file, "rng", "splitmix64 hash of (seed, sample, stream, index)"));
+  PetscCall(PdennH5AttrWriteInt(file, "seed", p->seed));
+  PetscCall(PdennH5AttrWriteReal(file, "sigma", p->sigma));
+  PetscCall(PdennH5AttrWriteInt(file, "N", p->N));
+  PetscCall(PdennH5AttrWriteInt(file, "samples", p->samples));
+  PetscCall(PdennH5AttrWriteInt(file, "pieces", p->pieces));
+  PetscCall(PdennH5AttrWriteString(file, "pdenn_version", PDENN_VERSION));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteSamples(MPI_Comm comm, hid_t file, const PdennSignalParams *p)
+{
+  const hsize_t dims[2] = {(hsize_t)p->samples, (hsize_t)p->N};
+  DM            da;
+  Vec           clean, noisy;
+  hid_t         dclean, dnoisy;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennDMDACreate1d(comm, p->N, 1, 1, &da));
+  PetscCall(DMCreateGlobalVector(da, &clean));
+  PetscCall(VecDuplicate(clean, &noisy));
+  PetscCall(PdennH5DatasetCreate(file, "clean", 2, dims, &dclean));
+  PetscCall(PdennH5DatasetCreate(file, "noisy", 2, dims, &dnoisy));
+  for (PetscInt k = 0; k < p->samples; k++) {
+    PetscCall(PdennSignalFill(p, k, clean, noisy));
+    PetscCall(PdennH5WriteVec(dclean, k, clean));
+    PetscCall(PdennH5WriteVec(dnoisy, k, noisy));
+  }
+  PetscCall(PdennH5Close(&dnoisy));
+  PetscCall(PdennH5Close(&dclean));
+  PetscCall(VecDestroy(&noisy));
+  PetscCall(VecDestroy(&clean));
+  PetscCall(DMDestroy(&da));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSignalSetWrite(MPI_Comm comm, const char key[], const char path[], const PdennSignalParams *p, PetscBool force)
+{
+  hid_t          file;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennOutputPathCheck(comm, key, path, force));
+  PetscCall(PdennH5CreateTmp(comm, path, &file));
+  ierr = WriteAttributes(file, p);
+  if (!ierr) ierr = WriteSamples(comm, file, p);
+  if (ierr) { /* leave no half-written file behind */
+    (void)H5Fclose(file);
+    PetscCall(PdennTmpRemove(comm, path));
+    PetscCall(ierr);
+  }
+  PetscCall(PdennH5Close(&file));
+  PetscCall(PdennTmpCommit(comm, path));
+  PetscFunctionReturn(0);
+}
+
+/* The user-facing checks of a dataset against the signal wanted: its length N and the sample. */
+static PetscErrorCode CheckRow(MPI_Comm comm, const char key[], const char path[], const char name[], int rank, const hsize_t dims[2], PetscInt sample, Vec v)
+{
+  PetscInt N, n = (PetscInt)(rank == 2 ? dims[1] : dims[0]);
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetSize(v, &N));
+  PetscCheck(n == N, comm, PDENN_ERR_INPUT, "key %s: dataset '%s' in file '%s' holds signals of %" PetscInt_FMT " points, but the grid has N = %" PetscInt_FMT " (key -N)", key, name, path, n, N);
+  PetscCheck(rank == 1 || (sample >= 0 && (hsize_t)sample < dims[0]), comm, PDENN_ERR_INPUT, "key %s_sample: sample %" PetscInt_FMT " does not exist in dataset '%s' of file '%s'; expected an integer in [0, %" PetscInt_FMT "]", key, sample, name, path, (PetscInt)dims[0] - 1);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ReadDataset(MPI_Comm comm, const char key[], const char path[], hid_t file, const char name[], PetscInt sample, Vec v)
+{
+  hid_t          dset;
+  int            rank;
+  hsize_t        dims[2];
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennH5DatasetOpen(comm, key, path, file, name, &dset, &rank, dims));
+  ierr = CheckRow(comm, key, path, name, rank, dims, sample, v);
+  if (ierr) (void)H5Dclose(dset);
+  PetscCall(ierr);
+  PetscCall(PdennH5ReadVec(dset, rank == 2 ? sample : -1, v));
+  PetscCall(PdennH5Close(&dset));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5ReadSignal(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt sample, Vec v)
+{
+  hid_t          file;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennH5OpenRead(comm, key, path, &file));
+  ierr = ReadDataset(comm, key, path, file, dataset, sample, v);
+  if (ierr) (void)H5Fclose(file);
+  PetscCall(ierr);
+  PetscCall(PdennH5Close(&file));
+  PetscFunctionReturn(0);
+}
+
+/* A signal set has datasets clean and noisy, both samples x N. */
+static PetscErrorCode CheckSetLayout(MPI_Comm comm, const char key[], const char path[], hid_t file, PetscInt *N, PetscInt *samples)
+{
+  const char *names[2] = {"clean", "noisy"};
+  hsize_t     dims[2][2];
+  hid_t       dset;
+  int         rank;
+
+  PetscFunctionBeginUser;
+  for (int i = 0; i < 2; i++) {
+    PetscCall(PdennH5DatasetOpen(comm, key, path, file, names[i], &dset, &rank, dims[i]));
+    PetscCall(PdennH5Close(&dset));
+    PetscCheck(rank == 2, comm, PDENN_ERR_INPUT, "key %s: dataset '%s' in file '%s' has 1 dimension; a signal set's datasets are 2D (samples x N)", key, names[i], path);
+  }
+  PetscCheck(dims[0][0] == dims[1][0] && dims[0][1] == dims[1][1], comm, PDENN_ERR_INPUT, "key %s: datasets 'clean' (%llu x %llu) and 'noisy' (%llu x %llu) in file '%s' differ in shape; expected both samples x N", key, (unsigned long long)dims[0][0], (unsigned long long)dims[0][1], (unsigned long long)dims[1][0], (unsigned long long)dims[1][1], path);
+  *samples = (PetscInt)dims[0][0];
+  *N       = (PetscInt)dims[0][1];
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSignalSetOpen(MPI_Comm comm, const char key[], const char path[], PdennSignalSet *set)
+{
+  hid_t          file;
+  PetscInt       N = 0, samples = 0;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennH5OpenRead(comm, key, path, &file));
+  ierr = CheckSetLayout(comm, key, path, file, &N, &samples);
+  if (ierr) (void)H5Fclose(file);
+  PetscCall(ierr);
+  PetscCall(PetscNew(set));
+  (*set)->comm    = comm;
+  (*set)->file    = file;
+  (*set)->N       = N;
+  (*set)->samples = samples;
+  PetscCall(PetscStrncpy((*set)->key, key, sizeof((*set)->key)));
+  PetscCall(PetscStrncpy((*set)->path, path, sizeof((*set)->path)));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SetAttrInt(PdennSignalSet set, const char name[], PetscInt *value)
+{
+  PetscBool found;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennH5AttrReadInt(set->file, name, value, &found));
+  PetscCheck(found, set->comm, PDENN_ERR_INPUT, "key %s: file '%s' has no attribute '%s' (not written by pdenn_signals?)", set->key, set->path, name);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSignalSetGetParams(PdennSignalSet set, PdennSignalParams *p)
+{
+  char      type[64];
+  PetscBool found, match = PETSC_FALSE;
+  PetscInt  t;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennH5AttrReadString(set->file, "generator", type, sizeof(type), &found));
+  PetscCheck(found, set->comm, PDENN_ERR_INPUT, "key %s: file '%s' has no attribute 'generator' (not written by pdenn_signals?)", set->key, set->path);
+  for (t = 0; t < PDENN_SIGNAL_NTYPES && !match; t++) PetscCall(PetscStrcmp(type, PdennSignalTypes[t], &match));
+  PetscCheck(match, set->comm, PDENN_ERR_INPUT, "key %s: file '%s' names an unknown generator '%s'", set->key, set->path, type);
+  p->type = (PdennSignalType)(t - 1);
+  PetscCall(SetAttrInt(set, "seed", &p->seed));
+  PetscCall(SetAttrInt(set, "N", &p->N));
+  PetscCall(SetAttrInt(set, "samples", &p->samples));
+  PetscCall(SetAttrInt(set, "pieces", &p->pieces));
+  PetscCall(PdennH5AttrReadReal(set->file, "sigma", &p->sigma, &found));
+  PetscCheck(found, set->comm, PDENN_ERR_INPUT, "key %s: file '%s' has no attribute 'sigma' (not written by pdenn_signals?)", set->key, set->path);
+  PetscCheck(p->N == set->N && p->samples == set->samples, set->comm, PDENN_ERR_INPUT, "key %s: file '%s' records N = %" PetscInt_FMT ", samples = %" PetscInt_FMT " but its datasets are %" PetscInt_FMT " x %" PetscInt_FMT, set->key, set->path, p->N, p->samples, set->samples, set->N);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSignalSetRead(PdennSignalSet set, const char dataset[], PetscInt sample, Vec v)
+{
+  PetscBool clean, noisy;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrcmp(dataset, "clean", &clean));
+  PetscCall(PetscStrcmp(dataset, "noisy", &noisy));
+  PetscCheck(clean || noisy, set->comm, PETSC_ERR_ARG_WRONG, "signal sets hold datasets 'clean' and 'noisy', not '%s'", dataset);
+  PetscCall(ReadDataset(set->comm, set->key, set->path, set->file, dataset, sample, v));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSignalSetReadSamples(PdennSignalSet set, const char dataset[], PetscInt first, PetscInt count, Vec v[])
+{
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < count; k++) PetscCall(PdennSignalSetRead(set, dataset, first + k, v[k]));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSignalSetClose(PdennSignalSet *set)
+{
+  PetscFunctionBeginUser;
+  if (!*set) PetscFunctionReturn(0);
+  PetscCall(PdennH5Close(&(*set)->file));
+  PetscCall(PetscFree(*set));
+  PetscFunctionReturn(0);
+}
