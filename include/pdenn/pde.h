@@ -114,7 +114,8 @@ PetscErrorCode PdennSolverRun_ImplicitNewton(PdennSolver solver, Vec u);
    matrix for w = g((K u)^2), the Newton Jacobian for w = Phi'(K v). */
 PetscErrorCode PdennDiffusionImplicitMatrix(PdennDiffusion pde, PetscReal tau, Vec w, Mat A);
 /* After KSPSetFromOptions: for -pc_type mg, checks -N against -pc_mg_levels and sets the
-   defaults (Galerkin coarse operators, levels from N) on the DMDA hierarchy. */
+   defaults not given (Galerkin coarse operators, levels from N, 2 or 4 smoothing steps by
+   order) on the DMDA hierarchy. */
 PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp);
 /* The implicit step: -tau (0: default_factor tau_max), shortened to n equal steps that reach
    t_stop exactly. */

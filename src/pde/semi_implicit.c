@@ -1,0 +1,208 @@
+/* The semi-implicit scheme of PAPER.md §4, (I + tau K^T G(u^k) K) u^{k+1} = u^k with
+   G = diag(g((K u^k)^2)), solved by a PETSc KSP on the problem's DMDA (the DM gives PCMG its
+   hierarchy; pdenn gives the operator). The matrix I + tau K^T diag(w) K is assembled here for
+   any weights w, so the Newton Jacobian (implicit_newton.c) is the same code. */
+#include <pdenn/pde.h>
+
+/* Row i of the reflecting-boundary K as a matrix: the kernel with mirrored columns folded back
+   exactly as PdennConv1dFillGhosts mirrors (u[-1-k] = u[k], u[N-1+k] = u[N-k]). */
+static PetscInt KRow(PdennDiffusion pde, PetscInt i, PetscInt col[], PetscReal val[])
+{
+  const PetscInt r = pde->K.radius, N = pde->N;
+  PetscInt       nc = 0;
+
+  for (PetscInt o = -r; o <= r; o++) {
+    PetscInt j = i + o, c = 0;
+    if (pde->K.w[o + r] == 0.0) continue;
+    if (j < 0) j = -1 - j;
+    if (j >= N) j = 2 * N - 1 - j;
+    while (c < nc && col[c] != j) c++;
+    if (c == nc) {
+      col[nc]   = j;
+      val[nc++] = 0.0;
+    }
+    val[c] += pde->K.w[o + r];
+  }
+  return nc;
+}
+
+PetscErrorCode PdennDiffusionImplicitMatrix(PdennDiffusion pde, PetscReal tau, Vec w, Mat A)
+{
+  const PetscReal *wa;
+  PetscInt         xs, xm;
+
+  PetscFunctionBeginUser;
+  PetscCheck(pde->K.radius <= 1, pde->comm, PETSC_ERR_SUP, "K of radius %" PetscInt_FMT ": the implicit matrix supports radius 1", pde->K.radius);
+  PetscCall(MatZeroEntries(A));
+  PetscCall(PdennDMDAGetOwnership(pde->da, &xs, &xm, NULL, NULL));
+  PetscCall(VecGetArrayRead(w, &wa));
+  for (PetscInt i = xs; i < xs + xm; i++) {
+    MatStencil rows[3] = {{0}}, diag = {0};
+    PetscInt   col[3];
+    PetscReal  kv[3], block[9], one = 1.0;
+    PetscInt   nc = KRow(pde, i, col, kv);
+
+    /* K^T diag(w) K = sum_i w_i k_i k_i^T: an owned row of K may add to a neighbour's rows */
+    for (PetscInt a = 0; a < nc; a++) {
+      rows[a].i = col[a];
+      for (PetscInt b = 0; b < nc; b++) block[a * nc + b] = tau * wa[i - xs] * kv[a] * kv[b];
+    }
+    diag.i = i;
+    PetscCall(MatSetValuesStencil(A, nc, rows, nc, rows, block, ADD_VALUES));
+    PetscCall(MatSetValuesStencil(A, 1, &diag, 1, &diag, &one, ADD_VALUES));
+  }
+  PetscCall(VecRestoreArrayRead(w, &wa));
+  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(0);
+}
+
+/* Levels of the vertex-centred DMDA hierarchy (coarsening keeps both end points,
+   N -> (N-1)/2 + 1) whose coarsest grid still has at least min_coarse points. (DMDA_Q0, the
+   cell-centred N -> N/2, is no alternative: PETSc 3.18 builds its 1D interpolation only for
+   (N_fine - 1)/(N_coarse - 1) integer, see docs/theory_implicit.md.) */
+static PetscInt MGMaxLevels(PetscInt N, PetscInt min_coarse)
+{
+  PetscInt levels = 1, ratio = 1;
+
+  while ((N - 1) % (2 * ratio) == 0 && (N - 1) / (2 * ratio) + 1 >= min_coarse) {
+    ratio *= 2;
+    levels++;
+  }
+  return levels;
+}
+
+/* Options the user did not give get pdenn's defaults (docs/theory_implicit.md): the deepest
+   hierarchy with >= 2 stencil widths per rank on the coarsest grid, and 2 smoothing steps for
+   order 1 but 4 for order 2, whose linear transfers violate the order rule m_P + m_R > 2m. */
+static PetscErrorCode MGDefaults(PdennDiffusion pde, PC pc, const char prefix[])
+{
+  PetscMPIInt size;
+  PetscBool   set, set_up, set_down;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(pde->comm, &size));
+  PetscCall(PetscOptionsHasName(NULL, prefix, "-pc_mg_levels", &set));
+  if (!set) PetscCall(PCMGSetLevels(pc, MGMaxLevels(pde->N, PetscMax(3, 2 * pde->order * size)), NULL));
+  PetscCall(PetscOptionsHasName(NULL, prefix, "-mg_levels_ksp_max_it", &set));
+  PetscCall(PetscOptionsHasName(NULL, prefix, "-pc_mg_smoothup", &set_up));
+  PetscCall(PetscOptionsHasName(NULL, prefix, "-pc_mg_smoothdown", &set_down));
+  if (!set && !set_up && !set_down) PetscCall(PCMGSetNumberSmooth(pc, pde->order == 1 ? 2 : 4));
+  PetscCall(PetscOptionsHasName(NULL, prefix, "-pc_mg_galerkin", &set));
+  /* pdenn assembles the fine operator only: the coarse ones must be Galerkin R A P */
+  if (!set) PetscCall(PCMGSetGalerkin(pc, PC_MG_GALERKIN_BOTH));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp)
+{
+  PC               pc;
+  PetscBool        is_mg;
+  PetscInt         levels, ratio;
+  PCMGGalerkinType galerkin;
+  const char      *prefix;
+  PetscMPIInt      size;
+
+  PetscFunctionBeginUser;
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCMG, &is_mg));
+  if (!is_mg) PetscFunctionReturn(0);
+  PetscCall(KSPGetOptionsPrefix(ksp, &prefix));
+  PetscCall(MGDefaults(pde, pc, prefix));
+  PetscCall(PCMGGetLevels(pc, &levels));
+  ratio = (PetscInt)1 << (levels - 1);
+  PetscCheck(MGMaxLevels(pde->N, 2) >= levels, pde->comm, PDENN_ERR_INPUT, "keys -N %" PetscInt_FMT " and -pc_mg_levels %" PetscInt_FMT ": the DMDA hierarchy coarsens vertex-centred (N -> (N-1)/2 + 1), so N must be m 2^(levels-1) + 1 with m >= 1 (e.g. N = %" PetscInt_FMT ")", pde->N, levels, PetscMax(1, (pde->N - 1 + ratio / 2) / ratio) * ratio + 1);
+  PetscCallMPI(MPI_Comm_size(pde->comm, &size));
+  PetscCheck((pde->N - 1) / ratio + 1 >= size * pde->order, pde->comm, PDENN_ERR_INPUT, "key -pc_mg_levels %" PetscInt_FMT " with -N %" PetscInt_FMT " on %d ranks: the coarsest grid (%" PetscInt_FMT " points) cannot give every rank the stencil width %" PetscInt_FMT "; use at most -pc_mg_levels %" PetscInt_FMT, levels, pde->N, size, (pde->N - 1) / ratio + 1, pde->order, MGMaxLevels(pde->N, PetscMax(2, 2 * pde->order * size)));
+  PetscCall(PCMGGetGalerkin(pc, &galerkin));
+  PetscCheck(galerkin != PC_MG_GALERKIN_NONE && galerkin != PC_MG_GALERKIN_EXTERNAL, pde->comm, PDENN_ERR_INPUT, "key -pc_mg_galerkin %s: pdenn assembles only the fine-grid matrix; use both, pmat or mat", PCMGGalerkinTypes[galerkin]);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSolverImplicitStep(PdennSolver s, PetscReal default_factor, PetscReal *tau, PetscInt *n_steps)
+{
+  PetscReal tau_max, step;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennDiffusionTauMax(s->pde, &tau_max));
+  step     = s->tau > 0.0 ? s->tau : default_factor * tau_max;
+  /* the relative slack keeps t_stop = n tau from rounding up to n + 1 steps */
+  *n_steps = (PetscInt)PetscCeilReal(s->t_stop / step * (1.0 - 1e-12));
+  *tau     = *n_steps > 0 ? s->t_stop / *n_steps : step;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSolverSetFromOptions_SemiImplicit(PdennSolver s)
+{
+  PdennDiffusion pde = s->pde;
+  PC             pc;
+
+  PetscFunctionBeginUser;
+  PetscCheck(pde->da, pde->comm, PETSC_ERR_ORDER, "call PdennDiffusionSetUp before PdennSolverSetFromOptions");
+  if (!s->A) {
+    PetscCall(DMCreateMatrix(pde->da, &s->A));
+    PetscCall(MatSetOption(s->A, MAT_SPD, PETSC_TRUE)); /* I + tau K^T G K with G >= 0 */
+    PetscCall(MatSetOption(s->A, MAT_SPD_ETERNAL, PETSC_TRUE));
+  }
+  if (!s->ksp) {
+    PetscCall(KSPCreate(pde->comm, &s->ksp));
+    /* the DM only provides the PCMG hierarchy; the operator is assembled by pdenn */
+    PetscCall(KSPSetDM(s->ksp, pde->da));
+    PetscCall(KSPSetDMActive(s->ksp, PETSC_FALSE));
+    PetscCall(KSPSetType(s->ksp, KSPCG));
+    PetscCall(KSPGetPC(s->ksp, &pc));
+    PetscCall(PCSetType(pc, PCJACOBI));
+    PetscCall(KSPSetTolerances(s->ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
+  }
+  PetscCall(KSPSetFromOptions(s->ksp));
+  PetscCall(PdennDiffusionKSPSetUpMG(pde, s->ksp));
+  PetscFunctionReturn(0);
+}
+
+/* Adds the iterations of the step just solved to the run's counts. */
+static PetscErrorCode CountLinearSolve(PdennSolver s, KSPConvergedReason *reason, PetscInt *its)
+{
+  PetscFunctionBeginUser;
+  PetscCall(KSPGetConvergedReason(s->ksp, reason));
+  PetscCall(KSPGetIterationNumber(s->ksp, its));
+  s->info.linear_its += *its;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSolverRun_SemiImplicit(PdennSolver s, Vec u)
+{
+  PdennDiffusion     pde = s->pde;
+  PetscReal          tau = 0.0;
+  PetscInt           n_steps = 0, k, its = 0;
+  Vec                w, rhs;
+  PetscBool          preonly;
+  KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
+
+  PetscFunctionBeginUser;
+  PetscCheck(s->ksp, pde->comm, PETSC_ERR_ORDER, "call PdennSolverSetFromOptions before PdennSolverSolve");
+  /* default 10 tau_max: unconditionally stable, and still accurate on the slow modes */
+  PetscCall(PdennSolverImplicitStep(s, 10.0, &tau, &n_steps));
+  s->info.tau = tau;
+  PetscCall(VecDuplicate(u, &w));
+  PetscCall(VecDuplicate(u, &rhs));
+  /* u^k is the initial guess for u^{k+1} (close for small tau), except for a direct solve */
+  PetscCall(PetscObjectTypeCompare((PetscObject)s->ksp, KSPPREONLY, &preonly));
+  PetscCall(KSPSetInitialGuessNonzero(s->ksp, (PetscBool)!preonly));
+  for (k = 0; k < n_steps; k++) {
+    PetscCall(PdennDiffusionDiffusivity(pde, u, w));
+    PetscCall(PdennDiffusionImplicitMatrix(pde, tau, w, s->A));
+    PetscCall(KSPSetOperators(s->ksp, s->A, s->A));
+    PetscCall(VecCopy(u, rhs));
+    PetscCall(KSPSolve(s->ksp, rhs, u));
+    PetscCall(CountLinearSolve(s, &reason, &its));
+    if (reason < 0) break;
+    s->info.steps++;
+    s->info.t_stop = k + 1 == n_steps ? s->t_stop : (k + 1) * tau;
+    PetscCall(PdennSolverRecordStep(s, u, s->info.t_stop));
+  }
+  PetscCall(VecDestroy(&w));
+  PetscCall(VecDestroy(&rhs));
+  /* raised after the clean-up, so a caller that handles the error leaks nothing */
+  PetscCheck(reason >= 0, pde->comm, PDENN_ERR_INPUT, "semi-implicit step %" PetscInt_FMT " (tau = %g): the linear solver diverged (%s) after %" PetscInt_FMT " iterations; check -ksp_type, -pc_type, -ksp_max_it, -ksp_rtol (-ksp_converged_reason, -ksp_monitor to see why)", k + 1, (double)tau, KSPConvergedReasons[reason], its);
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,83 @@
+/* Every implicit method and linear solver against one reference: the run configured entirely
+   from the options (-method, -N, -order, -flux, -t_stop, -ksp_type, -pc_type, -snes_*, ...) on
+   all ranks is gathered to rank 0 (VecScatterCreateToZero) and compared with a fresh problem
+   on PETSC_COMM_SELF solved with the same options but the baseline linear solver CG + Jacobi
+   (semi-implicit) or GMRES + Jacobi (Newton), rtol 1e-12. So one test checks both that the
+   parallel run matches the one-rank result and that -pc_type mg/hypre/lu/cholesky agree with
+   the baseline.
+   Tolerance 1e-9 relative: with -ksp_rtol 1e-12 each linear solve's error is below
+   cond(A) 1e-12 <= (1 + tau |K|^2) 1e-12 ~ 2e-11 at the default tau = 10 tau_max, and
+   I + tau K^T G K is a contraction, so 10 steps stay below 2e-10 (Newton: the same per
+   solve, the Newton error itself being far below once converged to -snes_rtol 1e-12). */
+#include "implicit_test.h"
+
+static PetscErrorCode Run(MPI_Comm comm, PetscBool baseline, Vec *u_out)
+{
+  PdennDiffusion pde;
+  PdennSolver    s;
+  KSP            ksp = NULL;
+  PC             pc;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennDiffusionCreate(comm, &pde));
+  PetscCall(PdennDiffusionSetFromOptions(pde));
+  PetscCall(PdennDiffusionSetUp(pde));
+  PetscCall(PdennSolverCreate(pde, &s));
+  PetscCall(PdennSolverSetFromOptions(s));
+  s->monitor_every = -1;
+  if (s->method == PDENN_METHOD_SEMI_IMPLICIT) ksp = s->ksp;
+  if (s->method == PDENN_METHOD_IMPLICIT_NEWTON) PetscCall(SNESGetKSP(s->snes, &ksp));
+  PetscCheck(ksp, comm, PETSC_ERR_ARG_WRONG, "-method must be semi_implicit or implicit_newton");
+  if (baseline) {
+    PetscCall(KSPSetType(ksp, s->method == PDENN_METHOD_SEMI_IMPLICIT ? KSPCG : KSPGMRES));
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(PCSetType(pc, PCJACOBI));
+    PetscCall(KSPSetTolerances(ksp, 1e-12, 1e-50, PETSC_DEFAULT, 10000));
+  }
+  PetscCall(DMCreateGlobalVector(pde->da, u_out));
+  PetscCall(TestFillSignal(pde->da, *u_out, 0.05, 0.3));
+  PetscCall(PdennSolverSolve(s, *u_out));
+  PetscCall(PetscPrintf(comm, "%s %s: %" PetscInt_FMT " steps of %g, %" PetscInt_FMT " linear, %" PetscInt_FMT " nonlinear iterations\n", baseline ? "baseline" : "run", PdennMethods[s->method], s->info.steps, (double)s->info.tau, s->info.linear_its, s->info.nonlinear_its));
+  PetscCheck(s->info.steps > 1 && s->info.linear_its > 0, comm, PETSC_ERR_PLIB, "the run did no work");
+  PetscCall(PdennSolverDestroy(&s));
+  PetscCall(PdennDiffusionDestroy(&pde));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CompareOnRankZero(Vec u)
+{
+  VecScatter  scatter;
+  Vec         u0, ref;
+  PetscMPIInt rank;
+  PetscReal   rel = 0.0;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecScatterCreateToZero(u, &scatter, &u0));
+  PetscCall(VecScatterBegin(scatter, u, u0, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(scatter, u, u0, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  if (rank == 0) {
+    PetscCall(Run(PETSC_COMM_SELF, PETSC_TRUE, &ref));
+    PetscCall(TestRelDiff(u0, ref, &rel));
+    PetscCall(VecDestroy(&ref));
+  }
+  PetscCallMPI(MPI_Bcast(&rel, 1, MPIU_REAL, 0, PETSC_COMM_WORLD));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "|run - one-rank baseline| / |baseline| = %.3e\n", (double)rel));
+  PetscCheck(rel <= 1e-9, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the run differs from the one-rank baseline by %g", (double)rel);
+  PetscCall(VecScatterDestroy(&scatter));
+  PetscCall(VecDestroy(&u0));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  Vec u;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, "Implicit methods: parallel and solver agreement"));
+  PetscCall(Run(PETSC_COMM_WORLD, PETSC_FALSE, &u));
+  PetscCall(CompareOnRankZero(u));
+  PetscCall(VecDestroy(&u));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "implicit parallel check passed\n"));
+  PetscCall(PetscFinalize());
+  return 0;
+}
