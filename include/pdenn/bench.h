@@ -1,0 +1,122 @@
+/* pdenn benchmarks (apps/pdenn_bench.c, docs/performance.md): memory bandwidth, diffusion step
+   throughput against its bandwidth bound, linear solvers of the semi-implicit step, and network
+   training throughput. Every figure lands in one table (one figure per row) that prints as text
+   and writes as CSV, so apps/bench_scaling.sh can join runs at several rank counts. */
+#pragma once
+#include <pdenn/nn.h>
+#include <math.h>
+
+/* "Not available" in the table (quiet NaN from math.h: PETSc 3.18 has no constant for it). */
+#define PDENN_BENCH_NA ((PetscReal)NAN)
+
+/* ---- The result table ---------------------------------------------------------------------- */
+typedef struct {
+  char      section[16]; /* stream, diffusion, linear, train */
+  char      name[48];    /* the case, e.g. "explicit order 1" */
+  PetscInt  N;           /* problem size of the case (elements, grid points, unknowns) */
+  char      metric[24];  /* e.g. "points/s", "bound fraction" */
+  PetscReal value;       /* NaN prints as n/a (method not available yet, or not applicable) */
+  char      unit[16];
+  char      note[96];
+} PdennBenchRow;
+
+typedef struct {
+  MPI_Comm       comm;
+  PetscMPIInt    ranks;
+  PetscInt       n, max;
+  PdennBenchRow *rows;
+} PdennBenchTable;
+
+PetscErrorCode PdennBenchTableAdd(PdennBenchTable *t, const char section[], const char name[], PetscInt N, const char metric[], PetscReal value, const char unit[], const char note[]);
+PetscErrorCode PdennBenchTableView(const PdennBenchTable *t, PetscViewer viewer);
+/* CSV with a header line; written by rank 0. */
+PetscErrorCode PdennBenchTableWriteCSV(const PdennBenchTable *t, const char filename[]);
+PetscErrorCode PdennBenchTableDestroy(PdennBenchTable *t);
+
+/* ---- The benchmark object ------------------------------------------------------------------ */
+typedef enum { PDENN_BENCH_STREAM, PDENN_BENCH_DIFFUSION, PDENN_BENCH_LINEAR, PDENN_BENCH_TRAIN, PDENN_BENCH_NSECTIONS } PdennBenchSection;
+extern const char *const PdennBenchSections[]; /* "stream", "diffusion", "linear", "train" */
+
+/* Bytes per grid point that PdennDiffusionExplicitStep moves, counted as STREAM counts (each
+   read or written double once, no write-allocate): ghost exchange u -> u_loc (16), K u_loc -> z
+   (16), Phi in place on z (16), ghost exchange z -> z_loc (16), K^T z_loc -> r (16),
+   out = u - tau r (24). */
+#define PDENN_BENCH_EXPLICIT_BYTES 104
+/* The least any explicit step can move: read u, write out (a fused stencil loop). */
+#define PDENN_BENCH_FUSED_BYTES 16
+
+typedef struct _n_PdennBench *PdennBench;
+struct _n_PdennBench {
+  MPI_Comm        comm;
+  PetscBool       run[PDENN_BENCH_NSECTIONS]; /* -bench_sections */
+  PetscInt        repeats;       /* -bench_repeats: timed repeats (median; best for STREAM) */
+  PetscInt        stream_n;      /* -bench_stream_n: triad elements per rank */
+  PetscInt        N;             /* -bench_N: grid points of the diffusion steps */
+  PetscInt        steps;         /* -bench_steps: explicit-type steps per timed run */
+  PetscReal       lambda;        /* -bench_lambda: Perona-Malik contrast */
+  PetscInt        mg_log2[2];    /* -bench_mg_log2_min, -bench_mg_log2_max: PCMG sizes 2^k */
+  PetscInt        compare_log2;  /* -bench_compare_log2: size of the CG/direct comparison */
+  PetscReal       mg_tau;        /* -bench_mg_tau: semi-implicit step in units of h^2 */
+  char            linear_options[PETSC_MAX_PATH_LEN]; /* -bench_linear_options: extra KSP/PC keys */
+  PetscInt        batch;         /* -bench_batch */
+  PetscInt        train_N[2];    /* -bench_train_N, -bench_train_N_large */
+  PetscInt        channels;      /* -bench_channels */
+  PetscInt        blocks;        /* -bench_blocks */
+  PetscInt        levels;        /* -bench_levels */
+  PetscInt        smoothing_steps; /* -bench_smoothing_steps */
+  PetscInt        space_ranks;   /* -bench_space_ranks: ranks per sample (the rest: batch groups) */
+  char            model_options[PETSC_MAX_PATH_LEN]; /* -bench_model_options: extra model keys */
+  char            csv[PETSC_MAX_PATH_LEN];           /* -bench_csv */
+  char            dump[PETSC_MAX_PATH_LEN];          /* -bench_dump_models */
+  PetscReal       bandwidth;     /* STREAM triad bytes/s over all ranks (0 until measured) */
+  PetscLogStage   stages[PDENN_BENCH_NSECTIONS];
+  PdennBenchTable table;
+};
+
+/* Keys: -bench_* (see -help and docs/performance.md). */
+PetscErrorCode PdennBenchCreate(MPI_Comm comm, PdennBench *bench);
+PetscErrorCode PdennBenchSetFromOptions(PdennBench bench);
+/* Runs the chosen sections, each in its own -log_view stage, filling bench->table. */
+PetscErrorCode PdennBenchRun(PdennBench bench);
+/* The table, and the CSV file if -bench_csv was given. */
+PetscErrorCode PdennBenchView(PdennBench bench, PetscViewer viewer);
+PetscErrorCode PdennBenchDestroy(PdennBench *bench);
+
+/* The sections (one file each). */
+PetscErrorCode PdennBenchStream(PdennBench bench);
+PetscErrorCode PdennBenchDiffusion(PdennBench bench);
+/* The explicit step's passes one by one (called by PdennBenchDiffusion). */
+PetscErrorCode PdennBenchKernels(PdennBench bench);
+PetscErrorCode PdennBenchLinear(PdennBench bench);
+PetscErrorCode PdennBenchTrain(PdennBench bench);
+
+/* The training section's models: their keys (src/bench/models.c) and the analytic FLOPs of one
+   training step (forward + backward) of one sample of N points. */
+PetscErrorCode PdennBenchModelKeys(PdennBench bench, PdennModelType type, char keys[], size_t len);
+PetscErrorCode PdennBenchModelFlops(PdennBench bench, PdennModelType type, PetscInt N, PetscReal *flops);
+
+/* Small instances of the four networks with their weights, an input, the output and the
+   gradients, as text for apps/torch_compare.py --check (written by rank 0). */
+PetscErrorCode PdennBenchDumpModels(PdennBench bench, const char filename[]);
+
+/* ---- Helpers shared by the sections -------------------------------------------------------- */
+/* Wall time of a region on every rank: barrier, then the slowest rank's elapsed seconds. */
+PetscErrorCode PdennBenchTic(MPI_Comm comm, PetscLogDouble *t0);
+PetscErrorCode PdennBenchToc(MPI_Comm comm, PetscLogDouble t0, PetscReal *seconds);
+/* Median of n values (t is reordered). */
+PetscReal PdennBenchMedian(PetscInt n, PetscReal t[]);
+/* Makes a fresh options database with the given "-key value ..." string (plus extra, if not NULL)
+   the default one, so a library object configured inside sees exactly these keys and nothing of
+   the command line. Pop with PetscOptionsPop() and destroy. */
+PetscErrorCode PdennBenchPushOptions(const char options[], const char extra[], PetscOptions *db);
+PetscErrorCode PdennBenchPopOptions(PetscOptions *db);
+/* Catches the "not supported" error of a method not written yet, so its row says n/a:
+     PdennBenchCatchBegin(&c); ierr = Call(...); PdennBenchCatchEnd(&c, comm, ierr, &available);
+   Any other error is raised again with its first message. */
+typedef struct {
+  char message[256]; /* the first message of the caught error */
+} PdennBenchCatch;
+PetscErrorCode PdennBenchCatchBegin(PdennBenchCatch *c);
+PetscErrorCode PdennBenchCatchEnd(PdennBenchCatch *c, MPI_Comm comm, PetscErrorCode ierr, PetscBool *available);
+/* A deterministic noisy piecewise-constant signal (depends on the global index only). */
+PetscErrorCode PdennBenchSignal(DM da, Vec u);

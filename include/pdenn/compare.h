@@ -1,0 +1,61 @@
+/* pdenn's main job (PAPER.md §6): one deck names a task, classical solvers and networks; the
+   experiment makes the train/validation/test signal sets, runs every classical solver, trains
+   every network, evaluates all of them on the same test set and writes tables, an HDF5 file of
+   every output and plots. Keys: docs/decks.md; results and how to read them: docs/results.md. */
+#pragma once
+#include <pdenn/train.h>
+
+/* ---- What is learned (and solved) -------------------------------------------------------- */
+typedef enum {
+  PDENN_TASK_DENOISE,        /* input noisy (or clean) signal, target the clean signal */
+  PDENN_TASK_DIFFUSION,      /* target: the input diffused to -t_stop by a fine reference solver */
+  PDENN_TASK_IMPLICIT_SOLVE, /* target: u of (I + tau K^T G(f) K) u = f, tau = -t_stop (KSP) */
+  PDENN_TASK_NTYPES
+} PdennCompareTask;
+extern const char *const PdennCompareTasks[]; /* "denoise", "diffusion", "implicit_solve" */
+
+/* ---- Options scopes: the keys of one named method ---------------------------------------- */
+/* A method named "sym" in -compare_learned (or -compare_classical) reads its keys as -sym_<key>:
+   a scope is a copy of the options database in which every -sym_<key> also appears as -<key>
+   (overriding a shared -<key>), pushed as PETSc's default database while the method's objects
+   are made and used. Popping marks the deck keys the method read as used, so
+   PdennDeckCheckUnused still catches misspelled ones. Extra keys set with
+   PdennOptionsScopeSetValue (output paths chosen by the app) exist in the scope only. */
+typedef struct _n_PdennOptionsScope *PdennOptionsScope;
+PetscErrorCode                       PdennOptionsScopeCreate(const char prefix[], PdennOptionsScope *scope);
+PetscErrorCode                       PdennOptionsScopeSetValue(PdennOptionsScope scope, const char key[], const char value[]);
+/* Whether the scope has key (-<key> or -<prefix><key>), without marking it used. */
+PetscErrorCode PdennOptionsScopeHasKey(PdennOptionsScope scope, const char key[], PetscBool *has);
+PetscErrorCode PdennOptionsScopePush(PdennOptionsScope scope);
+PetscErrorCode PdennOptionsScopePop(PdennOptionsScope scope);
+PetscErrorCode PdennOptionsScopeDestroy(PdennOptionsScope *scope);
+
+/* ---- Figures of merit --------------------------------------------------------------------- */
+/* Over n samples of N points (rows of output, target, input): mean squared error against the
+   target (mean over samples of the per-sample mean over points), PSNR = 10 log10(peak^2 / MSE)
+   for signals in [0, peak] (NaN, "not applicable", for MSE 0), and the largest Euclidean gain ||output_k|| / ||input_k|| (stability:
+   <= 1 for every stable scheme and symmetric network). Plain loops in a fixed order: the same
+   numbers on every rank count. */
+typedef struct {
+  PetscReal mse, psnr, max_gain;
+} PdennCompareErrors;
+PetscErrorCode PdennCompareErrorsCompute(PetscInt n, PetscInt N, const PetscReal output[], const PetscReal target[], const PetscReal input[], PetscReal peak, PdennCompareErrors *e);
+
+/* ---- The experiment ---------------------------------------------------------------------- */
+typedef struct _n_PdennCompare *PdennCompare;
+PetscErrorCode                  PdennCompareCreate(MPI_Comm comm, PdennCompare *cmp);
+/* The deck file (the app's -options_file, or NULL): default experiment name, and its text is
+   kept in results.h5. */
+PetscErrorCode PdennCompareSetDeck(PdennCompare cmp, const char deck[]);
+/* The -compare_* keys, the diffusion problem (-N, -flux, ...) and the shared solver keys. */
+PetscErrorCode PdennCompareSetFromOptions(PdennCompare cmp);
+/* Refuses an existing experiment unless -force, reads every method's keys, then checks the deck
+   for unused keys: every refusal comes before any computing. */
+PetscErrorCode PdennCompareSetUp(PdennCompare cmp);
+/* Data sets, classical solvers, training, evaluation; each phase a -log_view stage. */
+PetscErrorCode PdennCompareRun(PdennCompare cmp);
+/* summary.md, summary.csv, results.h5, then the plots (-compare_plots). */
+PetscErrorCode PdennCompareWriteResults(PdennCompare cmp);
+/* True when training was stopped by a signal (checkpoints written, nothing evaluated). */
+PetscErrorCode PdennCompareGetInterrupted(PdennCompare cmp, PetscBool *interrupted);
+PetscErrorCode PdennCompareDestroy(PdennCompare *cmp);

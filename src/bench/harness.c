@@ -1,0 +1,96 @@
+/* What every benchmark section needs: a timer that agrees across ranks, medians, a private
+   options database for configuring library objects, a way to mark a method not written yet as
+   n/a, and a deterministic test signal. */
+#include <pdenn/bench.h>
+
+PetscErrorCode PdennBenchTic(MPI_Comm comm, PetscLogDouble *t0)
+{
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscCall(PetscTime(t0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennBenchToc(MPI_Comm comm, PetscLogDouble t0, PetscReal *seconds)
+{
+  PetscLogDouble t1;
+  PetscReal      local;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTime(&t1));
+  local = (PetscReal)(t1 - t0);
+  /* a parallel region is as slow as its slowest rank */
+  PetscCall(MPIU_Allreduce(&local, seconds, 1, MPIU_REAL, MPIU_MAX, comm));
+  PetscFunctionReturn(0);
+}
+
+PetscReal PdennBenchMedian(PetscInt n, PetscReal t[])
+{
+  if (n <= 0) return PDENN_BENCH_NA;
+  if (PetscSortReal(n, t)) return PDENN_BENCH_NA;
+  return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+PetscErrorCode PdennBenchPushOptions(const char options[], const char extra[], PetscOptions *db)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsCreate(db));
+  PetscCall(PetscOptionsInsertString(*db, options));
+  if (extra && extra[0]) PetscCall(PetscOptionsInsertString(*db, extra));
+  PetscCall(PetscOptionsPush(*db));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennBenchPopOptions(PetscOptions *db)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsPop());
+  PetscCall(PetscOptionsDestroy(db));
+  PetscFunctionReturn(0);
+}
+
+/* Keeps the first message of an error and does not print: the caller decides. */
+static PetscErrorCode CatchHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  PdennBenchCatch *c = (PdennBenchCatch *)ctx;
+
+  (void)comm; (void)line; (void)fun; (void)file;
+  if (p == PETSC_ERROR_INITIAL) snprintf(c->message, sizeof(c->message), "%s", mess ? mess : "(no message)");
+  return n;
+}
+
+PetscErrorCode PdennBenchCatchBegin(PdennBenchCatch *c)
+{
+  PetscFunctionBeginUser;
+  c->message[0] = '\0';
+  PetscCall(PetscPushErrorHandler(CatchHandler, c));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennBenchCatchEnd(PdennBenchCatch *c, MPI_Comm comm, PetscErrorCode ierr, PetscBool *available)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscPopErrorHandler());
+  *available = (PetscBool)(ierr == 0);
+  PetscCheck(!ierr || ierr == PETSC_ERR_SUP, comm, ierr, "benchmark case failed: %s", c->message);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennBenchSignal(DM da, Vec u)
+{
+  PetscInt   xs, xm, N;
+  PetscReal *ua;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetInfo(da, NULL, &N, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(PdennDMDAGetOwnership(da, &xs, &xm, NULL, NULL));
+  PetscCall(VecGetArray(u, &ua));
+  for (PetscInt i = 0; i < xm; i++) {
+    const PetscInt  k     = xs + i;
+    const PetscReal step  = (PetscReal)((8 * k / N) % 2); /* eight plateaus */
+    const PetscReal noise = PetscSinReal(12.9898 * (PetscReal)k) * 43758.5453;
+    ua[i] = step + 0.1 * (noise - PetscFloorReal(noise) - 0.5);
+  }
+  PetscCall(VecRestoreArray(u, &ua));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,201 @@
+/* Linear solvers of the semi-implicit step (PAPER.md §4): PCMG's V-cycle convergence factor and
+   time per unknown over a range of N, and CG with PCMG, CG with Jacobi and a direct solver beside
+   it at one size. Solvers are configured as a user would, by keys of PdennSolverSetFromOptions. */
+#include <pdenn/bench.h>
+
+typedef struct {
+  const char *name;
+  const char *keys;
+} LinearSolver;
+
+/* Unpreconditioned residual norms, so that every iterative solver stops at the same ||b - A x||. */
+static const LinearSolver solvers[] = {
+  {"PCMG V-cycle (richardson)", "-ksp_type richardson -pc_type mg -ksp_norm_type unpreconditioned"},
+  {"CG + PCMG", "-ksp_type cg -pc_type mg -ksp_norm_type unpreconditioned"},
+  /* algebraic multigrid with operator-dependent interpolation, for the jumping diffusivity */
+  {"BoomerAMG V-cycle (richardson)", "-ksp_type richardson -pc_type hypre -pc_hypre_type boomeramg -ksp_norm_type unpreconditioned"},
+  {"CG + Jacobi", "-ksp_type cg -pc_type jacobi -ksp_norm_type unpreconditioned -ksp_max_it 1000000"},
+  /* one Richardson step = preonly; preonly itself refuses the nonzero initial guess that
+     PdennSolverRun_SemiImplicit sets */
+  {"direct (MUMPS Cholesky)", "-ksp_type richardson -ksp_max_it 1 -ksp_norm_type none -pc_type cholesky -pc_factor_mat_solver_type mumps"},
+};
+enum { SOLVER_MG, SOLVER_CG_MG, SOLVER_AMG, SOLVER_CG_JACOBI, SOLVER_DIRECT, SOLVER_N };
+
+typedef struct {
+  PetscBool available;
+  PetscInt  its;
+  PetscReal factor;   /* (||r_k|| / ||b||)^(1/k) from x_0 = 0 */
+  PetscReal t_linear; /* PC set-up for a new operator + solve, median seconds */
+  PetscReal t_assembly; /* the diffusivity and PdennDiffusionImplicitMatrix, median seconds */
+} LinearResult;
+
+/* ||f - A x||, computed here since PCMG under Richardson reports no residual norm. */
+static PetscErrorCode TrueResidualNorm(Mat A, Vec f, Vec x, PetscReal *norm)
+{
+  Vec r;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecDuplicate(f, &r));
+  PetscCall(MatMult(A, x, r));
+  PetscCall(VecAYPX(r, -1.0, f));
+  PetscCall(VecNorm(r, NORM_2, norm));
+  PetscCall(VecDestroy(&r));
+  PetscFunctionReturn(0);
+}
+
+/* The solver's set-up and solve alone, as in every step of a run: the operator is assembled
+   again (its state changes), so the preconditioner is rebuilt (Galerkin products, numeric
+   factorisation) as after PdennDiffusionImplicitMatrix with new values. The factor is the mean
+   over the iterations from x_0 = 0 (PCMG under Richardson keeps no residual history). */
+static PetscErrorCode TimeLinearSolve(PdennBench b, PdennSolver s, Vec f, Vec x, LinearResult *res)
+{
+  PetscReal *t, rnorm, bnorm;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(b->repeats, &t));
+  PetscCall(KSPSetInitialGuessNonzero(s->ksp, PETSC_FALSE));
+  for (PetscInt r = 0; r < b->repeats; r++) {
+    PetscLogDouble t0;
+    PetscCall(MatAssemblyBegin(s->A, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(s->A, MAT_FINAL_ASSEMBLY));
+    PetscCall(PdennBenchTic(b->comm, &t0));
+    PetscCall(KSPSolve(s->ksp, f, x));
+    PetscCall(PdennBenchToc(b->comm, t0, &t[r]));
+  }
+  res->t_linear = PdennBenchMedian(b->repeats, t);
+  PetscCall(KSPGetIterationNumber(s->ksp, &res->its));
+  PetscCall(TrueResidualNorm(s->A, f, x, &rnorm));
+  PetscCall(VecNorm(f, NORM_2, &bnorm));
+  res->factor = res->its > 0 && bnorm > 0 ? PetscPowReal(rnorm / bnorm, 1.0 / res->its) : PDENN_BENCH_NA;
+  PetscCall(PetscFree(t));
+  PetscFunctionReturn(0);
+}
+
+/* One semi-implicit step through PdennSolverSolve, untimed: it builds the matrix, the KSP and
+   the hierarchy, and tells whether the method exists yet. */
+static PetscErrorCode FirstStep(PdennBench b, PdennSolver s, Vec f, Vec u, LinearResult *res)
+{
+  PdennBenchCatch c;
+  PetscErrorCode  ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecCopy(f, u));
+  PetscCall(PdennBenchCatchBegin(&c));
+  ierr = PdennSolverSolve(s, u);
+  PetscCall(PdennBenchCatchEnd(&c, b->comm, ierr, &res->available));
+  PetscFunctionReturn(0);
+}
+
+/* Median seconds of the rest of a step: the diffusivity g((K u)^2) and the matrix assembly. */
+static PetscErrorCode TimeAssembly(PdennBench b, PdennSolver s, Vec f, Vec w, LinearResult *res)
+{
+  PetscReal *t;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(b->repeats, &t));
+  for (PetscInt r = 0; r < b->repeats; r++) {
+    PetscLogDouble t0;
+    PetscCall(PdennBenchTic(b->comm, &t0));
+    PetscCall(PdennDiffusionDiffusivity(s->pde, f, w));
+    PetscCall(PdennDiffusionImplicitMatrix(s->pde, s->info.tau, w, s->A));
+    PetscCall(PdennBenchToc(b->comm, t0, &t[r]));
+  }
+  res->t_assembly = PdennBenchMedian(b->repeats, t);
+  PetscCall(PetscFree(t));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode RunCase(PdennBench b, PetscInt which, PetscInt N, LinearResult *res)
+{
+  PdennDiffusion pde;
+  PdennSolver    s;
+  PetscOptions   db;
+  Vec            f, u;
+  char           keys[1024];
+  const double   tau = (double)b->mg_tau; /* h = 1 */
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(res, sizeof(*res)));
+  PetscCall(PdennDiffusionCreate(b->comm, &pde));
+  pde->N           = N;
+  pde->flux.lambda = b->lambda;
+  PetscCall(PdennDiffusionSetUp(pde));
+  PetscCall(PetscSNPrintf(keys, sizeof(keys), "-method semi_implicit -tau %.17g -t_stop %.17g -monitor_every -1 -ksp_rtol 1e-8 %s", tau, tau, solvers[which].keys));
+  PetscCall(PdennBenchPushOptions(keys, b->linear_options, &db));
+  PetscCall(PdennSolverCreate(pde, &s));
+  PetscCall(PdennSolverSetFromOptions(s));
+  PetscCall(DMCreateGlobalVector(pde->da, &f));
+  PetscCall(VecDuplicate(f, &u));
+  PetscCall(PdennBenchSignal(pde->da, f));
+  PetscCall(FirstStep(b, s, f, u, res));
+  if (res->available) {
+    PetscCall(TimeAssembly(b, s, f, u, res));
+    PetscCall(TimeLinearSolve(b, s, f, u, res));
+  } else res->t_linear = res->t_assembly = res->factor = PDENN_BENCH_NA;
+  PetscCall(VecDestroy(&f));
+  PetscCall(VecDestroy(&u));
+  PetscCall(PdennSolverDestroy(&s));
+  PetscCall(PdennBenchPopOptions(&db));
+  PetscCall(PdennDiffusionDestroy(&pde));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AddRows(PdennBench b, PetscInt which, PetscInt N, const LinearResult *r)
+{
+  const char *name = solvers[which].name;
+  char        note[96];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(note, sizeof(note), "tau = %g h^2, rtol 1e-8, x0 = 0%s", (double)b->mg_tau, r->available ? "" : "; not available"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "iterations", r->available && which != SOLVER_DIRECT ? (PetscReal)r->its : PDENN_BENCH_NA, "", note));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "convergence factor", which != SOLVER_DIRECT ? r->factor : PDENN_BENCH_NA, "", "(|r_k|/|r_0|)^(1/k), mean over k iterations"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "solve time/unknown", r->t_linear / N * 1e9, "ns", "PC set-up for a new operator + KSPSolve"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "assembly time/unknown", r->t_assembly / N * 1e9, "ns", "diffusivity + PdennDiffusionImplicitMatrix"));
+  PetscFunctionReturn(0);
+}
+
+/* PCMG over the size range: its solve time per unknown should not depend on N. */
+static PetscErrorCode SweepMG(PdennBench b, LinearResult *at_compare)
+{
+  LinearResult res;
+  PetscReal    lo = PETSC_MAX_REAL, hi = 0.0;
+  char         range[48];
+
+  PetscFunctionBeginUser;
+  /* N = 2^k + 1: the vertex-centred DMDA hierarchy of PCMG coarsens N -> (N-1)/2 + 1 */
+  for (PetscInt k = b->mg_log2[0]; k <= b->mg_log2[1]; k++) {
+    const PetscInt N = ((PetscInt)1 << k) + 1;
+    PetscCall(RunCase(b, SOLVER_MG, N, &res));
+    PetscCall(AddRows(b, SOLVER_MG, N, &res));
+    lo = PetscMin(lo, res.t_linear / N);
+    hi = PetscMax(hi, res.t_linear / N);
+    if (k == b->compare_log2) *at_compare = res;
+  }
+  PetscCall(PetscSNPrintf(range, sizeof(range), "PCMG V-cycle 2^%" PetscInt_FMT "+1..2^%" PetscInt_FMT "+1", b->mg_log2[0], b->mg_log2[1]));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", range, ((PetscInt)1 << b->mg_log2[1]) + 1, "time/unknown max/min", hi / lo, "", "solve time per unknown over the sizes above; target <= 1.25"));
+  if (b->compare_log2 < b->mg_log2[0] || b->compare_log2 > b->mg_log2[1]) PetscCall(RunCase(b, SOLVER_MG, ((PetscInt)1 << b->compare_log2) + 1, at_compare));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennBenchLinear(PdennBench b)
+{
+  const PetscInt N = ((PetscInt)1 << b->compare_log2) + 1;
+  LinearResult   res[SOLVER_N];
+  PetscBool      have_mumps, have_hypre;
+
+  PetscFunctionBeginUser;
+  PetscCall(SweepMG(b, &res[SOLVER_MG]));
+  PetscCall(PetscHasExternalPackage("mumps", &have_mumps));
+  PetscCall(PetscHasExternalPackage("hypre", &have_hypre));
+  for (PetscInt which = SOLVER_CG_MG; which < SOLVER_N; which++) {
+    if ((which == SOLVER_DIRECT && !have_mumps) || (which == SOLVER_AMG && !have_hypre)) {
+      res[which].available = PETSC_FALSE;
+      res[which].its       = 0;
+      res[which].factor = res[which].t_linear = res[which].t_assembly = PDENN_BENCH_NA;
+    } else PetscCall(RunCase(b, which, N, &res[which]));
+    PetscCall(AddRows(b, which, N, &res[which]));
+  }
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", "speed-up of PCMG V-cycle over CG + Jacobi", N, "solve time ratio", res[SOLVER_CG_JACOBI].t_linear / res[SOLVER_MG].t_linear, "", "target >= 10"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", "speed-up of CG + PCMG over CG + Jacobi", N, "solve time ratio", res[SOLVER_CG_JACOBI].t_linear / res[SOLVER_CG_MG].t_linear, "", "target >= 10"));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,18 @@
+/* Private to src/compare: serial HDF5 writes by rank 0 (h5util.c). A serial section runs between
+   PdennCompareSerialBegin and PdennCompareSerialEnd, which shares its outcome with every rank. */
+#pragma once
+#include "comparepriv.h"
+#include <hdf5.h>
+
+PetscErrorCode PdennCompareSerialBegin(void);
+PetscErrorCode PdennCompareSerialEnd(MPI_Comm comm, PetscErrorCode ierr, const char what[], const char path[]);
+PetscErrorCode PdennCompareH5Open(const char path[], PetscBool create, hid_t *file);
+PetscErrorCode PdennCompareH5Close(hid_t *file);
+PetscErrorCode PdennCompareH5Exists(hid_t loc, const char name[], PetscBool *exists);
+/* rows == 0: a 1D dataset of cols values; else rows x cols */
+PetscErrorCode PdennCompareH5WriteArray(hid_t loc, const char name[], hsize_t rows, hsize_t cols, const PetscReal data[]);
+PetscErrorCode PdennCompareH5WriteText(hid_t loc, const char name[], const char text[]);
+PetscErrorCode PdennCompareH5Group(hid_t loc, const char name[]);
+PetscErrorCode PdennCompareH5AttrReal(hid_t loc, const char obj[], const char attr[], PetscReal value);
+PetscErrorCode PdennCompareH5AttrInt(hid_t loc, const char obj[], const char attr[], PetscInt value);
+PetscErrorCode PdennCompareH5AttrString(hid_t loc, const char obj[], const char attr[], const char value[]);

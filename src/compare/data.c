@@ -1,0 +1,205 @@
+/* The experiment's data, <dir>/data/{train,val,test}.h5: pdenn signal sets (clean, noisy; made
+   by PdennSignalSetWrite with seeds seed, seed + 1, seed + 2, or copied from -compare_<split>_data)
+   plus the task's datasets "input" and "target" (samples x N), which the trainer reads with
+   -train_input_dataset input -train_target_dataset target. A given file that already has
+   input and target keeps them. */
+#include "compareh5.h"
+#include <stdio.h>
+
+static PetscErrorCode CopyFileSerial(const char from[], const char to[])
+{
+  FILE  *in, *out;
+  char   buf[65536];
+  size_t n;
+  int    bad = 0;
+
+  PetscFunctionBeginUser;
+  in = fopen(from, "rb");
+  PetscCheck(in, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot read '%s'", from);
+  out = fopen(to, "wb");
+  if (!out) (void)fclose(in);
+  PetscCheck(out, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", to);
+  while ((n = fread(buf, 1, sizeof(buf), in)) > 0) bad |= fwrite(buf, 1, n, out) != n;
+  bad |= ferror(in);
+  bad |= fclose(in) != 0;
+  bad |= fclose(out) != 0;
+  PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "copying '%s' to '%s' failed", from, to);
+  PetscFunctionReturn(0);
+}
+
+/* A given set must be a pdenn signal set on the deck's grid; its sample count is the split's. */
+static PetscErrorCode CheckGiven(PdennCompare cmp, PdennSplit s)
+{
+  char              key[64];
+  PdennSignalSet    set;
+  PdennSignalParams p;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(key, sizeof(key), "-compare_%s_data", PdennSplits[s]));
+  PetscCall(PdennSignalSetOpen(cmp->comm, key, cmp->given[s], &set));
+  PetscCall(PdennSignalSetGetParams(set, &p));
+  PetscCall(PdennSignalSetClose(&set));
+  PetscCheck(p.N == cmp->pde->N, cmp->comm, PDENN_ERR_INPUT, "key %s: file '%s' holds signals of N = %" PetscInt_FMT " points, but the grid has -N %" PetscInt_FMT, key, cmp->given[s], p.N, cmp->pde->N);
+  cmp->samples[s] = p.samples;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCompareCheckData(PdennCompare cmp)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt s = 0; s < PDENN_SPLIT_N; s++)
+    if (cmp->given[s][0]) PetscCall(CheckGiven(cmp, (PdennSplit)s));
+  PetscFunctionReturn(0);
+}
+
+/* A given set, copied into data/ (checked by PdennCompareCheckData at set-up). */
+static PetscErrorCode CopyGiven(PdennCompare cmp, PdennSplit s, const char path[], PetscBool *has_task)
+{
+  PetscErrorCode ierr   = 0;
+  PetscBool      has[2] = {PETSC_FALSE, PETSC_FALSE};
+  hid_t          file   = -1;
+
+  PetscFunctionBeginUser;
+  PetscCall(CheckGiven(cmp, s));
+  PetscCall(PdennCompareSerialBegin());
+  if (!cmp->rank) {
+    ierr = CopyFileSerial(cmp->given[s], path);
+    if (!ierr) ierr = PdennCompareH5Open(path, PETSC_FALSE, &file);
+    if (!ierr) ierr = PdennCompareH5Exists(file, "input", &has[0]);
+    if (!ierr) ierr = PdennCompareH5Exists(file, "target", &has[1]);
+    if (!ierr) ierr = PdennCompareH5Close(&file);
+  }
+  PetscCall(PdennCompareSerialEnd(cmp->comm, ierr, "copying the given data set to", path));
+  *has_task = (PetscBool)(has[0] && has[1]);
+  PetscCallMPI(MPI_Bcast(has_task, 1, MPIU_BOOL, 0, cmp->comm));
+  PetscFunctionReturn(0);
+}
+
+/* Input and target of every sample, assembled on rank 0 as rows. Samples are dealt out to the
+   ranks, each making whole ones alone (PdennCompareTarget on pde_self). */
+static PetscErrorCode TaskRows(PdennCompare cmp, const char path[], PetscInt n, PetscReal input[], PetscReal target[])
+{
+  PdennSignalSet set;
+  Vec            clean, noisy, tgt;
+  const PetscInt N = cmp->pde->N;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMCreateGlobalVector(cmp->pde_self->da, &clean));
+  PetscCall(VecDuplicate(clean, &noisy));
+  PetscCall(VecDuplicate(clean, &tgt));
+  PetscCall(PdennSignalSetOpen(PETSC_COMM_SELF, "-compare_experiment", path, &set));
+  for (PetscInt k = cmp->rank; k < n; k += cmp->size) {
+    PetscCall(PdennSignalSetRead(set, "clean", k, clean));
+    PetscCall(PdennSignalSetRead(set, "noisy", k, noisy));
+    PetscCall(PdennCompareTarget(cmp, clean, cmp->input_clean ? clean : noisy, tgt));
+    PetscCall(PdennRowsAddVec(cmp->input_clean ? clean : noisy, input + k * N));
+    PetscCall(PdennRowsAddVec(tgt, target + k * N));
+  }
+  PetscCall(PdennSignalSetClose(&set));
+  PetscCall(VecDestroy(&tgt));
+  PetscCall(VecDestroy(&noisy));
+  PetscCall(VecDestroy(&clean));
+  PetscCall(PdennRowsReduce(cmp->comm, n * N, input));
+  PetscCall(PdennRowsReduce(cmp->comm, n * N, target));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AppendTask(PdennCompare cmp, const char path[], PetscInt n)
+{
+  const PetscInt N = cmp->pde->N;
+  PetscReal     *input, *target;
+  PetscErrorCode ierr = 0;
+  hid_t          file = -1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc2(n * N, &input, n * N, &target));
+  PetscCall(TaskRows(cmp, path, n, input, target));
+  PetscCall(PdennCompareSerialBegin());
+  if (!cmp->rank) {
+    ierr = PdennCompareH5Open(path, PETSC_FALSE, &file);
+    if (!ierr) ierr = PdennCompareH5WriteArray(file, "input", (hsize_t)n, (hsize_t)N, input);
+    if (!ierr) ierr = PdennCompareH5WriteArray(file, "target", (hsize_t)n, (hsize_t)N, target);
+    if (!ierr) ierr = PdennCompareH5AttrString(file, ".", "task", PdennCompareTasks[cmp->task]);
+    if (!ierr) ierr = PdennCompareH5AttrString(file, ".", "input_is", cmp->input_clean ? "clean" : "noisy");
+    if (!ierr) ierr = PdennCompareH5Close(&file);
+  }
+  PetscCall(PdennCompareSerialEnd(cmp->comm, ierr, "adding the task's input and target to", path));
+  PetscCall(PetscFree2(input, target));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCompareMakeData(PdennCompare cmp)
+{
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBeginUser;
+  for (PetscInt s = 0; s < PDENN_SPLIT_N; s++) {
+    char     *path     = cmp->data_path[s], rel[64];
+    PetscBool has_task = PETSC_FALSE;
+
+    PetscCall(PetscTime(&t0));
+    PetscCall(PetscSNPrintf(rel, sizeof(rel), "data/%s.h5", PdennSplits[s]));
+    PetscCall(PdennComparePath(cmp, rel, path, PETSC_MAX_PATH_LEN));
+    if (cmp->given[s][0])
+      PetscCall(CopyGiven(cmp, (PdennSplit)s, path, &has_task));
+    else {
+      PdennSignalParams p = cmp->signals;
+      p.samples           = cmp->samples[s];
+      p.seed              = cmp->signals.seed + s; /* three disjoint families of signals */
+      PetscCall(PdennSignalSetWrite(cmp->comm, "-compare_experiment", path, &p, PETSC_TRUE));
+    }
+    if (!has_task) PetscCall(AppendTask(cmp, path, cmp->samples[s]));
+    PetscCall(PetscTime(&t1));
+    PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: data: %s set, %" PetscInt_FMT " samples of N = %" PetscInt_FMT " (%s), %s targets, %.2f s\n", PdennSplits[s], cmp->samples[s], cmp->pde->N, cmp->given[s][0] ? cmp->given[s] : "generated", has_task ? "given" : PdennCompareTasks[cmp->task], t1 - t0));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The test set on every rank: input, target, clean, noisy rows, and the stress inputs (the
+   clean signals plus noise of -compare_stress_sigma, far outside the training data). */
+PetscErrorCode PdennCompareLoadTest(PdennCompare cmp)
+{
+  const char       *names[4] = {"input", "target", "clean", "noisy"};
+  PetscReal        *rows[4];
+  const PetscInt    N = cmp->pde->N, n = cmp->samples[PDENN_SPLIT_TEST];
+  PdennSignalParams p = cmp->signals;
+  Vec               v, clean, noisy;
+
+  PetscFunctionBeginUser;
+  cmp->N     = N;
+  cmp->ntest = n;
+  PetscCall(PetscCalloc1(n * N, &cmp->test_input));
+  PetscCall(PetscCalloc1(n * N, &cmp->test_target));
+  PetscCall(PetscCalloc1(n * N, &cmp->test_clean));
+  PetscCall(PetscCalloc1(n * N, &cmp->test_noisy));
+  PetscCall(PetscCalloc1(n * N, &cmp->stress_input));
+  rows[0] = cmp->test_input;
+  rows[1] = cmp->test_target;
+  rows[2] = cmp->test_clean;
+  rows[3] = cmp->test_noisy;
+  PetscCall(DMCreateGlobalVector(cmp->pde->da, &v));
+  for (int d = 0; d < 4; d++) {
+    for (PetscInt k = 0; k < n; k++) {
+      PetscCall(PdennH5ReadSignal(cmp->comm, "-compare_test_data", cmp->data_path[PDENN_SPLIT_TEST], names[d], k, v));
+      PetscCall(PdennRowsAddVec(v, rows[d] + k * N));
+    }
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, rows[d], (PetscMPIInt)(n * N), MPIU_REAL, MPI_SUM, cmp->comm));
+  }
+  /* stress noise: noisy - clean of a generator with sigma = stress_sigma, its own seed */
+  p.sigma   = cmp->stress_sigma;
+  p.seed    = cmp->signals.seed + 3;
+  p.samples = n;
+  PetscCall(VecDuplicate(v, &clean));
+  PetscCall(VecDuplicate(v, &noisy));
+  for (PetscInt k = 0; k < n; k++) {
+    PetscCall(PdennSignalFill(&p, k, clean, noisy));
+    PetscCall(VecAXPY(noisy, -1.0, clean));
+    PetscCall(PdennRowsAddVec(noisy, cmp->stress_input + k * N));
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, cmp->stress_input, (PetscMPIInt)(n * N), MPIU_REAL, MPI_SUM, cmp->comm));
+  for (PetscInt i = 0; i < n * N; i++) cmp->stress_input[i] += cmp->test_clean[i];
+  PetscCall(VecDestroy(&clean));
+  PetscCall(VecDestroy(&noisy));
+  PetscCall(VecDestroy(&v));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,170 @@
+/* Serial HDF5 writes made by rank 0 alone (tables gathered there are small): datasets with any
+   missing groups in their names, replacing an existing one, and attributes. A failure raised in
+   the serial section is shared with the other ranks by PdennCompareSerialEnd. */
+#include "compareh5.h"
+#include <string.h>
+
+#define H5Check(call, what) PetscCheck((call) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5: %s failed", what)
+
+PetscErrorCode PdennCompareSerialBegin(void)
+{
+  PetscFunctionBeginUser;
+  /* errors of the serial section are reported once, collectively, by PdennCompareSerialEnd */
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCompareSerialEnd(MPI_Comm comm, PetscErrorCode ierr, const char what[], const char path[])
+{
+  int code = (int)ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscPopErrorHandler());
+  PetscCallMPI(MPI_Bcast(&code, 1, MPI_INT, 0, comm));
+  PetscCheck(!code, comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed (error %d): is the disk full or the file in use?", what, path, code);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCompareH5Open(const char path[], PetscBool create, hid_t *file)
+{
+  PetscFunctionBeginUser;
+  (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  if (create)
+    *file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  else
+    *file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  PetscCheck(*file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot %s HDF5 file '%s'", create ? "create" : "open", path);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCompareH5Close(hid_t *file)
+{
+  PetscFunctionBeginUser;
+  if (*file >= 0) H5Check(H5Fclose(*file), "closing a file");
+  *file = -1;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCompareH5Exists(hid_t loc, const char name[], PetscBool *exists)
+{
+  char *p, buf[512];
+
+  PetscFunctionBeginUser;
+  /* H5Lexists on "a/b" needs "a" to exist: check the path one component at a time */
+  PetscCall(PetscStrncpy(buf, name, sizeof(buf)));
+  *exists = PETSC_TRUE;
+  for (p = buf; *exists && p;) {
+    p = strchr(p + 1, '/');
+    if (p) *p = '\0';
+    *exists = (PetscBool)(H5Lexists(loc, buf, H5P_DEFAULT) > 0);
+    if (p) *p = '/';
+  }
+  PetscFunctionReturn(0);
+}
+
+/* A float64 dataset of rank 1 (rows == 0) or 2 replacing any existing one of that name. */
+PetscErrorCode PdennCompareH5WriteArray(hid_t loc, const char name[], hsize_t rows, hsize_t cols, const PetscReal data[])
+{
+  const hsize_t dims[2] = {rows, cols};
+  hid_t         space, lcpl, dset;
+  PetscBool     exists;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennCompareH5Exists(loc, name, &exists));
+  if (exists) H5Check(H5Ldelete(loc, name, H5P_DEFAULT), "deleting an old dataset");
+  space = rows ? H5Screate_simple(2, dims, NULL) : H5Screate_simple(1, dims + 1, NULL);
+  H5Check(space, "creating a dataspace");
+  lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Check(lcpl, "creating a property list");
+  H5Check(H5Pset_create_intermediate_group(lcpl, 1), "setting intermediate groups");
+  dset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  H5Check(dset, "creating a dataset");
+  if ((rows ? rows : 1) * cols > 0) H5Check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing a dataset");
+  H5Check(H5Dclose(dset), "closing a dataset");
+  H5Check(H5Pclose(lcpl), "closing a property list");
+  H5Check(H5Sclose(space), "closing a dataspace");
+  PetscFunctionReturn(0);
+}
+
+/* A scalar variable-length string dataset (the deck's text). */
+PetscErrorCode PdennCompareH5WriteText(hid_t loc, const char name[], const char text[])
+{
+  hid_t type, space, dset;
+
+  PetscFunctionBeginUser;
+  type = H5Tcopy(H5T_C_S1);
+  H5Check(type, "copying a type");
+  H5Check(H5Tset_size(type, H5T_VARIABLE), "setting a string type");
+  space = H5Screate(H5S_SCALAR);
+  dset  = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Check(dset, "creating a text dataset");
+  H5Check(H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "writing a text dataset");
+  H5Check(H5Dclose(dset), "closing a dataset");
+  H5Check(H5Sclose(space), "closing a dataspace");
+  H5Check(H5Tclose(type), "closing a type");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AttrWrite(hid_t loc, const char obj[], const char attr[], hid_t type, const void *value)
+{
+  hid_t space, a;
+
+  PetscFunctionBeginUser;
+  if (H5Aexists_by_name(loc, obj, attr, H5P_DEFAULT) > 0) H5Check(H5Adelete_by_name(loc, obj, attr, H5P_DEFAULT), "deleting an attribute");
+  space = H5Screate(H5S_SCALAR);
+  a     = H5Acreate_by_name(loc, obj, attr, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Check(a, "creating an attribute");
+  H5Check(H5Awrite(a, type, value), "writing an attribute");
+  H5Check(H5Aclose(a), "closing an attribute");
+  H5Check(H5Sclose(space), "closing a dataspace");
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCompareH5AttrReal(hid_t loc, const char obj[], const char attr[], PetscReal value)
+{
+  double v = (double)value;
+
+  PetscFunctionBeginUser;
+  PetscCall(AttrWrite(loc, obj, attr, H5T_NATIVE_DOUBLE, &v));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCompareH5AttrInt(hid_t loc, const char obj[], const char attr[], PetscInt value)
+{
+  long long v = (long long)value;
+
+  PetscFunctionBeginUser;
+  PetscCall(AttrWrite(loc, obj, attr, H5T_NATIVE_LLONG, &v));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCompareH5AttrString(hid_t loc, const char obj[], const char attr[], const char value[])
+{
+  hid_t type;
+
+  PetscFunctionBeginUser;
+  type = H5Tcopy(H5T_C_S1);
+  H5Check(type, "copying a type");
+  H5Check(H5Tset_size(type, H5T_VARIABLE), "setting a string type");
+  PetscCall(AttrWrite(loc, obj, attr, type, &value));
+  H5Check(H5Tclose(type), "closing a type");
+  PetscFunctionReturn(0);
+}
+
+/* A group (with its parents), for attributes on it. */
+PetscErrorCode PdennCompareH5Group(hid_t loc, const char name[])
+{
+  hid_t     lcpl, g;
+  PetscBool exists;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennCompareH5Exists(loc, name, &exists));
+  if (exists) PetscFunctionReturn(0);
+  lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Check(H5Pset_create_intermediate_group(lcpl, 1), "setting intermediate groups");
+  g = H5Gcreate2(loc, name, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  H5Check(g, "creating a group");
+  H5Check(H5Gclose(g), "closing a group");
+  H5Check(H5Pclose(lcpl), "closing a property list");
+  PetscFunctionReturn(0);
+}
