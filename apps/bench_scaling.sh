@@ -50,11 +50,11 @@ awk -F, -v cores="$cores" -v ranks="$ranks" '
     val[key, np] = $6 }
   END {
     nr = split(ranks, r, " ");
-    printf "%-6s %-10s %-34s %-16s", "mode", "section", "case", "metric";
+    printf "%-6s %-10s %-42s %-16s", "mode", "section", "case", "metric";
     for (i = 1; i <= nr; i++) printf " %12s %7s", "np=" r[i] (r[i] + 0 > cores + 0 ? "(over)" : ""), "ratio";
     printf "\n";
     for (k = 1; k <= nk; k++) {
-      split(order[k], c, ","); printf "%-6s %-10s %-34s %-16s", c[1], c[2], c[3], c[4];
+      split(order[k], c, ","); printf "%-6s %-10s %-42s %-16s", c[1], c[2], c[3], c[4];
       base = val[order[k], r[1]];
       for (i = 1; i <= nr; i++) {
         v = val[order[k], r[i]];

@@ -6,7 +6,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$top/jobscripts/setup.sh"
 source "$top/jobscripts/mpienv.sh"
 build=${PDENN_BUILD_DIR:-$top/build}
-app=pdenn_solve
+app=pdenn_compare
 cd "$top"
 mkdir -p results
 exec mpirun -n "${PDENN_NRANKS:-2}" "$build/apps/$app" -options_file input/quickstart.deck -force "$@"

@@ -143,11 +143,13 @@ static PetscErrorCode Train(PdennCompare cmp, PdennCompareMethod *m)
   PetscCall(PdennTrainerGetProgress(m->trainer, &epoch0, &step0, NULL));
   resumed = (PetscBool)(step0 > 0);
   if (!resumed && m->init_classical) PetscCall(InitClassical(cmp, m));
-  PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: learned %s (%s): %s\n", m->name, m->what, resumed ? "continuing from its checkpoint" : "training"));
+  if (resumed) PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: learned %s (%s): resuming from its checkpoint (epoch %" PetscInt_FMT ", step %" PetscInt_FMT ")\n", m->name, m->what, epoch0, step0));
+  else PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: learned %s (%s): training\n", m->name, m->what));
   PetscCall(PetscTime(&t0));
   PetscCall(PdennTrainerTrain(m->trainer));
   PetscCall(PetscTime(&t1));
   PetscCall(PdennTrainerGetProgress(m->trainer, &m->epochs, &m->steps_done, &cmp->interrupted));
+  if (resumed && m->steps_done == step0) PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: learned %s: its training was complete; no step taken\n", m->name));
   PetscCall(TrainSeconds(cmp, m, resumed, (PetscReal)(t1 - t0)));
   PetscFunctionReturn(0);
 }
