@@ -3,6 +3,18 @@
    PdennOptions* wrappers so a bad value names the key, the value and the allowed range. */
 #pragma once
 #include <petsc.h>
+#include <stdint.h>
+
+/* SplitMix64's finaliser of x + 0x9e37...: a bijection of 64-bit words with good avalanche. The
+   one counter-based hash behind every seeded stream in pdenn (signals, initial weights, sample
+   shuffles), which is what makes them independent of the rank count. */
+static inline uint64_t PdennHash64(uint64_t x)
+{
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
 
 /* Errors a user causes (a bad deck, a missing file): printed as one line "pdenn: error: ...",
    with no traceback. Raise them with PetscCheck(cond, comm, PDENN_ERR_INPUT, "..."). */

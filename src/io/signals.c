@@ -32,19 +32,10 @@ typedef struct {
   PetscReal freq, phase; /* sine arcs only */
 } Piece;
 
-/* splitmix64's finaliser: a bijection of 64-bit words with good avalanche */
-static inline uint64_t SplitMix(uint64_t z)
-{
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 /* Uniform in (0, 1), never 0 (Box-Muller takes its log): 53 random bits plus half a unit. */
 static inline PetscReal Uniform(uint64_t seed, uint64_t sample, uint64_t stream, uint64_t index)
 {
-  uint64_t h = SplitMix(SplitMix(SplitMix(SplitMix(seed) ^ sample) ^ stream) ^ index);
+  uint64_t h = PdennHash64(PdennHash64(PdennHash64(PdennHash64(seed) ^ sample) ^ stream) ^ index);
   return ((PetscReal)(h >> 11) + 0.5) * 0x1.0p-53;
 }
 

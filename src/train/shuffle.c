@@ -4,12 +4,13 @@
 #include <pdenn/train.h>
 #include <stdint.h>
 
+/* the SplitMix64 generator: hash the counter, then advance it */
 static inline uint64_t SplitMix64(uint64_t *state)
 {
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z          = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z          = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  const uint64_t r = PdennHash64(*state);
+
+  *state += 0x9e3779b97f4a7c15ULL;
+  return r;
 }
 
 /* uniform in [0, bound) without modulo bias (rejection of the incomplete last range) */
