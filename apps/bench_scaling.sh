@@ -4,7 +4,8 @@
 #   strong: the same sizes at every rank count;
 #   weak:   the diffusion grid and the training batch grow with the ranks (STREAM is per rank).
 # Rank counts above the cores are run with --oversubscribe and marked as such in the table.
-# Usage: apps/bench_scaling.sh [-b build_dir] [-o out_dir] [-n "1 2 4"] [-- pdenn_bench keys...]
+# Usage: apps/bench_scaling.sh [-b build_dir] [-o out_dir] [-n "1 2 4"] [-t] [-- pdenn_bench keys...]
+#   -t: only tabulate the CSVs already in out_dir (e.g. after runs split over several calls).
 # Environment: BENCH_N (diffusion grid points per rank for weak, total for strong; default 1e7),
 # BENCH_BATCH (training batch per rank / total; default 32), BENCH_SECTIONS (default
 # stream,diffusion,train).
@@ -14,13 +15,15 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build="$here/build"
 out="bench_scaling"
 ranks="1 2 4"
+tabulate_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -b) build="$2"; shift 2 ;;
     -o) out="$2"; shift 2 ;;
     -n) ranks="$2"; shift 2 ;;
+    -t) tabulate_only=1; shift ;;
     --) shift; break ;;
-    *) echo "bench_scaling.sh: unknown argument '$1'; expected -b build_dir, -o out_dir, -n \"ranks\" or -- keys" >&2; exit 2 ;;
+    *) echo "bench_scaling.sh: unknown argument '$1'; expected -b build_dir, -o out_dir, -n \"ranks\", -t or -- keys" >&2; exit 2 ;;
   esac
 done
 bench="$build/apps/pdenn_bench"
@@ -33,6 +36,7 @@ source "$here/jobscripts/mpienv.sh"
 mkdir -p "$out"
 
 for np in $ranks; do
+  [ "$tabulate_only" = 1 ] && break
   for mode in strong weak; do
     if [ "$mode" = strong ]; then n=$N; b=$batch; else n=$((N * np)); b=$((batch * np)); fi
     echo "== $mode scaling, $np rank(s)$([ "$np" -gt "$cores" ] && echo ", oversubscribed on $cores cores"): -bench_N $n -bench_batch $b" >&2

@@ -133,12 +133,13 @@ class Smoother(torch.nn.Module):
 
 class UNet(torch.nn.Module):
     """The V-cycle U-net of src/nn/unet.c: lift E, per level nu pre-smoothers, restriction R,
-    coarse correction w = x + P w_coarse, nu post-smoothers in reverse order, y = f + Q^T w.
-    tied (mg_unet): Q = E, P = R^T, post-smoother q = adjoint of pre-smoother q (half the weights)."""
+    coarse correction w = x + P w_coarse, nu post-smoothers in reverse order, y = f + s Q^T w.
+    tied (mg_unet): Q = E, P = R^T, post-smoother q = adjoint of pre-smoother q (half the
+    weights), and s = -1 (the correction is subtracted); unet: s = +1."""
 
     def __init__(self, M, levels, nu, r, tied):
         super().__init__()
-        self.L, self.nu = levels, nu
+        self.L, self.nu, self.sign = levels, nu, (-1.0 if tied else 1.0)
         self.E = Conv(1, M, r, False)
         self.Q = self.E if tied else Conv(1, M, r, False)
         self.pre = torch.nn.ModuleList([torch.nn.ModuleList([Smoother(M, r) for _ in range(nu)]) for _ in range(levels)])
@@ -161,7 +162,7 @@ class UNet(torch.nn.Module):
                 w = xs[l] + self.P[l].prolong(w)
             for q in range(self.nu - 1, -1, -1):
                 w = self.post[l][q].post(w)
-        return f + self.Q.adjoint(w)
+        return f + self.sign * self.Q.adjoint(w)
 
     def project(self):
         pass

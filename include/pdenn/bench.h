@@ -34,7 +34,11 @@ PetscErrorCode PdennBenchTableWriteCSV(const PdennBenchTable *t, const char file
 PetscErrorCode PdennBenchTableDestroy(PdennBenchTable *t);
 
 /* ---- The benchmark object ------------------------------------------------------------------ */
-typedef enum { PDENN_BENCH_STREAM, PDENN_BENCH_DIFFUSION, PDENN_BENCH_LINEAR, PDENN_BENCH_TRAIN, PDENN_BENCH_NSECTIONS } PdennBenchSection;
+typedef enum { PDENN_BENCH_STREAM,
+               PDENN_BENCH_DIFFUSION,
+               PDENN_BENCH_LINEAR,
+               PDENN_BENCH_TRAIN,
+               PDENN_BENCH_NSECTIONS } PdennBenchSection;
 extern const char *const PdennBenchSections[]; /* "stream", "diffusion", "linear", "train" */
 
 /* Bytes per grid point that PdennDiffusionExplicitStep moves, counted as STREAM counts (each
@@ -48,27 +52,28 @@ extern const char *const PdennBenchSections[]; /* "stream", "diffusion", "linear
 typedef struct _n_PdennBench *PdennBench;
 struct _n_PdennBench {
   MPI_Comm        comm;
-  PetscBool       run[PDENN_BENCH_NSECTIONS]; /* -bench_sections */
-  PetscInt        repeats;       /* -bench_repeats: timed repeats (median; best for STREAM) */
-  PetscInt        stream_n;      /* -bench_stream_n: triad elements per rank */
-  PetscInt        N;             /* -bench_N: grid points of the diffusion steps */
-  PetscInt        steps;         /* -bench_steps: explicit-type steps per timed run */
-  PetscReal       lambda;        /* -bench_lambda: Perona-Malik contrast */
-  PetscInt        mg_log2[2];    /* -bench_mg_log2_min, -bench_mg_log2_max: PCMG sizes 2^k */
-  PetscInt        compare_log2;  /* -bench_compare_log2: size of the CG/direct comparison */
-  PetscReal       mg_tau;        /* -bench_mg_tau: semi-implicit step in units of h^2 */
+  PetscBool       run[PDENN_BENCH_NSECTIONS];         /* -bench_sections */
+  PetscInt        repeats;                            /* -bench_repeats: timed repeats (median; best for STREAM) */
+  PetscInt        stream_n;                           /* -bench_stream_n: triad elements per rank */
+  PetscInt        N;                                  /* -bench_N: grid points of the diffusion steps */
+  PetscInt        steps;                              /* -bench_steps: explicit-type steps per timed run */
+  PetscReal       lambda;                             /* -bench_lambda: Perona-Malik contrast */
+  PetscInt        mg_log2[2];                         /* -bench_mg_log2_min, -bench_mg_log2_max: PCMG sizes 2^k */
+  PetscInt        compare_log2;                       /* -bench_compare_log2: size of the CG/direct comparison */
+  PetscReal       mg_tau;                             /* -bench_mg_tau: semi-implicit step in units of h^2 */
+  PetscInt        linear_repeats;                     /* -bench_linear_repeats: timed solves per linear case */
   char            linear_options[PETSC_MAX_PATH_LEN]; /* -bench_linear_options: extra KSP/PC keys */
-  PetscInt        batch;         /* -bench_batch */
-  PetscInt        train_N[2];    /* -bench_train_N, -bench_train_N_large */
-  PetscInt        channels;      /* -bench_channels */
-  PetscInt        blocks;        /* -bench_blocks */
-  PetscInt        levels;        /* -bench_levels */
-  PetscInt        smoothing_steps; /* -bench_smoothing_steps */
-  PetscInt        space_ranks;   /* -bench_space_ranks: ranks per sample (the rest: batch groups) */
-  char            model_options[PETSC_MAX_PATH_LEN]; /* -bench_model_options: extra model keys */
-  char            csv[PETSC_MAX_PATH_LEN];           /* -bench_csv */
-  char            dump[PETSC_MAX_PATH_LEN];          /* -bench_dump_models */
-  PetscReal       bandwidth;     /* STREAM triad bytes/s over all ranks (0 until measured) */
+  PetscInt        batch;                              /* -bench_batch */
+  PetscInt        train_N[2];                         /* -bench_train_N, -bench_train_N_large */
+  PetscInt        channels;                           /* -bench_channels */
+  PetscInt        blocks;                             /* -bench_blocks */
+  PetscInt        levels;                             /* -bench_levels */
+  PetscInt        smoothing_steps;                    /* -bench_smoothing_steps */
+  PetscInt        space_ranks;                        /* -bench_space_ranks: ranks per sample (the rest: batch groups) */
+  char            model_options[PETSC_MAX_PATH_LEN];  /* -bench_model_options: extra model keys */
+  char            csv[PETSC_MAX_PATH_LEN];            /* -bench_csv */
+  char            dump[PETSC_MAX_PATH_LEN];           /* -bench_dump_models */
+  PetscReal       bandwidth;                          /* STREAM triad bytes/s over all ranks (0 until measured) */
   PetscLogStage   stages[PDENN_BENCH_NSECTIONS];
   PdennBenchTable table;
 };

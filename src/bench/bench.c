@@ -10,24 +10,25 @@ PetscErrorCode PdennBenchCreate(MPI_Comm comm, PdennBench *bench)
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&b));
-  b->comm         = comm;
-  b->repeats      = 3;
-  b->stream_n     = 20000000; /* 3 arrays of 160 MB: far beyond any cache */
-  b->N            = 10000000;
-  b->steps        = 5;
-  b->lambda       = 0.1;
-  b->mg_log2[0]   = 14;
-  b->mg_log2[1]   = 22;
-  b->compare_log2 = 20;
-  b->mg_tau       = 1000.0;
-  b->batch        = 32;
-  b->train_N[0]   = 1024;
-  b->train_N[1]   = 8192;
-  b->channels     = 8;
-  b->blocks       = 8;
-  b->levels       = 4;
+  b->comm            = comm;
+  b->repeats         = 3;
+  b->stream_n        = 20000000; /* 3 arrays of 160 MB: far beyond any cache */
+  b->N               = 10000000;
+  b->steps           = 5;
+  b->lambda          = 0.1;
+  b->mg_log2[0]      = 14;
+  b->mg_log2[1]      = 22;
+  b->compare_log2    = 20;
+  b->mg_tau          = 1000.0;
+  b->linear_repeats  = 1;
+  b->batch           = 32;
+  b->train_N[0]      = 1024;
+  b->train_N[1]      = 8192;
+  b->channels        = 8;
+  b->blocks          = 8;
+  b->levels          = 4;
   b->smoothing_steps = 2;
-  b->space_ranks  = 1;
+  b->space_ranks     = 1;
   for (PetscInt s = 0; s < PDENN_BENCH_NSECTIONS; s++) b->run[s] = PETSC_TRUE;
   b->table.comm = comm;
   PetscCallMPI(MPI_Comm_size(comm, &b->table.ranks));
@@ -71,8 +72,9 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
   PetscCall(PdennOptionsReal("-bench_lambda", "Perona-Malik contrast parameter of the benchmarked problems", b->lambda, 1e-12, 1e12, &b->lambda, NULL));
   PetscCall(PdennOptionsInt("-bench_mg_log2_min", "Linear solvers: smallest PCMG size as log2(N)", b->mg_log2[0], 4, 28, &b->mg_log2[0], NULL));
   PetscCall(PdennOptionsInt("-bench_mg_log2_max", "Linear solvers: largest PCMG size as log2(N)", b->mg_log2[1], 4, 28, &b->mg_log2[1], NULL));
-  PetscCall(PdennOptionsInt("-bench_compare_log2", "Linear solvers: log2(N) where PCMG, CG+Jacobi and a direct solver are compared", b->compare_log2, 4, 28, &b->compare_log2, NULL));
+  PetscCall(PdennOptionsInt("-bench_compare_log2", "Linear solvers: log2(N) where PCMG, CG+Jacobi and a direct solver are compared (0: no comparison)", b->compare_log2, 0, 28, &b->compare_log2, NULL));
   PetscCall(PdennOptionsReal("-bench_mg_tau", "Linear solvers: semi-implicit time step in units of h^2", b->mg_tau, 1e-6, 1e12, &b->mg_tau, NULL));
+  PetscCall(PdennOptionsInt("-bench_linear_repeats", "Linear solvers: timed solves per case (median); one solve of a large system is long enough to time", b->linear_repeats, 1, 1000, &b->linear_repeats, NULL));
   PetscCall(PdennOptionsString("-bench_linear_options", "Linear solvers: extra KSP/PC keys for every solver; start the value with a space, e.g. \" -pc_mg_levels 6\"", "", b->linear_options, sizeof(b->linear_options), NULL));
   PetscCall(PdennOptionsInt("-bench_batch", "Training: samples per batch", b->batch, 1, 1000000, &b->batch, NULL));
   PetscCall(PdennOptionsInt("-bench_train_N", "Training: grid points per sample", b->train_N[0], 8, PETSC_MAX_INT / 64, &b->train_N[0], NULL));
@@ -93,7 +95,7 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
 
 PetscErrorCode PdennBenchRun(PdennBench b)
 {
-  static const char *const stage_names[] = {"bench: stream", "bench: diffusion", "bench: linear", "bench: train"};
+  static const char *const stage_names[]        = {"bench: stream", "bench: diffusion", "bench: linear", "bench: train"};
   PetscErrorCode (*const section[])(PdennBench) = {PdennBenchStream, PdennBenchDiffusion, PdennBenchLinear, PdennBenchTrain};
 
   PetscFunctionBeginUser;

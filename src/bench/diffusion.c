@@ -100,7 +100,7 @@ static PetscReal MethodBytes(PdennMethod method)
 
 static PetscErrorCode AddRows(PdennBench b, const char name[], PetscInt N, PetscReal seconds_per_step, PetscReal bytes, const char note[])
 {
-  const PetscReal rate = N / seconds_per_step; /* NaN stays NaN: n/a */
+  const PetscReal rate  = N / seconds_per_step; /* NaN stays NaN: n/a */
   const PetscReal bound = b->bandwidth > 0 ? b->bandwidth / bytes : PDENN_BENCH_NA;
   char            text[96];
 

@@ -55,7 +55,7 @@ static PetscErrorCode DumpModel(PdennBench b, PdennModelType type, PetscInt N, F
   PetscCall(PdennBenchCreate(comm, &small));
   small->channels = 4;
   small->blocks = small->levels = 3;
-  small->smoothing_steps = 2;
+  small->smoothing_steps        = 2;
   PetscCall(PdennBenchModelKeys(small, type, keys, sizeof(keys)));
   PetscCall(PdennBenchPushOptions(keys, b->model_options, &db));
   PetscCall(PdennModelCreate(comm, NULL, &m));

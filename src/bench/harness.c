@@ -54,7 +54,10 @@ static PetscErrorCode CatchHandler(MPI_Comm comm, int line, const char *fun, con
 {
   PdennBenchCatch *c = (PdennBenchCatch *)ctx;
 
-  (void)comm; (void)line; (void)fun; (void)file;
+  (void)comm;
+  (void)line;
+  (void)fun;
+  (void)file;
   if (p == PETSC_ERROR_INITIAL) snprintf(c->message, sizeof(c->message), "%s", mess ? mess : "(no message)");
   return n;
 }
@@ -89,7 +92,7 @@ PetscErrorCode PdennBenchSignal(DM da, Vec u)
     const PetscInt  k     = xs + i;
     const PetscReal step  = (PetscReal)((8 * k / N) % 2); /* eight plateaus */
     const PetscReal noise = PetscSinReal(12.9898 * (PetscReal)k) * 43758.5453;
-    ua[i] = step + 0.1 * (noise - PetscFloorReal(noise) - 0.5);
+    ua[i]                 = step + 0.1 * (noise - PetscFloorReal(noise) - 0.5);
   }
   PetscCall(VecRestoreArray(u, &ua));
   PetscFunctionReturn(0);

@@ -3,9 +3,15 @@
    STREAM counts them) and as a fraction of the STREAM triad. */
 #include <pdenn/bench.h>
 
-typedef enum { KERNEL_GHOSTS_U, KERNEL_CONV, KERNEL_FLUX, KERNEL_GHOSTS_Z, KERNEL_ADJOINT, KERNEL_WAXPY, KERNEL_N } Kernel;
+typedef enum { KERNEL_GHOSTS_U,
+               KERNEL_CONV,
+               KERNEL_FLUX,
+               KERNEL_GHOSTS_Z,
+               KERNEL_ADJOINT,
+               KERNEL_WAXPY,
+               KERNEL_N } Kernel;
 static const char *const kernel_names[] = {"ghost exchange u -> u_loc", "K u_loc -> z (Conv1dForward)", "Phi(z) in place (FluxApply)", "ghost exchange z -> z_loc", "K^T z_loc -> r (Conv1dAdjoint)", "u -= tau r (VecAXPY)"};
-static const PetscReal kernel_bytes[] = {16, 16, 16, 16, 16, 24};
+static const PetscReal   kernel_bytes[] = {16, 16, 16, 16, 16, 24};
 
 static PetscErrorCode RunKernel(Kernel k, PdennDiffusion pde, Vec u)
 {
@@ -31,8 +37,10 @@ static PetscErrorCode RunKernel(Kernel k, PdennDiffusion pde, Vec u)
     PetscCall(VecGetArray(k == KERNEL_CONV ? s->u_loc : s->z_loc, &a));
     PetscCall(VecGetArray(k == KERNEL_CONV ? s->z : s->r, &b));
     a += xs - gxs; /* the first owned point (dof 1) */
-    if (k == KERNEL_CONV) PetscCall(PdennConv1dForward(&pde->K, n, a, b));
-    else PetscCall(PdennConv1dAdjoint(&pde->K, n, at_left, at_right, a, b));
+    if (k == KERNEL_CONV)
+      PetscCall(PdennConv1dForward(&pde->K, n, a, b));
+    else
+      PetscCall(PdennConv1dAdjoint(&pde->K, n, at_left, at_right, a, b));
     PetscCall(VecRestoreArray(k == KERNEL_CONV ? s->u_loc : s->z_loc, NULL));
     PetscCall(VecRestoreArray(k == KERNEL_CONV ? s->z : s->r, &b));
     break;

@@ -9,8 +9,10 @@
 PetscErrorCode PdennBenchModelKeys(PdennBench b, PdennModelType type, char keys[], size_t len)
 {
   PetscFunctionBeginUser;
-  if (type == PDENN_MODEL_UNET || type == PDENN_MODEL_MG_UNET) PetscCall(PetscSNPrintf(keys, len, "-model_type %s -channels %" PetscInt_FMT " -levels %" PetscInt_FMT " -smoothing_steps %" PetscInt_FMT, PdennModelTypes[type], b->channels, b->levels, b->smoothing_steps));
-  else PetscCall(PetscSNPrintf(keys, len, "-model_type %s -channels %" PetscInt_FMT " -blocks %" PetscInt_FMT, PdennModelTypes[type], b->channels, b->blocks));
+  if (type == PDENN_MODEL_UNET || type == PDENN_MODEL_MG_UNET)
+    PetscCall(PetscSNPrintf(keys, len, "-model_type %s -channels %" PetscInt_FMT " -levels %" PetscInt_FMT " -smoothing_steps %" PetscInt_FMT, PdennModelTypes[type], b->channels, b->levels, b->smoothing_steps));
+  else
+    PetscCall(PetscSNPrintf(keys, len, "-model_type %s -channels %" PetscInt_FMT " -blocks %" PetscInt_FMT, PdennModelTypes[type], b->channels, b->blocks));
   PetscFunctionReturn(0);
 }
 

@@ -28,8 +28,10 @@ PetscErrorCode PdennBenchTableAdd(PdennBenchTable *t, const char section[], cons
 
 static void FormatValue(PetscReal v, char s[], size_t len)
 {
-  if (PetscIsNanReal(v)) snprintf(s, len, "n/a");
-  else snprintf(s, len, "%.4g", (double)v);
+  if (PetscIsNanReal(v))
+    snprintf(s, len, "n/a");
+  else
+    snprintf(s, len, "%.4g", (double)v);
 }
 
 PetscErrorCode PdennBenchTableView(const PdennBenchTable *t, PetscViewer viewer)
@@ -37,11 +39,11 @@ PetscErrorCode PdennBenchTableView(const PdennBenchTable *t, PetscViewer viewer)
   char value[32];
 
   PetscFunctionBeginUser;
-  PetscCall(PetscViewerASCIIPrintf(viewer, "%-10s %-34s %10s %5s %-20s %11s %-10s %s\n", "section", "case", "N", "ranks", "metric", "value", "unit", "note"));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "%-10s %-42s %10s %5s %-21s %11s %-9s %s\n", "section", "case", "N", "ranks", "metric", "value", "unit", "note"));
   for (PetscInt i = 0; i < t->n; i++) {
     const PdennBenchRow *r = &t->rows[i];
     FormatValue(r->value, value, sizeof(value));
-    PetscCall(PetscViewerASCIIPrintf(viewer, "%-10s %-34s %10" PetscInt_FMT " %5d %-20s %11s %-10s %s\n", r->section, r->name, r->N, t->ranks, r->metric, value, r->unit, r->note));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%-10s %-42s %10" PetscInt_FMT " %5d %-21s %11s %-9s %s\n", r->section, r->name, r->N, t->ranks, r->metric, value, r->unit, r->note));
   }
   PetscFunctionReturn(0);
 }
@@ -56,8 +58,10 @@ PetscErrorCode PdennBenchTableWriteCSV(const PdennBenchTable *t, const char file
   PetscCall(PetscFPrintf(t->comm, fp, "section,case,N,ranks,metric,value,unit,note\n"));
   for (PetscInt i = 0; i < t->n; i++) {
     const PdennBenchRow *r = &t->rows[i];
-    if (PetscIsNanReal(r->value)) snprintf(value, sizeof(value), "n/a");
-    else snprintf(value, sizeof(value), "%.6e", (double)r->value);
+    if (PetscIsNanReal(r->value))
+      snprintf(value, sizeof(value), "n/a");
+    else
+      snprintf(value, sizeof(value), "%.6e", (double)r->value);
     /* notes may hold commas: quote them */
     PetscCall(PetscFPrintf(t->comm, fp, "%s,%s,%" PetscInt_FMT ",%d,%s,%s,%s,\"%s\"\n", r->section, r->name, r->N, t->ranks, r->metric, value, r->unit, r->note));
   }

@@ -5,12 +5,12 @@
 #include <pdenn/bench.h>
 #include <pdenn/train.h>
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-  #include <malloc.h>
-  #define PDENN_BENCH_HAVE_MALLINFO2
+#include <malloc.h>
+#define PDENN_BENCH_HAVE_MALLINFO2
 #endif
 
 typedef struct {
-  MPI_Comm       comm;  /* the model's (spatial) communicator */
+  MPI_Comm       comm;         /* the model's (spatial) communicator */
   PetscInt       first, count; /* this group's share of the batch */
   PdennModel     model;
   PdennOptimizer opt;
@@ -37,8 +37,10 @@ static PetscErrorCode ModelCreate(PdennBench b, PdennModelType type, PetscInt N,
   ierr = PdennModelSetUp(*model, N);
   PetscCall(PdennBenchCatchEnd(&c, b->comm, ierr, available));
   PetscCall(PdennBenchPopOptions(&db));
-  if (*available) PetscCall(PdennModelInitRandom(*model, 1));
-  else PetscCall(PdennModelDestroy(model));
+  if (*available)
+    PetscCall(PdennModelInitRandom(*model, 1));
+  else
+    PetscCall(PdennModelDestroy(model));
   PetscFunctionReturn(0);
 }
 
@@ -117,7 +119,7 @@ static PetscErrorCode HeapInUse(MPI_Comm comm, PetscReal *bytes)
 #if defined(PDENN_BENCH_HAVE_MALLINFO2)
   {
     struct mallinfo2 mi = mallinfo2();
-    local = (PetscReal)(mi.uordblks + mi.hblkhd);
+    local               = (PetscReal)(mi.uordblks + mi.hblkhd);
   }
 #else
   {
@@ -132,8 +134,8 @@ static PetscErrorCode HeapInUse(MPI_Comm comm, PetscReal *bytes)
 
 typedef struct {
   PetscBool available;
-  PetscReal step_seconds;        /* median */
-  PetscReal memory, growth;      /* bytes: model set-up + first step; change over the timed steps */
+  PetscReal step_seconds;   /* median */
+  PetscReal memory, growth; /* bytes: model set-up + first step; change over the timed steps */
   PetscInt  nparams;
 } TrainResult;
 
@@ -162,7 +164,8 @@ static PetscErrorCode BenchModel(PdennBench b, PdennModelType type, PetscInt N, 
     res->growth       = m2 - m1;
     res->nparams      = tc.nparams;
     PetscCall(PetscFree(t));
-  } else res->step_seconds = res->memory = res->growth = PDENN_BENCH_NA;
+  } else
+    res->step_seconds = res->memory = res->growth = PDENN_BENCH_NA;
   PetscCall(TrainCaseDestroy(&tc));
   PetscFunctionReturn(0);
 }
@@ -175,8 +178,10 @@ static PetscErrorCode AddRows(PdennBench b, PdennModelType type, PetscInt N, con
 
   PetscFunctionBeginUser;
   PetscCall(PdennBenchModelFlops(b, type, N, &flops));
-  if (r->available) PetscCall(PetscSNPrintf(note, sizeof(note), "batch %" PetscInt_FMT ", %" PetscInt_FMT " parameters, fwd + bwd + Adam", b->batch, r->nparams));
-  else PetscCall(PetscSNPrintf(note, sizeof(note), "model not available yet"));
+  if (r->available)
+    PetscCall(PetscSNPrintf(note, sizeof(note), "batch %" PetscInt_FMT ", %" PetscInt_FMT " parameters, fwd + bwd + Adam", b->batch, r->nparams));
+  else
+    PetscCall(PetscSNPrintf(note, sizeof(note), "model not available yet"));
   PetscCall(PdennBenchTableAdd(&b->table, "train", name, N, "samples/s", b->batch / r->step_seconds, "1/s", note));
   PetscCall(PdennBenchTableAdd(&b->table, "train", name, N, "GFLOP/s", flops * b->batch / r->step_seconds / 1e9, "GFLOP/s", "analytic count, docs/performance.md"));
   PetscCall(PdennBenchTableAdd(&b->table, "train", name, N, "memory", r->memory / 1e6, "MB", "heap: model + optimizer + batch, all ranks"));
