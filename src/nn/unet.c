@@ -2,10 +2,15 @@
      x_0 = E f;  level l: pre-smoothing x <- x + sigma(B_{l,s} x + b_{l,s}), s = 0..nu-1,
      restriction x_{l+1} = R_l x_l (strided convolution), coarse result w_{l+1},
      coarse correction (the long skip) w_l = x_l + P_l w_{l+1}, P_l a transposed strided conv,
-     post-smoothing w <- w + sigma(C_{l,q}^T w + c_{l,q}), q = nu-1..0;   y = f + Q^T w_0.
-   unet: E, Q, B, b, C, c, R, P all independent. mg_unet ties Q = E, P = R (so P_l = R_l^T) and
-   C_{l,q} = B_{l,q}, c = b (the post-smoother is the adjoint of the pre-smoother, applied in
-   reverse order): every tied pair is one parameter set, so the count is exactly half. */
+     post-smoothing w <- w + sigma(C_{l,q}^T w + c_{l,q}), q = nu-1..0;   y = f + s Q^T w_0.
+   unet: E, Q, B, b, C, c, R, P all independent, s = +1. mg_unet ties Q = E, P = R (so
+   P_l = R_l^T) and C_{l,q} = B_{l,q}, c = b (the post-smoother is the adjoint of the
+   pre-smoother, applied in reverse order): every tied pair is one parameter set, so the count is
+   exactly half. mg_unet subtracts its correction, s = -1: for a linear activation and zero
+   biases the tied cycle is E^T M E with M symmetric positive semidefinite, so y = (I - E^T M E) f
+   has eigenvalues <= 1, the form of its targets (a semi-implicit step (I + tau A)^{-1} =
+   I - tau A (I + tau A)^{-1}, A SPSD) and of the symmetric ResNet's u - tau W^T phi(W u); with
+   s = +1 it could only enlarge f (docs/results.md, claim 2). unet's free Q carries its own sign. */
 #include "nnimpl.h"
 
 typedef struct {
@@ -28,12 +33,18 @@ typedef struct {
   UNetLevel     *lev;
   PetscInt       E_off, Q_off; /* Q_off = E_off in mg_unet */
   PdennConvLayer E, Q;
-  Vec            f, out_grad;   /* saved input; dL/dw_0^(nu) */
+  Vec            f, sdy;        /* saved input; s dL/dy */
 } UNet;
 
 static PetscBool Tied(PdennModel m)
 {
   return (PetscBool)(m->type == PDENN_MODEL_MG_UNET);
+}
+
+/* s of y = f + s Q^T w_0 (see the top of this file) */
+static PetscReal OutputSign(PdennModel m)
+{
+  return Tied(m) ? -1.0 : 1.0;
 }
 
 static PetscErrorCode AddSmoother(PdennModel m, const char owner[], const char kernel[], const char bias[], SmootherParams *p)
@@ -125,7 +136,7 @@ static PetscErrorCode UNetSetUp(PdennModel m)
   PetscCall(PdennConvLayerSetUp(&net->E, m->da1[0], m->daM[0], PdennModelConv(m, 1, m->channels, net->E_off, -1)));
   PetscCall(PdennConvLayerSetUp(&net->Q, m->da1[0], m->daM[0], PdennModelConv(m, 1, m->channels, net->Q_off, -1)));
   PetscCall(DMCreateGlobalVector(m->da1[0], &net->f));
-  PetscCall(DMCreateGlobalVector(m->daM[0], &net->out_grad));
+  PetscCall(DMCreateGlobalVector(m->da1[0], &net->sdy));
   PetscFunctionReturn(0);
 }
 
@@ -170,7 +181,7 @@ static PetscErrorCode UNetDestroy(PdennModel m)
     PetscCall(PdennConvLayerDestroy(&net->Q));
   }
   PetscCall(VecDestroy(&net->f));
-  PetscCall(VecDestroy(&net->out_grad));
+  PetscCall(VecDestroy(&net->sdy));
   PetscCall(PetscFree(m->data));
   PetscFunctionReturn(0);
 }
@@ -257,7 +268,7 @@ static PetscErrorCode UNetForward(PdennModel m, Vec x, Vec y)
     PetscCall(PostSmooth(m, &lev[l], nu));
   }
   PetscCall(PdennConvLayerAdjoint(&net->Q, lev[0].w[nu], y));
-  PetscCall(VecAXPY(y, 1.0, net->f));
+  PetscCall(VecAYPX(y, OutputSign(m), net->f)); /* y = f + s Q^T w_0 */
   PetscFunctionReturn(0);
 }
 
@@ -268,8 +279,10 @@ static PetscErrorCode UNetBackward(PdennModel m, Vec dy, Vec dx, PetscReal dthet
   const PetscInt nu  = m->smoothing_steps, L = m->levels;
 
   PetscFunctionBeginUser;
-  PetscCall(PdennConvLayerForward(&net->Q, dy, lev[0].g));
-  if (dtheta) PetscCall(PdennConvLayerWeightGrad(&net->Q, dy, lev[0].w[nu], dtheta + net->Q_off, NULL));
+  PetscCall(VecCopy(dy, net->sdy));
+  PetscCall(VecScale(net->sdy, OutputSign(m)));
+  PetscCall(PdennConvLayerForward(&net->Q, net->sdy, lev[0].g));
+  if (dtheta) PetscCall(PdennConvLayerWeightGrad(&net->Q, net->sdy, lev[0].w[nu], dtheta + net->Q_off, NULL));
   for (PetscInt l = 0; l < L; l++) { /* the up sweep backwards: post-smoothers, P^T */
     PetscCall(PostSmoothBackward(m, &lev[l], nu, dtheta));
     if (l == L - 1) break;
