@@ -50,16 +50,35 @@ PetscErrorCode PdennH5AttrWriteString(hid_t obj, const char name[], const char v
   PetscFunctionReturn(0);
 }
 
-/* Opens attribute `name` if it exists (*attr = -1 otherwise). */
-static PetscErrorCode AttrOpen(hid_t obj, const char name[], hid_t *attr, PetscBool *found)
+/* Opens attribute `name` if it exists (*attr = -1 otherwise) and checks that it holds one value
+   of the kind wanted: a damaged or foreign file may hold an array there, which reading into one
+   variable would overrun, or a type that cannot be converted. Either is a one-line error naming
+   the file, as is an object header HDF5 cannot search. */
+static PetscErrorCode AttrOpen(hid_t obj, const char name[], PetscBool string, hid_t *attr, PetscBool *found)
 {
-  htri_t exists = H5Aexists(obj, name);
+  const htri_t exists                   = H5Aexists(obj, name);
+  char         file[PETSC_MAX_PATH_LEN] = "?";
+  hid_t        space, type;
+  hssize_t     n;
+  H5T_class_t  cls;
+  PetscBool    ok;
 
   PetscFunctionBeginUser;
-  PdennH5Call(exists, "H5Aexists");
+  (void)H5Fget_name(obj, file, sizeof(file));
+  PetscCheck(exists >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "file '%s': HDF5 cannot look up attribute '%s' (damaged file?)", file, name);
   *found = (PetscBool)(exists > 0);
   *attr  = -1;
-  if (*found) PdennH5Call(*attr = H5Aopen(obj, name, H5P_DEFAULT), name);
+  if (!*found) PetscFunctionReturn(0);
+  PdennH5Call(*attr = H5Aopen(obj, name, H5P_DEFAULT), name);
+  PdennH5Call(space = H5Aget_space(*attr), name);
+  PdennH5Call(type = H5Aget_type(*attr), name);
+  n   = H5Sget_simple_extent_npoints(space);
+  cls = H5Tget_class(type);
+  PetscCall(PdennH5Close(&space));
+  PetscCall(PdennH5Close(&type));
+  ok = (PetscBool)(n == 1 && (string ? cls == H5T_STRING : (cls == H5T_INTEGER || cls == H5T_FLOAT)));
+  if (!ok) PetscCall(PdennH5Close(attr));
+  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "file '%s': attribute '%s' is not one %s (damaged or foreign file?)", file, name, string ? "string" : "number");
   PetscFunctionReturn(0);
 }
 
@@ -69,7 +88,7 @@ PetscErrorCode PdennH5AttrReadInt(hid_t obj, const char name[], PetscInt *value,
   long long v;
 
   PetscFunctionBeginUser;
-  PetscCall(AttrOpen(obj, name, &attr, found));
+  PetscCall(AttrOpen(obj, name, PETSC_FALSE, &attr, found));
   if (!*found) PetscFunctionReturn(0);
   PdennH5Call(H5Aread(attr, H5T_NATIVE_LLONG, &v), name);
   PetscCall(PdennH5Close(&attr));
@@ -83,7 +102,7 @@ PetscErrorCode PdennH5AttrReadReal(hid_t obj, const char name[], PetscReal *valu
   double v;
 
   PetscFunctionBeginUser;
-  PetscCall(AttrOpen(obj, name, &attr, found));
+  PetscCall(AttrOpen(obj, name, PETSC_FALSE, &attr, found));
   if (!*found) PetscFunctionReturn(0);
   PdennH5Call(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), name);
   PetscCall(PdennH5Close(&attr));
@@ -98,7 +117,7 @@ PetscErrorCode PdennH5AttrReadString(hid_t obj, const char name[], char value[],
   char *vlen = NULL;
 
   PetscFunctionBeginUser;
-  PetscCall(AttrOpen(obj, name, &attr, found));
+  PetscCall(AttrOpen(obj, name, PETSC_TRUE, &attr, found));
   if (!*found) PetscFunctionReturn(0);
   PdennH5Call(type = H5Aget_type(attr), "H5Aget_type");
   PetscCheck(H5Tget_class(type) == H5T_STRING, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "attribute '%s' is not a string", name);

@@ -64,9 +64,15 @@ PetscErrorCode PdennSolverRun_ImplicitFixedPoint(PdennSolver s, Vec u)
   PetscCall(VecDuplicate(u, &w));
   PetscCall(VecDuplicate(u, &r));
   for (PetscInt k = 0; k < n; k++) {
-    const PetscBool last = (PetscBool)(k == n - 1);
+    const PetscBool      last = (PetscBool)(k == n - 1);
+    const PetscErrorCode ierr = FixedPointSolve(s, last ? tau_last : tau, u, &v, &w, r, k, &its);
 
-    PetscCall(FixedPointSolve(s, last ? tau_last : tau, u, &v, &w, r, k, &its));
+    if (ierr) { /* no convergence is a user error: free the work vectors before passing it on */
+      PetscCall(VecDestroy(&v));
+      PetscCall(VecDestroy(&w));
+      PetscCall(VecDestroy(&r));
+      PetscCall(ierr);
+    }
     PetscCall(VecCopy(v, u));
     s->info.nonlinear_its += its;
     PetscCall(PdennSolverRecordStep(s, u, last ? s->t_stop : (k + 1) * tau));

@@ -34,12 +34,25 @@ static PetscErrorCode AttrWrite(hid_t obj, const char name[], hid_t file_type, h
   PetscFunctionReturn(0);
 }
 
+/* A damaged file may hold several values where one was written: reading them all into one
+   variable would write past it. space is closed. */
+static PetscErrorCode CheckOneValue(hid_t space, const char name[])
+{
+  const hssize_t n = space < 0 ? -1 : H5Sget_simple_extent_npoints(space);
+
+  PetscFunctionBeginUser;
+  if (space >= 0) H5Sclose(space);
+  PetscCheck(n == 1, PETSC_COMM_SELF, PDENN_ERR_INPUT, "cannot read %s (%lld values where one was written)", name, (long long)n);
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode AttrRead(hid_t obj, const char name[], hid_t type, void *value)
 {
   hid_t attr;
 
   PetscFunctionBeginUser;
   CkRead(attr = H5Aopen(obj, name, H5P_DEFAULT), name);
+  PetscCall(CheckOneValue(H5Aget_space(attr), name));
   CkRead(H5Aread(attr, type, value), name);
   CkRead(H5Aclose(attr), name);
   PetscFunctionReturn(0);
@@ -68,18 +81,24 @@ static PetscErrorCode AttrWriteString(hid_t obj, const char name[], const char v
 
 static PetscErrorCode AttrReadString(hid_t obj, const char name[], char value[], size_t len)
 {
-  hid_t  attr, type, mem;
-  size_t size;
+  hid_t     attr, type, mem;
+  size_t    size;
+  herr_t    status;
+  PetscBool is_string;
 
   PetscFunctionBeginUser;
   CkRead(attr = H5Aopen(obj, name, H5P_DEFAULT), name);
+  PetscCall(CheckOneValue(H5Aget_space(attr), name));
   CkRead(type = H5Aget_type(attr), name);
-  size = H5Tget_size(type);
-  PetscCheck(H5Tget_class(type) == H5T_STRING && size > 0 && size <= len, PETSC_COMM_SELF, PDENN_ERR_INPUT, "cannot read attribute %s (not a string of at most %zu bytes)", name, len);
+  size      = H5Tget_size(type);
+  is_string = (PetscBool)(H5Tget_class(type) == H5T_STRING);
+  CkRead(H5Tclose(type), name); /* types are not closed with the file: before any error */
+  PetscCheck(is_string && size > 0 && size <= len, PETSC_COMM_SELF, PDENN_ERR_INPUT, "cannot read attribute %s (not a string of at most %zu bytes)", name, len);
   PetscCall(StringType(size, &mem));
-  CkRead(H5Aread(attr, mem, value), name);
+  status = H5Aread(attr, mem, value);
+  CkRead(H5Tclose(mem) | H5Aclose(attr), name);
+  CkRead(status, name);
   value[size - 1] = '\0';
-  CkRead(H5Tclose(mem) | H5Tclose(type) | H5Aclose(attr), name);
   PetscFunctionReturn(0);
 }
 
@@ -237,24 +256,27 @@ PetscErrorCode PdennCheckpointWriteFile(const char path[], const PdennCheckpoint
 /* a string attribute or scalar string dataset of any length, allocated */
 static PetscErrorCode StringReadAlloc(hid_t obj, const char name[], PetscBool dataset, char **value)
 {
-  hid_t  h, type, mem;
-  size_t size;
+  hid_t     h, type, mem;
+  size_t    size;
+  herr_t    status;
+  PetscBool is_string;
 
   PetscFunctionBeginUser;
   if (dataset)
     CkRead(h = H5Dopen2(obj, name, H5P_DEFAULT), name);
   else
     CkRead(h = H5Aopen(obj, name, H5P_DEFAULT), name);
+  PetscCall(CheckOneValue(dataset ? H5Dget_space(h) : H5Aget_space(h), name));
   CkRead(type = dataset ? H5Dget_type(h) : H5Aget_type(h), name);
-  size = H5Tget_size(type);
-  PetscCheck(H5Tget_class(type) == H5T_STRING && size > 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "cannot read %s (not a string)", name);
+  size      = H5Tget_size(type);
+  is_string = (PetscBool)(H5Tget_class(type) == H5T_STRING);
+  CkRead(H5Tclose(type), name);
+  PetscCheck(is_string && size > 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "cannot read %s (not a string)", name);
   PetscCall(StringType(size, &mem));
   PetscCall(PetscCalloc1(size + 1, value));
-  if (dataset)
-    CkRead(H5Dread(h, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, *value), name);
-  else
-    CkRead(H5Aread(h, mem, *value), name);
-  CkRead(H5Tclose(mem) | H5Tclose(type) | (dataset ? H5Dclose(h) : H5Aclose(h)), name);
+  status = dataset ? H5Dread(h, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, *value) : H5Aread(h, mem, *value);
+  CkRead(H5Tclose(mem) | (dataset ? H5Dclose(h) : H5Aclose(h)), name);
+  CkRead(status, name); /* after the closes: types are not closed with the file */
   PetscFunctionReturn(0);
 }
 
@@ -278,13 +300,16 @@ static PetscErrorCode AttributesRead(hid_t file, PdennCheckpoint *ck, uint64_t *
   PetscFunctionReturn(0);
 }
 
-/* one parameter group: its dataset's shape and offset, and its values into theta */
+/* one parameter group: its dataset's shape and offset, and its values into theta; the bounds are
+   checked in 64-bit arithmetic on HDF5's own count of the values, since a damaged file may hold
+   any offset and shape (a product of dims in PetscInt, or offset + size, could overflow) */
 static PetscErrorCode GroupRead(hid_t group, PdennCheckpoint *ck, PdennCheckpointGroup *pg)
 {
-  hsize_t dims[H5S_MAX_RANK];
-  hid_t   dset, space;
-  int64_t offset;
-  int     ndim;
+  hsize_t  dims[H5S_MAX_RANK];
+  hid_t    dset, space;
+  int64_t  offset;
+  hssize_t size;
+  int      ndim;
 
   PetscFunctionBeginUser;
   CkRead(dset = H5Dopen2(group, pg->name, H5P_DEFAULT), pg->name);
@@ -292,12 +317,12 @@ static PetscErrorCode GroupRead(hid_t group, PdennCheckpoint *ck, PdennCheckpoin
   CkRead(ndim = H5Sget_simple_extent_ndims(space), pg->name);
   PetscCheck(ndim <= PDENN_PARAM_MAX_DIM, PETSC_COMM_SELF, PDENN_ERR_INPUT, "parameter group %s has %d dimensions", pg->name, ndim);
   CkRead(H5Sget_simple_extent_dims(space, dims, NULL), pg->name);
+  CkRead(size = H5Sget_simple_extent_npoints(space), pg->name);
   PetscCall(AttrRead(dset, "offset", H5T_NATIVE_INT64, &offset));
-  pg->ndim      = ndim;
-  pg->offset    = (PetscInt)offset;
-  PetscInt size = 1;
-  for (int d = 0; d < ndim; d++) size *= (pg->shape[d] = (PetscInt)dims[d]);
-  PetscCheck(offset >= 0 && offset + size <= ck->nparams, PETSC_COMM_SELF, PDENN_ERR_INPUT, "parameter group %s (offset %lld, %" PetscInt_FMT " values) lies outside theta", pg->name, (long long)offset, size);
+  PetscCheck(offset >= 0 && offset <= ck->nparams && size <= ck->nparams - offset, PETSC_COMM_SELF, PDENN_ERR_INPUT, "parameter group %s (offset %lld, %lld values) lies outside theta", pg->name, (long long)offset, (long long)size);
+  pg->ndim   = ndim;
+  pg->offset = (PetscInt)offset;
+  for (int d = 0; d < ndim; d++) pg->shape[d] = (PetscInt)PetscMin(dims[d], (hsize_t)PETSC_MAX_INT); /* > n_parameters only beside a 0 */
   if (size > 0) CkRead(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ck->theta + offset), pg->name);
   CkRead(H5Sclose(space) | H5Dclose(dset), pg->name);
   PetscFunctionReturn(0);
