@@ -210,6 +210,19 @@ static void LongLine(RelDeck *deck, int i, RelRng *rng)
   free(buf);
 }
 
+/* lines i and j exchange their values (everything after the key and one separator) */
+static void SwapValues(RelDeck *deck, int i, int j)
+{
+  size_t ki = KeyLen(deck->line[i], deck->len[i]), kj = KeyLen(deck->line[j], deck->len[j]);
+  size_t li = deck->len[i] - ki, lj = deck->len[j] - kj;
+  char  *vi = Dup(deck->line[i] + ki, li), *vj = Dup(deck->line[j] + kj, lj);
+
+  SetValue(deck, i, lj ? vj + 1 : "", lj ? lj - 1 : 0);
+  SetValue(deck, j, li ? vi + 1 : "", li ? li - 1 : 0);
+  free(vi);
+  free(vj);
+}
+
 /* one mutation of kind `kind` on a random key line */
 static void MutateOnce(RelDeck *deck, RelRng *rng, int kind)
 {
@@ -265,16 +278,7 @@ static void MutateOnce(RelDeck *deck, RelRng *rng, int kind)
     v = PICK(rng, unknown);
     RelDeckAppend(deck, v, strlen(v));
     break;
-  case REL_MUT_SWAP_VALUES: {
-    const int j  = PickKeyLine(deck, rng);
-    size_t    ki = KeyLen(deck->line[i], deck->len[i]), kj = KeyLen(deck->line[j], deck->len[j]);
-    char     *vi = Dup(deck->line[i] + ki, deck->len[i] - ki), *vj = Dup(deck->line[j] + kj, deck->len[j] - kj);
-    size_t    li = deck->len[i] - ki, lj = deck->len[j] - kj;
-    SetValue(deck, i, lj ? vj + 1 : "", lj ? lj - 1 : 0);
-    SetValue(deck, j, li ? vi + 1 : "", li ? li - 1 : 0);
-    free(vi);
-    free(vj);
-  } break;
+  case REL_MUT_SWAP_VALUES: SwapValues(deck, i, PickKeyLine(deck, rng)); break;
   }
 }
 
