@@ -19,7 +19,7 @@ shift 4
 [ "$1" = -- ] && shift
 launch=("$@")
 source "$(dirname "$0")/relcommon.sh"
-dir=rel_disk
+dir=rel_disk${PDENN_REL_STRICT:+_strict}
 rm -rf "$dir" && mkdir -p "$dir/small" "$dir/big" && cd "$dir" || exit 1
 mount -t tmpfs -o size=24k tmpfs small || exit 1
 failures=0 known_defects=0

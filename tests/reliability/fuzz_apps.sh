@@ -14,7 +14,7 @@ shift 5
 [ "$1" = -- ] && shift
 launch=("$@")
 limit=${PDENN_REL_CASE_TIMEOUT:-60}
-dir=rel_apps_s${seed}_${first}
+dir=rel_apps_s${seed}_${first}${PDENN_REL_STRICT:+_strict}
 rm -rf "$dir" && mkdir -p "$dir"
 "$fuzz" -write_decks "$dir/decks" -dir "$dir" -seed "$seed" -first "$first" -cases "$count" >"$dir/write.log" 2>&1 ||
   { cat "$dir/write.log"; echo "fuzz_apps: FAIL: cannot write the decks"; exit 1; }
