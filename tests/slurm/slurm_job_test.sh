@@ -90,11 +90,14 @@ test_solve() {
 }
 
 test_train() {
-  local id i
+  local id i stopped final
   printf '%s\n' "-N 64" "-signals_samples 32" "-signals_output set.h5" >signals.deck
   bash "$top/jobscripts/run_local.sh" pdenn_signals signals.deck 1 >/dev/null
-  # 40 epochs of 28 samples: a few seconds, long enough to be interrupted in epoch 1 or 2.
-  printf '%s\n' "-train_data set.h5" "-train_epochs 40" "-train_batch_size 4" "-blocks 2" \
+  # The first run must still be training when SIGUSR1 comes, however fast the machine: it is
+  # asked for far more epochs than it can finish (an epoch here takes milliseconds; the job's
+  # --time bounds it). Before the requeued run starts, the deck is cut to a few epochs past the
+  # checkpoint (-train_epochs is not part of a checkpoint's identity), so the second run ends.
+  printf '%s\n' "-train_data set.h5" "-train_epochs 1000000" "-train_batch_size 4" "-blocks 2" \
     "-channels 2" >train.deck
   t0=$(date +%s)
   # The default checkpoint name, <job name>-<job id>.ckpt.h5, is under test.
@@ -105,8 +108,13 @@ test_train() {
     grep -q '^epoch 1/' train.out 2>/dev/null && break
     sleep 0.5
   done
-  scancel --signal=USR1 --batch "$id"
+  grep -q '^epoch 1/' train.out || { show_job "$id" train.out; fail "training did not begin within 60 s"; }
+  scancel --signal=USR1 --batch "$id" || { show_job "$id" train.out; fail "scancel --signal=USR1 failed"; }
   wait_state "$id" PENDING 60
+  stopped=$(sed -n 's/^pdenn_train: stopped by SIGUSR1 at epoch \([0-9]*\),.*/\1/p' train.out)
+  [ -n "$stopped" ] || { show_job "$id" train.out; fail "no 'stopped by SIGUSR1 at epoch' line"; }
+  final=$((stopped + 3))
+  sed -i "s/^-train_epochs .*/-train_epochs $final/" train.deck
   # Slurm holds a requeued job back for two minutes; skip that wait, after the 1-second
   # granularity of its revoked-credential check has passed.
   sleep 2
@@ -123,11 +131,11 @@ test_train() {
   grep -q "^pdenn: job $id run 2 .*(resuming)" train.out || fail "the requeued run did not resume"
   grep -q "^pdenn: running .* -checkpoint train-$id.ckpt.h5 -resume" train.out ||
     fail "the requeued run did not pass -resume"
-  grep -q "^pdenn_train: resumed from 'train-$id.ckpt.h5' at epoch" train.out ||
-    fail "pdenn_train did not report resuming"
-  [ "$(grep -c '^pdenn_train: finished at epoch 40,' train.out)" = 1 ] ||
-    fail "training did not finish exactly once, at epoch 40"
-  echo "slurm_train: PASS (SIGUSR1 -> checkpoint -> requeue -> resumed -> COMPLETED)"
+  grep -q "^pdenn_train: resumed from 'train-$id.ckpt.h5' at epoch $stopped," train.out ||
+    fail "pdenn_train did not report resuming at epoch $stopped"
+  [ "$(grep -c "^pdenn_train: finished at epoch $final," train.out)" = 1 ] ||
+    fail "training did not finish exactly once, at epoch $final"
+  echo "slurm_train: PASS (SIGUSR1 at epoch $stopped -> checkpoint -> requeue -> resumed -> COMPLETED at epoch $final)"
 }
 
 case $mode in
