@@ -113,10 +113,28 @@ PetscErrorCode PdennSolverRun_ImplicitNewton(PdennSolver solver, Vec u);
    A = I + tau K^T diag(w) K on pde->da (A from DMCreateMatrix(pde->da)): the semi-implicit
    matrix for w = g((K u)^2), the Newton Jacobian for w = Phi'(K v). */
 PetscErrorCode PdennDiffusionImplicitMatrix(PdennDiffusion pde, PetscReal tau, Vec w, Mat A);
-/* After KSPSetFromOptions: for -pc_type mg, checks -N against -pc_mg_levels and sets the
-   defaults not given (Galerkin coarse operators, levels from N, 2 or 4 smoothing steps by
-   order) on the DMDA hierarchy. */
+/* PCMG's interpolation on the implicit matrices (key -mg_interpolation): linear on the DMDA
+   hierarchy with PCMG's Galerkin coarse operators, or operator-dependent (src/pde/mg_operator.c). */
+typedef enum {
+  PDENN_MG_INTERPOLATION_LINEAR,
+  PDENN_MG_INTERPOLATION_OPERATOR,
+  PDENN_MG_INTERPOLATION_NTYPES
+} PdennMGInterpolation;
+extern const char *const PdennMGInterpolations[];
+/* After KSPSetFromOptions: for -pc_type mg, reads -mg_interpolation (default def), checks -N
+   against -pc_mg_levels and sets the defaults not given (levels from N, 2 or 4 smoothing steps
+   by order; Galerkin coarse operators for linear, Richardson/SOR smoothers for operator). */
+PetscErrorCode PdennDiffusionKSPSetUpMGDefault(PdennDiffusion pde, KSP ksp, PdennMGInterpolation def);
+/* The same with default linear (the Newton solver's). */
 PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp);
+/* Operator-dependent interpolation from an assembled 1D matrix A of odd size N with bandwidth
+   <= 2 (tri- or pentadiagonal): coarse point c is fine point 2c (weight 1); odd point f takes
+   -a(f,f-1)/d and -a(f,f+1)/d with d row f's other entries summed (exact for 3-point rows).
+   Rows of P are A's rows; reuse = MAT_REUSE_MATRIX refills a P made before for A's pattern. */
+PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P);
+/* Makes ksp's PCMG rebuild P_l = PdennMGOperatorInterpolation(A_l), A_{l-1} = P_l^T A_l P_l on
+   every level at the start of each KSPSolve with a new operator (a KSP pre-solve hook). */
+PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp);
 /* The implicit step: -tau (0: default_factor tau_max), shortened to n equal steps that reach
    t_stop exactly. */
 PetscErrorCode PdennSolverImplicitStep(PdennSolver solver, PetscReal default_factor, PetscReal *tau, PetscInt *n_steps);

@@ -72,50 +72,96 @@ static PetscInt MGMaxLevels(PetscInt N, PetscInt min_coarse)
   return levels;
 }
 
+const char *const PdennMGInterpolations[] = {"linear", "operator"};
+
 /* Options the user did not give get pdenn's defaults (docs/theory_implicit.md): the deepest
-   hierarchy with >= 2 stencil widths per rank on the coarsest grid, and 2 smoothing steps for
-   order 1 but 4 for order 2, whose linear transfers violate the order rule m_P + m_R > 2m. */
-static PetscErrorCode MGDefaults(PdennDiffusion pde, PC pc, const char prefix[])
+   hierarchy whose coarsest grid has >= 3 points (linear: >= 2 stencil widths per rank, which
+   the DMDA needs), and 2 smoothing steps for order 1 but 4 for order 2, whose transfers violate
+   the order rule m_P + m_R > 2m. Linear interpolation needs PCMG's Galerkin coarse operators;
+   the operator-dependent one brings its own and smooths with Richardson/SOR, whose set-up is
+   free (Chebyshev estimates eigenvalues at every set-up, i.e. every time step). */
+static PetscErrorCode MGDefaults(PdennDiffusion pde, PC pc, const char prefix[], PdennMGInterpolation interp)
 {
   PetscMPIInt size;
   PetscBool   set, set_up, set_down;
+  PetscInt    min_coarse = 3, levels;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(pde->comm, &size));
+  if (interp == PDENN_MG_INTERPOLATION_LINEAR) min_coarse = PetscMax(3, 2 * pde->order * size);
   PetscCall(PetscOptionsHasName(NULL, prefix, "-pc_mg_levels", &set));
-  if (!set) PetscCall(PCMGSetLevels(pc, MGMaxLevels(pde->N, PetscMax(3, 2 * pde->order * size)), NULL));
+  if (!set) PetscCall(PCMGSetLevels(pc, MGMaxLevels(pde->N, min_coarse), NULL));
   PetscCall(PetscOptionsHasName(NULL, prefix, "-mg_levels_ksp_max_it", &set));
   PetscCall(PetscOptionsHasName(NULL, prefix, "-pc_mg_smoothup", &set_up));
   PetscCall(PetscOptionsHasName(NULL, prefix, "-pc_mg_smoothdown", &set_down));
   if (!set && !set_up && !set_down) PetscCall(PCMGSetNumberSmooth(pc, pde->order == 1 ? 2 : 4));
   PetscCall(PetscOptionsHasName(NULL, prefix, "-pc_mg_galerkin", &set));
+  PetscCheck(!set || interp == PDENN_MG_INTERPOLATION_LINEAR, pde->comm, PDENN_ERR_INPUT, "key -pc_mg_galerkin with -mg_interpolation operator: the operator-dependent hierarchy forms its coarse operators P^T A P itself; drop -pc_mg_galerkin or use -mg_interpolation linear");
   /* pdenn assembles the fine operator only: the coarse ones must be Galerkin R A P */
-  if (!set) PetscCall(PCMGSetGalerkin(pc, PC_MG_GALERKIN_BOTH));
+  if (!set && interp == PDENN_MG_INTERPOLATION_LINEAR) PetscCall(PCMGSetGalerkin(pc, PC_MG_GALERKIN_BOTH));
+  if (interp == PDENN_MG_INTERPOLATION_LINEAR) PetscFunctionReturn(0);
+  /* set before PCSetUp_MG's KSPSetFromOptions on the levels, so -mg_levels_* keys still win */
+  PetscCall(PCMGGetLevels(pc, &levels));
+  for (PetscInt l = 1; l < levels; l++) {
+    KSP smoother;
+    PC  smoother_pc;
+    PetscCall(PCMGGetSmoother(pc, l, &smoother));
+    PetscCall(KSPSetType(smoother, KSPRICHARDSON));
+    PetscCall(KSPGetPC(smoother, &smoother_pc));
+    PetscCall(PCSetType(smoother_pc, PCSOR));
+  }
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp)
+/* -mg_interpolation under the KSP's prefix; the default is the caller's. */
+static PetscErrorCode MGInterpolationFromOptions(PdennDiffusion pde, const char prefix[], PdennMGInterpolation def, PdennMGInterpolation *interp)
 {
-  PC               pc;
-  PetscBool        is_mg;
-  PetscInt         levels, ratio;
-  PCMGGalerkinType galerkin;
-  const char      *prefix;
-  PetscMPIInt      size;
+  PetscInt choice = (PetscInt)def;
+
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(pde->comm, prefix, "PCMG on the implicit matrix", NULL);
+  PetscCall(PdennOptionsChoice("-mg_interpolation", "PCMG interpolation: linear (DMDA, Galerkin R A P) or operator (operator-dependent, from each level's matrix)", PdennMGInterpolations, PDENN_MG_INTERPOLATION_NTYPES, choice, &choice, NULL));
+  PetscOptionsEnd();
+  *interp = (PdennMGInterpolation)choice;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennDiffusionKSPSetUpMGDefault(PdennDiffusion pde, KSP ksp, PdennMGInterpolation def)
+{
+  PC                   pc;
+  PetscBool            is_mg;
+  PetscInt             levels, ratio;
+  PCMGGalerkinType     galerkin;
+  const char          *prefix;
+  PetscMPIInt          size;
+  PdennMGInterpolation interp = def;
 
   PetscFunctionBeginUser;
   PetscCall(KSPGetPC(ksp, &pc));
   PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCMG, &is_mg));
   if (!is_mg) PetscFunctionReturn(0);
   PetscCall(KSPGetOptionsPrefix(ksp, &prefix));
-  PetscCall(MGDefaults(pde, pc, prefix));
+  PetscCall(MGInterpolationFromOptions(pde, prefix, def, &interp));
+  PetscCall(MGDefaults(pde, pc, prefix, interp));
   PetscCall(PCMGGetLevels(pc, &levels));
   ratio = (PetscInt)1 << (levels - 1);
-  PetscCheck(MGMaxLevels(pde->N, 2) >= levels, pde->comm, PDENN_ERR_INPUT, "keys -N %" PetscInt_FMT " and -pc_mg_levels %" PetscInt_FMT ": the DMDA hierarchy coarsens vertex-centred (N -> (N-1)/2 + 1), so N must be m 2^(levels-1) + 1 with m >= 1 (e.g. N = %" PetscInt_FMT ")", pde->N, levels, PetscMax(1, (pde->N - 1 + ratio / 2) / ratio) * ratio + 1);
+  PetscCheck(MGMaxLevels(pde->N, 2) >= levels, pde->comm, PDENN_ERR_INPUT, "keys -N %" PetscInt_FMT " and -pc_mg_levels %" PetscInt_FMT ": the multigrid hierarchy coarsens vertex-centred (N -> (N-1)/2 + 1), so N must be m 2^(levels-1) + 1 with m >= 1 (e.g. N = %" PetscInt_FMT ")", pde->N, levels, PetscMax(1, (pde->N - 1 + ratio / 2) / ratio) * ratio + 1);
+  if (interp == PDENN_MG_INTERPOLATION_OPERATOR) {
+    PetscCall(PdennKSPSetMGOperatorHierarchy(ksp));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(KSPSetPreSolve(ksp, NULL, NULL)); /* drops an operator hierarchy set up before */
   PetscCallMPI(MPI_Comm_size(pde->comm, &size));
   PetscCheck((pde->N - 1) / ratio + 1 >= size * pde->order, pde->comm, PDENN_ERR_INPUT, "key -pc_mg_levels %" PetscInt_FMT " with -N %" PetscInt_FMT " on %d ranks: the coarsest grid (%" PetscInt_FMT " points) cannot give every rank the stencil width %" PetscInt_FMT "; use at most -pc_mg_levels %" PetscInt_FMT, levels, pde->N, size, (pde->N - 1) / ratio + 1, pde->order, MGMaxLevels(pde->N, PetscMax(2, 2 * pde->order * size)));
   PetscCall(PCMGGetGalerkin(pc, &galerkin));
   PetscCheck(galerkin != PC_MG_GALERKIN_NONE && galerkin != PC_MG_GALERKIN_EXTERNAL, pde->comm, PDENN_ERR_INPUT, "key -pc_mg_galerkin %s: pdenn assembles only the fine-grid matrix; use both, pmat or mat", PCMGGalerkinTypes[galerkin]);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PdennDiffusionKSPSetUpMGDefault(pde, ksp, PDENN_MG_INTERPOLATION_LINEAR));
   PetscFunctionReturn(0);
 }
 
@@ -155,7 +201,7 @@ PetscErrorCode PdennSolverSetFromOptions_SemiImplicit(PdennSolver s)
     PetscCall(KSPSetTolerances(s->ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
   }
   PetscCall(KSPSetFromOptions(s->ksp));
-  PetscCall(PdennDiffusionKSPSetUpMG(pde, s->ksp));
+  PetscCall(PdennDiffusionKSPSetUpMGDefault(pde, s->ksp, PDENN_MG_INTERPOLATION_OPERATOR));
   PetscFunctionReturn(0);
 }
 

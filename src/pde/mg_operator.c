@@ -1,0 +1,173 @@
+/* Operator-dependent ("black-box", Dendy 1982) interpolation for PCMG on the 1D implicit
+   matrices (docs/theory_implicit.md, "Multigrid"): each level's P is built from that level's
+   assembled matrix, the next coarser operator is P^T A P, and both are rebuilt whenever the
+   KSP's operator changes (a KSP pre-solve hook), so PCMG's own Galerkin step is not used. */
+#include <pdenn/pde.h>
+#include <petsc/private/petscimpl.h> /* PetscObjectStateGet: has the operator new values? */
+
+/* The hierarchy kept between solves: P[l] maps level l-1 to level l (l >= 1), A[l] is the
+   operator of level l < n_levels - 1 (the finest is the KSP's own). */
+typedef struct {
+  PetscInt         n_levels;
+  Mat             *P, *A;
+  Mat              fine;  /* the fine operator the hierarchy was built for (a reference) */
+  PetscObjectState state; /* its state then: a new state means new values */
+} MGOperator;
+
+static PetscErrorCode MGOperatorReset(MGOperator *mgo)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt l = 0; l < mgo->n_levels; l++) {
+    PetscCall(MatDestroy(&mgo->P[l]));
+    PetscCall(MatDestroy(&mgo->A[l]));
+  }
+  PetscCall(PetscFree2(mgo->P, mgo->A));
+  mgo->n_levels = 0;
+  PetscCall(MatDestroy(&mgo->fine));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MGOperatorDestroy(void *ctx)
+{
+  MGOperator *mgo = (MGOperator *)ctx;
+
+  PetscFunctionBeginUser;
+  PetscCall(MGOperatorReset(mgo));
+  PetscCall(PetscFree(mgo));
+  PetscFunctionReturn(0);
+}
+
+/* Weights of fine point f (odd) from its coarse neighbours f - 1 and f + 1: every other
+   coupling of row f is lumped into the diagonal (e_j ~ e_f), so a zero row sum gives weights
+   summing to one; for a 3-point row nothing is lumped and the weights are exact (A P = 0 on
+   the fine points). */
+static PetscErrorCode RowWeights(Mat A, PetscInt f, PetscScalar w[2])
+{
+  const PetscInt    *cols;
+  const PetscScalar *vals;
+  PetscInt           ncols;
+  PetscScalar        lumped = 0.0;
+
+  PetscFunctionBeginUser;
+  w[0] = w[1] = 0.0;
+  PetscCall(MatGetRow(A, f, &ncols, &cols, &vals));
+  for (PetscInt k = 0; k < ncols; k++) {
+    if (cols[k] == f - 1) w[0] = -vals[k];
+    else if (cols[k] == f + 1) w[1] = -vals[k];
+    else lumped += vals[k];
+  }
+  PetscCall(MatRestoreRow(A, f, &ncols, &cols, &vals));
+  PetscCheck(PetscAbsScalar(lumped) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero lumped diagonal; use -mg_interpolation linear", f);
+  w[0] /= lumped;
+  w[1] /= lumped;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P)
+{
+  PetscInt rs, re, N;
+  MPI_Comm comm = PetscObjectComm((PetscObject)A);
+
+  PetscFunctionBeginUser;
+  PetscCall(MatGetSize(A, &N, NULL));
+  PetscCheck(N >= 3 && N % 2 == 1, comm, PETSC_ERR_ARG_SIZ, "operator-dependent interpolation coarsens N -> (N+1)/2 and needs N odd and >= 3, got %" PetscInt_FMT, N);
+  PetscCall(MatGetOwnershipRange(A, &rs, &re));
+  if (reuse == MAT_INITIAL_MATRIX) {
+    /* coarse point c is fine point 2c and lives on the rank owning that fine row */
+    PetscCall(MatCreateAIJ(comm, re - rs, (re + 1) / 2 - (rs + 1) / 2, N, (N + 1) / 2, 2, NULL, 2, NULL, P));
+    PetscCall(MatSetOption(*P, MAT_IGNORE_ZERO_ENTRIES, PETSC_FALSE)); /* keep the pattern fixed */
+  }
+  for (PetscInt f = rs; f < re; f++) {
+    PetscScalar w[2], one = 1.0;
+    PetscInt    c[2] = {(f - 1) / 2, (f + 1) / 2};
+
+    if (f % 2 == 0) {
+      c[0] = f / 2;
+      PetscCall(MatSetValues(*P, 1, &f, 1, c, &one, INSERT_VALUES));
+      continue;
+    }
+    PetscCall(RowWeights(A, f, w));
+    PetscCall(MatSetValues(*P, 1, &f, 2, c, w, INSERT_VALUES));
+  }
+  PetscCall(MatAssemblyBegin(*P, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*P, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(0);
+}
+
+/* P_l from A_l and A_{l-1} = P_l^T A_l P_l, finest to coarsest, handed to PCMG (restriction
+   P^T, each level's smoother operator). reuse: the same sizes and patterns as last time. */
+static PetscErrorCode MGOperatorBuild(MGOperator *mgo, PC pc, Mat fine, MatReuse reuse)
+{
+  Mat A = fine;
+
+  PetscFunctionBeginUser;
+  for (PetscInt l = mgo->n_levels - 1; l > 0; l--) {
+    KSP smoother;
+
+    PetscCall(PdennMGOperatorInterpolation(A, reuse, &mgo->P[l]));
+    PetscCall(MatPtAP(A, mgo->P[l], reuse, 2.0, &mgo->A[l - 1]));
+    A = mgo->A[l - 1];
+    PetscCall(PCMGSetInterpolation(pc, l, mgo->P[l]));
+    PetscCall(PCMGSetRestriction(pc, l, mgo->P[l]));
+    PetscCall(PCMGGetSmoother(pc, l - 1, &smoother));
+    PetscCall(KSPSetOperators(smoother, A, A));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Runs at the start of every KSPSolve, before KSPSetUp: rebuilds the hierarchy when the
+   operator is new or has new values, so PCSetUp_MG finds it current. */
+static PetscErrorCode MGOperatorPreSolve(KSP ksp, Vec b, Vec x, void *ctx)
+{
+  MGOperator      *mgo = (MGOperator *)ctx;
+  PC               pc;
+  Mat              fine;
+  PetscInt         levels;
+  PetscObjectState state;
+  PetscBool        is_mg;
+
+  PetscFunctionBeginUser;
+  (void)b;
+  (void)x;
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCMG, &is_mg));
+  if (!is_mg) PetscFunctionReturn(0);
+  PetscCall(KSPGetOperators(ksp, NULL, &fine));
+  PetscCall(PetscObjectStateGet((PetscObject)fine, &state));
+  PetscCall(PCMGGetLevels(pc, &levels));
+  if (fine == mgo->fine && levels == mgo->n_levels && state == mgo->state) PetscFunctionReturn(0);
+  if (fine == mgo->fine && levels == mgo->n_levels) PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_REUSE_MATRIX));
+  else {
+    PetscCall(MGOperatorReset(mgo));
+    PetscCall(PetscCalloc2(levels, &mgo->P, levels, &mgo->A));
+    mgo->n_levels = levels;
+    PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_INITIAL_MATRIX));
+    PetscCall(PetscObjectReference((PetscObject)fine));
+    mgo->fine = fine;
+  }
+  mgo->state = state;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp)
+{
+  PetscContainer container;
+  MGOperator    *mgo;
+  PC             pc;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscObjectQuery((PetscObject)ksp, "PdennMGOperator", (PetscObject *)&container));
+  if (!container) {
+    PetscCall(PetscNew(&mgo));
+    PetscCall(PetscContainerCreate(PetscObjectComm((PetscObject)ksp), &container));
+    PetscCall(PetscContainerSetPointer(container, mgo));
+    PetscCall(PetscContainerSetUserDestroy(container, MGOperatorDestroy));
+    PetscCall(PetscObjectCompose((PetscObject)ksp, "PdennMGOperator", (PetscObject)container));
+    PetscCall(PetscContainerDestroy(&container)); /* the KSP holds it now */
+  } else PetscCall(PetscContainerGetPointer(container, (void **)&mgo));
+  PetscCall(KSPSetPreSolve(ksp, MGOperatorPreSolve, mgo));
+  PetscCall(KSPGetPC(ksp, &pc));
+  /* the coarse operators are ours: PCMG must neither form R A P nor ask the DM for them */
+  PetscCall(PCMGSetGalerkin(pc, PC_MG_GALERKIN_EXTERNAL));
+  PetscFunctionReturn(0);
+}
