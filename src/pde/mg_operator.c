@@ -37,29 +37,34 @@ static PetscErrorCode MGOperatorDestroy(void *ctx)
   PetscFunctionReturn(0);
 }
 
-/* Weights of fine point f (odd) from its coarse neighbours f - 1 and f + 1: every other
-   coupling of row f is lumped into the diagonal (e_j ~ e_f), so a zero row sum gives weights
-   summing to one; for a 3-point row nothing is lumped and the weights are exact (A P = 0 on
-   the fine points). */
+/* Weights of fine point f (odd) from its coarse neighbours f - 1 and f + 1, from row f of A
+   set to zero: for 3-point rows they are exact (A P = 0 on the fine points, Dendy's black-box
+   interpolation); the couplings to the fine points f -+ 2 of a 5-point row are eliminated with
+   e(f -+ 2) ~ 2 e(f -+ 1) - e(f), exact for linear e, so that the constants and linears that
+   K^T G K annihilates for order 2 stay in the range of P; anything else is lumped into the
+   diagonal (e_j ~ e_f). */
 static PetscErrorCode RowWeights(Mat A, PetscInt f, PetscScalar w[2])
 {
   const PetscInt    *cols;
   const PetscScalar *vals;
   PetscInt           ncols;
-  PetscScalar        lumped = 0.0;
+  PetscScalar        diag = 0.0;
 
   PetscFunctionBeginUser;
   w[0] = w[1] = 0.0;
   PetscCall(MatGetRow(A, f, &ncols, &cols, &vals));
   for (PetscInt k = 0; k < ncols; k++) {
-    if (cols[k] == f - 1) w[0] = -vals[k];
-    else if (cols[k] == f + 1) w[1] = -vals[k];
-    else lumped += vals[k];
+    const PetscInt o = cols[k] - f;
+    if (o == -1 || o == 1) w[o > 0] -= vals[k];
+    else if (o == -2 || o == 2) {
+      w[o > 0] -= 2.0 * vals[k];
+      diag -= vals[k];
+    } else diag += vals[k];
   }
   PetscCall(MatRestoreRow(A, f, &ncols, &cols, &vals));
-  PetscCheck(PetscAbsScalar(lumped) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero lumped diagonal; use -mg_interpolation linear", f);
-  w[0] /= lumped;
-  w[1] /= lumped;
+  PetscCheck(PetscAbsScalar(diag) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero reduced diagonal; use -mg_interpolation linear", f);
+  w[0] /= diag;
+  w[1] /= diag;
   PetscFunctionReturn(0);
 }
 

@@ -201,7 +201,9 @@ PetscErrorCode PdennSolverSetFromOptions_SemiImplicit(PdennSolver s)
     PetscCall(KSPSetTolerances(s->ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
   }
   PetscCall(KSPSetFromOptions(s->ksp));
-  PetscCall(PdennDiffusionKSPSetUpMGDefault(pde, s->ksp, PDENN_MG_INTERPOLATION_OPERATOR));
+  /* operator-dependent interpolation makes PCMG robust to the jumping diffusivity for order 1;
+     for order 2 its two-point form does not beat linear interpolation (docs/performance.md) */
+  PetscCall(PdennDiffusionKSPSetUpMGDefault(pde, s->ksp, pde->order == 1 ? PDENN_MG_INTERPOLATION_OPERATOR : PDENN_MG_INTERPOLATION_LINEAR));
   PetscFunctionReturn(0);
 }
 

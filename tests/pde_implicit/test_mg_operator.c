@@ -1,0 +1,203 @@
+/* The operator-dependent interpolation of src/pde/mg_operator.c on the semi-implicit matrix
+   A = I + tau K^T G(u) K (Perona-Malik, rough u, tau = -tau_factor tau_max):
+   - P^T A P keeps A's bandwidth (1 for order 1, 2 for order 2): the hierarchy stays 3-/5-point;
+   - order 1: (A P) vanishes on the fine (odd) rows, i.e. P is the ideal interpolation
+     [-A_FF^{-1} A_FC; I], and the two-grid cycle with an exact coarse solve followed by one
+     F-relaxation (Jacobi on the odd points, exact there since A_FF is diagonal) removes any
+     error: ||e_2|| / ||e_0|| <= 1e-10 (cond(A) eps ~ 1e4 1e-16 for the default tau, with margin);
+   - on tau K^T G K without the identity, P reproduces the functions K annihilates: constants
+     for order 1, constants and linears for order 2 (these away from the reflecting boundaries,
+     where K does not annihilate them), to 1e-12 relative (rounding of 5 terms).
+   Tolerances on (A P)_F: 1e-13 of the row's scale |a_ff| (three rounded products).
+   Keys: the problem's (-N odd, -order, -lambda) and -tau_factor. */
+#include "implicit_test.h"
+
+/* max over the odd rows of |(A P)(f, :)| / |a_ff|, and the structural bandwidth of P^T A P */
+static PetscErrorCode FineRowsAndBandwidth(Mat A, Mat P, PetscReal *fine_rows, PetscInt *bandwidth)
+{
+  Mat      AP, Ac;
+  PetscInt rs, re;
+
+  PetscFunctionBeginUser;
+  *fine_rows = 0.0;
+  *bandwidth = 0;
+  PetscCall(MatMatMult(A, P, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &AP));
+  PetscCall(MatGetOwnershipRange(AP, &rs, &re));
+  for (PetscInt f = rs + (rs % 2 == 0); f < re; f += 2) {
+    const PetscScalar *vals;
+    PetscInt           ncols;
+    PetscScalar        a_ff;
+    PetscCall(MatGetValue(A, f, f, &a_ff));
+    PetscCall(MatGetRow(AP, f, &ncols, NULL, &vals));
+    for (PetscInt k = 0; k < ncols; k++) *fine_rows = PetscMax(*fine_rows, PetscAbsScalar(vals[k]) / PetscAbsScalar(a_ff));
+    PetscCall(MatRestoreRow(AP, f, &ncols, NULL, &vals));
+  }
+  PetscCall(MatPtAP(A, P, MAT_INITIAL_MATRIX, 2.0, &Ac));
+  PetscCall(MatGetOwnershipRange(Ac, &rs, &re));
+  for (PetscInt c = rs; c < re; c++) {
+    const PetscInt *cols;
+    PetscInt        ncols;
+    PetscCall(MatGetRow(Ac, c, &ncols, &cols, NULL));
+    for (PetscInt k = 0; k < ncols; k++) *bandwidth = PetscMax(*bandwidth, PetscAbsInt(cols[k] - c));
+    PetscCall(MatRestoreRow(Ac, c, &ncols, &cols, NULL));
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, fine_rows, 1, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)A)));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, bandwidth, 1, MPIU_INT, MPI_MAX, PetscObjectComm((PetscObject)A)));
+  PetscCall(MatDestroy(&AP));
+  PetscCall(MatDestroy(&Ac));
+  PetscFunctionReturn(0);
+}
+
+/* e <- e - P (P^T A P)^{-1} P^T A e (exact coarse solve), then Jacobi on the odd points only */
+static PetscErrorCode TwoGridFRelaxation(Mat A, Mat P, Vec e)
+{
+  Mat       Ac;
+  KSP       coarse;
+  Vec       r, rc, ec, d;
+  PetscInt  rs, re;
+  PetscReal *ea;
+  const PetscReal *ra, *da;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatPtAP(A, P, MAT_INITIAL_MATRIX, 2.0, &Ac));
+  PetscCall(KSPCreate(PetscObjectComm((PetscObject)A), &coarse));
+  PetscCall(KSPSetOperators(coarse, Ac, Ac));
+  PetscCall(TestKSPDirect(coarse));
+  PetscCall(MatCreateVecs(P, &ec, &r));
+  PetscCall(VecDuplicate(ec, &rc));
+  PetscCall(VecDuplicate(r, &d));
+  PetscCall(MatMult(A, e, r));
+  PetscCall(MatMultTranspose(P, r, rc));
+  PetscCall(KSPSolve(coarse, rc, ec));
+  PetscCall(MatMult(P, ec, r));
+  PetscCall(VecAXPY(e, -1.0, r));
+  PetscCall(MatMult(A, e, r));
+  PetscCall(MatGetDiagonal(A, d));
+  PetscCall(MatGetOwnershipRange(A, &rs, &re));
+  PetscCall(VecGetArray(e, &ea));
+  PetscCall(VecGetArrayRead(r, &ra));
+  PetscCall(VecGetArrayRead(d, &da));
+  for (PetscInt f = rs + (rs % 2 == 0); f < re; f += 2) ea[f - rs] -= ra[f - rs] / da[f - rs];
+  PetscCall(VecRestoreArray(e, &ea));
+  PetscCall(VecRestoreArrayRead(r, &ra));
+  PetscCall(VecRestoreArrayRead(d, &da));
+  PetscCall(VecDestroy(&r));
+  PetscCall(VecDestroy(&rc));
+  PetscCall(VecDestroy(&ec));
+  PetscCall(VecDestroy(&d));
+  PetscCall(KSPDestroy(&coarse));
+  PetscCall(MatDestroy(&Ac));
+  PetscFunctionReturn(0);
+}
+
+/* max |P x_c - x_f| / max |x_f| for x = 1 or, if linear, x = the grid index (coarse c = fine 2c) */
+static PetscErrorCode Reproduces(Mat P, PetscBool linear, PetscReal *err)
+{
+  Vec        xc, xf, y;
+  PetscInt   rs, re, n;
+  PetscReal  nf;
+  PetscReal *a;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatCreateVecs(P, &xc, &xf));
+  PetscCall(VecDuplicate(xf, &y));
+  PetscCall(VecGetOwnershipRange(xc, &rs, &re));
+  PetscCall(VecGetArray(xc, &a));
+  for (PetscInt c = rs; c < re; c++) a[c - rs] = linear ? 2.0 * c : 1.0;
+  PetscCall(VecRestoreArray(xc, &a));
+  PetscCall(VecGetOwnershipRange(xf, &rs, &re));
+  PetscCall(VecGetArray(xf, &a));
+  for (PetscInt f = rs; f < re; f++) a[f - rs] = linear ? (PetscReal)f : 1.0;
+  PetscCall(VecRestoreArray(xf, &a));
+  PetscCall(MatMult(P, xc, y));
+  PetscCall(VecAXPY(y, -1.0, xf));
+  PetscCall(VecGetSize(y, &n));
+  PetscCall(VecGetArray(y, &a));
+  for (PetscInt f = rs; f < re; f++)
+    if (linear && (f < 4 || f > n - 5)) a[f - rs] = 0.0; /* the reflecting K keeps no linears there */
+  PetscCall(VecRestoreArray(y, &a));
+  PetscCall(VecNorm(y, NORM_INFINITY, err));
+  PetscCall(VecNorm(xf, NORM_INFINITY, &nf));
+  *err /= nf;
+  PetscCall(VecDestroy(&xc));
+  PetscCall(VecDestroy(&xf));
+  PetscCall(VecDestroy(&y));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode BuildMatrix(PdennDiffusion pde, PetscReal tau, Mat *A)
+{
+  Vec u, g;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMCreateMatrix(pde->da, A));
+  PetscCall(DMCreateGlobalVector(pde->da, &u));
+  PetscCall(VecDuplicate(u, &g));
+  PetscCall(TestFillSignal(pde->da, u, 0.02, 0.3));
+  PetscCall(PdennDiffusionDiffusivity(pde, u, g));
+  PetscCall(PdennDiffusionImplicitMatrix(pde, tau, g, *A));
+  PetscCall(VecDestroy(&u));
+  PetscCall(VecDestroy(&g));
+  PetscFunctionReturn(0);
+}
+
+/* The properties of A's interpolation that hold for pde->order (see the header). */
+static PetscErrorCode CheckInterpolation(PdennDiffusion pde, Mat A)
+{
+  MPI_Comm  comm = pde->comm;
+  Mat       P;
+  Vec       e, e0;
+  PetscReal fine_rows, ratio, n0, n2, err;
+  PetscInt  bandwidth;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennMGOperatorInterpolation(A, MAT_INITIAL_MATRIX, &P));
+  PetscCall(PdennMGOperatorInterpolation(A, MAT_REUSE_MATRIX, &P)); /* the refill path */
+  PetscCall(FineRowsAndBandwidth(A, P, &fine_rows, &bandwidth));
+  PetscCall(PetscPrintf(comm, "order %" PetscInt_FMT ": P^T A P bandwidth %" PetscInt_FMT ", max |(A P)_F| / |a_ff| = %.2e\n", pde->order, bandwidth, (double)fine_rows));
+  PetscCheck(bandwidth == pde->order, comm, PETSC_ERR_PLIB, "P^T A P has bandwidth %" PetscInt_FMT ", A has %" PetscInt_FMT, bandwidth, pde->order);
+  if (pde->order == 1) {
+    PetscCheck(fine_rows <= 1e-13, comm, PETSC_ERR_PLIB, "(A P) on the fine rows is %g, not zero", (double)fine_rows);
+    PetscCall(MatCreateVecs(A, &e, NULL));
+    PetscCall(TestFillSignal(pde->da, e, 0.7, 1.0)); /* rough: every frequency */
+    PetscCall(VecDuplicate(e, &e0));
+    PetscCall(VecCopy(e, e0));
+    PetscCall(TwoGridFRelaxation(A, P, e));
+    PetscCall(VecNorm(e0, NORM_2, &n0));
+    PetscCall(VecNorm(e, NORM_2, &n2));
+    ratio = n2 / n0;
+    PetscCall(PetscPrintf(comm, "two-grid + F-relaxation: ||e_1|| / ||e_0|| = %.2e\n", (double)ratio));
+    PetscCheck(ratio <= 1e-10, comm, PETSC_ERR_PLIB, "two-grid cycle with F-relaxation left %g of the error", (double)ratio);
+    PetscCall(VecDestroy(&e));
+    PetscCall(VecDestroy(&e0));
+  }
+  PetscCall(MatShift(A, -1.0)); /* tau K^T G K: annihilates constants (and linears, order 2) */
+  PetscCall(PdennMGOperatorInterpolation(A, MAT_REUSE_MATRIX, &P));
+  for (PetscInt linear = 0; linear < pde->order; linear++) {
+    PetscCall(Reproduces(P, (PetscBool)linear, &err));
+    PetscCall(PetscPrintf(comm, "P reproduces %s to %.2e\n", linear ? "linears" : "constants", (double)err));
+    PetscCheck(err <= 1e-12, comm, PETSC_ERR_PLIB, "P misses %s by %g", linear ? "linears" : "constants", (double)err);
+  }
+  PetscCall(MatDestroy(&P));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  PdennDiffusion pde;
+  Mat            A;
+  PetscReal      tau_max, tau_factor = 1000.0;
+
+  PetscCall(PdennInitialize(&argc, &argv, "Operator-dependent PCMG interpolation: exactness checks"));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-tau_factor", &tau_factor, NULL));
+  PetscCall(PdennDiffusionCreate(PETSC_COMM_WORLD, &pde));
+  PetscCall(PdennDiffusionSetFromOptions(pde));
+  PetscCall(PdennDiffusionSetUp(pde));
+  PetscCall(PdennDiffusionTauMax(pde, &tau_max));
+  PetscCall(BuildMatrix(pde, tau_factor * tau_max, &A));
+  PetscCall(CheckInterpolation(pde, A));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "mg operator interpolation checks passed\n"));
+  PetscCall(MatDestroy(&A));
+  PetscCall(PdennDiffusionDestroy(&pde));
+  return PdennFinalize(0);
+}
