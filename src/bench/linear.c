@@ -194,8 +194,8 @@ PetscErrorCode PdennBenchLinear(PdennBench b)
       PetscCall(RunCase(b, which, N, &res[which]));
     PetscCall(AddRows(b, which, N, &res[which]));
   }
-  PetscCall(PdennBenchTableAdd(&b->table, "linear", "speed-up of PCMG V-cycle (operator interp.) over CG + Jacobi", N, "solve time ratio", res[SOLVER_CG_JACOBI].t_linear / res[SOLVER_MG].t_linear, "", "target >= 10"));
-  PetscCall(PdennBenchTableAdd(&b->table, "linear", "speed-up of PCMG V-cycle (linear interp.) over CG + Jacobi", N, "solve time ratio", res[SOLVER_CG_JACOBI].t_linear / res[SOLVER_MG_LINEAR].t_linear, "", "the geometric variant, for comparison"));
-  PetscCall(PdennBenchTableAdd(&b->table, "linear", "speed-up of CG + PCMG (operator interp.) over CG + Jacobi", N, "solve time ratio", res[SOLVER_CG_JACOBI].t_linear / res[SOLVER_CG_MG].t_linear, "", "target >= 10"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", "speed-up: PCMG V-cycle (operator interp.)", N, "solve time ratio", res[SOLVER_CG_JACOBI].t_linear / res[SOLVER_MG].t_linear, "", "over CG + Jacobi; target >= 10"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", "speed-up: PCMG V-cycle (linear interp.)", N, "solve time ratio", res[SOLVER_CG_JACOBI].t_linear / res[SOLVER_MG_LINEAR].t_linear, "", "over CG + Jacobi; the geometric variant, for comparison"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", "speed-up: CG + PCMG (operator interp.)", N, "solve time ratio", res[SOLVER_CG_JACOBI].t_linear / res[SOLVER_CG_MG].t_linear, "", "over CG + Jacobi; target >= 10"));
   PetscFunctionReturn(0);
 }
