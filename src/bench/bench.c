@@ -74,7 +74,7 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
   PetscCall(PdennOptionsInt("-bench_mg_log2_max", "Linear solvers: largest PCMG size as log2(N)", b->mg_log2[1], 4, 28, &b->mg_log2[1], NULL));
   PetscCall(PdennOptionsInt("-bench_compare_log2", "Linear solvers: log2(N) where PCMG, CG+Jacobi and a direct solver are compared (0: no comparison)", b->compare_log2, 0, 28, &b->compare_log2, NULL));
   PetscCall(PdennOptionsReal("-bench_mg_tau", "Linear solvers: semi-implicit time step in units of h^2", b->mg_tau, 1e-6, 1e12, &b->mg_tau, NULL));
-  PetscCall(PdennOptionsInt("-bench_linear_repeats", "Linear solvers: timed solves per case (median); one solve of a large system is long enough to time", b->linear_repeats, 1, 1000, &b->linear_repeats, NULL));
+  PetscCall(PdennOptionsInt("-bench_linear_repeats", "Linear solvers: timed solves per case (the best is reported); one solve of a large system is long enough to time", b->linear_repeats, 1, 1000, &b->linear_repeats, NULL));
   PetscCall(PdennOptionsString("-bench_linear_options", "Linear solvers: extra KSP/PC keys for every solver; start the value with a space, e.g. \" -pc_mg_levels 6\"", "", b->linear_options, sizeof(b->linear_options), NULL));
   PetscCall(PdennOptionsInt("-bench_batch", "Training: samples per batch", b->batch, 1, 1000000, &b->batch, NULL));
   PetscCall(PdennOptionsInt("-bench_train_N", "Training: grid points per sample", b->train_N[0], 8, PETSC_MAX_INT / 64, &b->train_N[0], NULL));
