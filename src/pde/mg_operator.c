@@ -55,11 +55,13 @@ static PetscErrorCode RowWeights(Mat A, PetscInt f, PetscScalar w[2])
   PetscCall(MatGetRow(A, f, &ncols, &cols, &vals));
   for (PetscInt k = 0; k < ncols; k++) {
     const PetscInt o = cols[k] - f;
-    if (o == -1 || o == 1) w[o > 0] -= vals[k];
+    if (o == -1 || o == 1)
+      w[o > 0] -= vals[k];
     else if (o == -2 || o == 2) {
       w[o > 0] -= 2.0 * vals[k];
       diag -= vals[k];
-    } else diag += vals[k];
+    } else
+      diag += vals[k];
   }
   PetscCall(MatRestoreRow(A, f, &ncols, &cols, &vals));
   PetscCheck(PetscAbsScalar(diag) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero reduced diagonal; use -mg_interpolation linear", f);
@@ -141,7 +143,8 @@ static PetscErrorCode MGOperatorPreSolve(KSP ksp, Vec b, Vec x, void *ctx)
   PetscCall(PetscObjectStateGet((PetscObject)fine, &state));
   PetscCall(PCMGGetLevels(pc, &levels));
   if (fine == mgo->fine && levels == mgo->n_levels && state == mgo->state) PetscFunctionReturn(0);
-  if (fine == mgo->fine && levels == mgo->n_levels) PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_REUSE_MATRIX));
+  if (fine == mgo->fine && levels == mgo->n_levels)
+    PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_REUSE_MATRIX));
   else {
     PetscCall(MGOperatorReset(mgo));
     PetscCall(PetscCalloc2(levels, &mgo->P, levels, &mgo->A));
@@ -169,7 +172,8 @@ PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp)
     PetscCall(PetscContainerSetUserDestroy(container, MGOperatorDestroy));
     PetscCall(PetscObjectCompose((PetscObject)ksp, "PdennMGOperator", (PetscObject)container));
     PetscCall(PetscContainerDestroy(&container)); /* the KSP holds it now */
-  } else PetscCall(PetscContainerGetPointer(container, (void **)&mgo));
+  } else
+    PetscCall(PetscContainerGetPointer(container, (void **)&mgo));
   PetscCall(KSPSetPreSolve(ksp, MGOperatorPreSolve, mgo));
   PetscCall(KSPGetPC(ksp, &pc));
   /* the coarse operators are ours: PCMG must neither form R A P nor ask the DM for them */

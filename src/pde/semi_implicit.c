@@ -83,8 +83,10 @@ static PetscErrorCode MGSmootherDefault(PC pc, PetscInt l, PetscBool up, PetscBo
   PC  smoother_pc;
 
   PetscFunctionBeginUser;
-  if (up) PetscCall(PCMGGetSmootherUp(pc, l, &smoother));
-  else PetscCall(PCMGGetSmoother(pc, l, &smoother));
+  if (up)
+    PetscCall(PCMGGetSmootherUp(pc, l, &smoother));
+  else
+    PetscCall(PCMGGetSmoother(pc, l, &smoother));
   PetscCall(KSPSetType(smoother, KSPRICHARDSON));
   PetscCall(KSPGetPC(smoother, &smoother_pc));
   PetscCall(PCSetType(smoother_pc, PCSOR));
@@ -192,7 +194,7 @@ PetscErrorCode PdennSolverImplicitStep(PdennSolver s, PetscReal default_factor, 
 
   PetscFunctionBeginUser;
   PetscCall(PdennDiffusionTauMax(s->pde, &tau_max));
-  step     = s->tau > 0.0 ? s->tau : default_factor * tau_max;
+  step = s->tau > 0.0 ? s->tau : default_factor * tau_max;
   /* the relative slack keeps t_stop = n tau from rounding up to n + 1 steps */
   *n_steps = (PetscInt)PetscCeilReal(s->t_stop / step * (1.0 - 1e-12));
   *tau     = *n_steps > 0 ? s->t_stop / *n_steps : step;
@@ -240,8 +242,8 @@ static PetscErrorCode CountLinearSolve(PdennSolver s, KSPConvergedReason *reason
 
 PetscErrorCode PdennSolverRun_SemiImplicit(PdennSolver s, Vec u)
 {
-  PdennDiffusion     pde = s->pde;
-  PetscReal          tau = 0.0;
+  PdennDiffusion     pde     = s->pde;
+  PetscReal          tau     = 0.0;
   PetscInt           n_steps = 0, k, its = 0;
   Vec                w, rhs;
   PetscBool          preonly;

@@ -29,7 +29,8 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool baseline, PetscBool direct, V
   if (s->method == PDENN_METHOD_SEMI_IMPLICIT) ksp = s->ksp;
   if (s->method == PDENN_METHOD_IMPLICIT_NEWTON) PetscCall(SNESGetKSP(s->snes, &ksp));
   PetscCheck(ksp, comm, PETSC_ERR_ARG_WRONG, "-method must be semi_implicit or implicit_newton");
-  if (baseline && direct) PetscCall(TestKSPDirect(ksp));
+  if (baseline && direct)
+    PetscCall(TestKSPDirect(ksp));
   else if (baseline) {
     PetscCall(KSPSetType(ksp, s->method == PDENN_METHOD_SEMI_IMPLICIT ? KSPCG : KSPGMRES));
     PetscCall(KSPGetPC(ksp, &pc));

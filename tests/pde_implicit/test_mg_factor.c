@@ -80,7 +80,7 @@ int main(int argc, char **argv)
   PdennSolver    s;
   Vec            b;
   PetscReal      tau_max, tau_factor = 1000.0, max_factor = 0.2, factor = 1.0;
-  PetscInt       its = 8;
+  PetscInt       its     = 8;
   PetscBool      resolve = PETSC_FALSE;
   PetscErrorCode ierr;
 

@@ -51,11 +51,11 @@ static PetscErrorCode FineRowsAndBandwidth(Mat A, Mat P, PetscReal *fine_rows, P
 /* e <- e - P (P^T A P)^{-1} P^T A e (exact coarse solve), then Jacobi on the odd points only */
 static PetscErrorCode TwoGridFRelaxation(Mat A, Mat P, Vec e)
 {
-  Mat       Ac;
-  KSP       coarse;
-  Vec       r, rc, ec, d;
-  PetscInt  rs, re;
-  PetscReal *ea;
+  Mat              Ac;
+  KSP              coarse;
+  Vec              r, rc, ec, d;
+  PetscInt         rs, re;
+  PetscReal       *ea;
   const PetscReal *ra, *da;
 
   PetscFunctionBeginUser;
