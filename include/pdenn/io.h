@@ -50,6 +50,34 @@ PetscErrorCode PdennOutputPathCheck(MPI_Comm comm, const char key[], const char 
    names it and the file; a sample out of range names the key <key>_sample. */
 PetscErrorCode PdennH5ReadSignal(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt sample, Vec v);
 
+/* ---- Checksummed HDF5 files (docs/hdf5_layout.md, "User block") ---------------------------- */
+/* Every HDF5 file pdenn writes starts with a 512-byte HDF5 user block (HDF5, h5py and h5dump
+   skip it) holding a text header: the FNV-1a 64 checksum and the length of all bytes after the
+   block. Readers check it before HDF5 parses the file; a file without the header (h5py's, older
+   pdenn's) is read unchecked. These serial helpers run on one rank and return errno (0: done). */
+#define PDENN_H5_USERBLOCK  512
+#define PDENN_FNV1A64_BASIS 0xcbf29ce484222325ULL
+typedef enum {
+  PDENN_H5SUM_ABSENT,     /* no pdenn header: nothing to check */
+  PDENN_H5SUM_OK,         /* header present, length and checksum match */
+  PDENN_H5SUM_BAD_HEADER, /* pdenn's first line, but the rest does not parse */
+  PDENN_H5SUM_BAD_LENGTH, /* truncated or extended */
+  PDENN_H5SUM_BAD_SUM     /* some byte after the block changed */
+} PdennH5SumStatus;
+extern const char *const PdennH5SumStatusText[]; /* why a file is refused, for messages */
+/* FNV-1a 64 of len bytes continuing from h (PDENN_FNV1A64_BASIS to start). */
+uint64_t PdennFnv1a64(uint64_t h, const void *data, size_t len);
+/* The header recording checksum sum and length len, NUL-padded to the block's 512 bytes. */
+void PdennH5UserBlockFill(unsigned char block[PDENN_H5_USERBLOCK], uint64_t sum, uint64_t len);
+/* The check of a whole file held in memory (block included). */
+PdennH5SumStatus PdennH5UserBlockCheckImage(const unsigned char *image, size_t size);
+/* The check of a file on disk; an error reading it is returned (and *status is ABSENT). */
+int PdennH5UserBlockCheckFile(const char path[], PdennH5SumStatus *status);
+/* Writes the header of a closed file made with a 512-byte user block, then fsyncs it. */
+int PdennH5UserBlockSeal(const char path[]);
+/* Creates or truncates path, writes len bytes and fsyncs them. */
+int PdennFileWriteSynced(const char path[], const void *data, size_t len);
+
 /* ---- HDF5 signal sets (datasets clean and noisy, samples x N) -------------------------------- */
 /* Generates p->samples signals and writes them to path (via path.tmp, then an atomic rename).
    An existing path is an error unless force; `key` is the deck key naming path, for errors. */

@@ -2,8 +2,10 @@
    a rank reads and writes exactly the points [lo, hi) it owns in the DMDA layout, as one
    hyperslab of a dataset's row. HDF5's own error printing is off: pdenn reports on one line. */
 #include "iopriv.h"
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 PetscErrorCode PdennH5Quiet(void)
 {
@@ -12,11 +14,13 @@ PetscErrorCode PdennH5Quiet(void)
   PetscFunctionReturn(0);
 }
 
+/* H5F_CLOSE_STRONG: closing a file after an error also closes the objects the error left open */
 static PetscErrorCode FileAccessList(MPI_Comm comm, hid_t *fapl)
 {
   PetscFunctionBeginUser;
   PdennH5Call(*fapl = H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate(file access)");
   PdennH5Call(H5Pset_fapl_mpio(*fapl, comm, MPI_INFO_NULL), "H5Pset_fapl_mpio");
+  PdennH5Call(H5Pset_fclose_degree(*fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
   PetscFunctionReturn(0);
 }
 
@@ -33,18 +37,81 @@ PetscErrorCode PdennH5OpenRead(MPI_Comm comm, const char key[], const char path[
   PetscFunctionReturn(0);
 }
 
+/* with the 512-byte user block that PdennH5CommitTmp fills with the checksum */
 PetscErrorCode PdennH5CreateTmp(MPI_Comm comm, const char path[], hid_t *file)
 {
   char  tmp[PETSC_MAX_PATH_LEN];
-  hid_t fapl;
+  hid_t fapl, fcpl;
 
   PetscFunctionBeginUser;
   PetscCall(PdennH5Quiet());
   PetscCall(PdennTmpPath(path, tmp, sizeof(tmp)));
   PetscCall(FileAccessList(comm, &fapl));
-  *file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  PdennH5Call(fcpl = H5Pcreate(H5P_FILE_CREATE), "H5Pcreate(file create)");
+  PdennH5Call(H5Pset_userblock(fcpl, PDENN_H5_USERBLOCK), "H5Pset_userblock");
+  *file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl);
+  PetscCall(PdennH5Close(&fcpl));
   PetscCall(PdennH5Close(&fapl));
   PetscCheck(*file >= 0, comm, PETSC_ERR_FILE_OPEN, "cannot create HDF5 file '%s'", tmp);
+  PetscFunctionReturn(0);
+}
+
+/* The ranks agree on whether every one of them succeeded (an error raised by some ranks only
+   would leave the others waiting in their next collective call); errno ENOSPC on any rank is
+   reported as a full disk. */
+static PetscErrorCode AgreeOnFailure(MPI_Comm comm, PetscBool failed, int err, PetscBool *any, PetscBool *no_space)
+{
+  int mine[2] = {failed ? 1 : 0, failed && err == ENOSPC ? 1 : 0}, all[2];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, comm));
+  *any      = (PetscBool)all[0];
+  *no_space = (PetscBool)all[1];
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file)
+{
+  char        tmp[PETSC_MAX_PATH_LEN];
+  PetscMPIInt rank;
+  PetscBool   failed, no_space;
+  int         err;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennTmpPath(path, tmp, sizeof(tmp)));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  errno = 0;
+  failed = (PetscBool)(H5Fclose(*file) < 0);
+  err    = errno;
+  *file  = -1;
+  PetscCall(AgreeOnFailure(comm, failed, err, &failed, &no_space));
+  if (failed) PetscCall(PdennTmpRemove(comm, path));
+  PetscCheck(!failed, comm, PETSC_ERR_FILE_WRITE, "cannot write '%s': HDF5 cannot complete '%s'%s", path, tmp, no_space ? " (disk full?)" : "; is the disk full or failing?");
+  err = rank ? 0 : PdennH5UserBlockSeal(tmp); /* every rank has closed the file: rank 0 reads it whole */
+  PetscCall(AgreeOnFailure(comm, (PetscBool)(err != 0), err, &failed, &no_space));
+  if (failed) PetscCall(PdennTmpRemove(comm, path));
+  PetscCheck(!failed, comm, PETSC_ERR_FILE_WRITE, "cannot write '%s': writing the checksum of '%s' failed%s", path, tmp, no_space ? " (disk full?)" : "");
+  PetscCall(PdennTmpCommit(comm, path));
+  PetscFunctionReturn(0);
+}
+
+/* Emptying path.tmp first frees what a full disk needs for HDF5 to close the file cleanly: a
+   failed H5Fclose leaves HDF5 1.10 crashing at exit (in H5F__close_cb). */
+PetscErrorCode PdennH5AbandonTmp(MPI_Comm comm, const char path[], hid_t *file)
+{
+  char        tmp[PETSC_MAX_PATH_LEN];
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennTmpPath(path, tmp, sizeof(tmp)));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (*file >= 0) {
+    if (!rank && truncate(tmp, 0) != 0) PetscCall(PetscInfo(NULL, "cannot empty %s: %s\n", tmp, strerror(errno)));
+    PetscCallMPI(MPI_Barrier(comm));
+    (void)H5Fclose(*file); /* the error being handled is the one to report */
+    *file = -1;
+  }
+  PetscCall(PdennTmpRemove(comm, path));
   PetscFunctionReturn(0);
 }
 
@@ -142,29 +209,51 @@ static PetscErrorCode CollectiveTransfer(hid_t *dxpl)
   PetscFunctionReturn(0);
 }
 
+/* A failed transfer is the file's fault or the disk's (full, failing, a damaged file's data
+   address), not pdenn's: a one-line error naming dataset and file, raised by all ranks together. */
+static PetscErrorCode TransferCheck(MPI_Comm comm, hid_t dset, herr_t status, int err, PetscBool write)
+{
+  char      file[PETSC_MAX_PATH_LEN] = "?", name[256] = "?";
+  PetscBool failed = PETSC_FALSE, no_space = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), err, &failed, &no_space));
+  if (!failed) PetscFunctionReturn(0);
+  (void)H5Fget_name(dset, file, sizeof(file));
+  (void)H5Iget_name(dset, name, sizeof(name));
+  PetscCheck(!write, comm, PETSC_ERR_FILE_WRITE, "cannot write dataset '%s' of '%s'%s", name, file, no_space ? " (disk full?)" : "; is the disk full or failing?");
+  SETERRQ(comm, PETSC_ERR_FILE_READ, "cannot read dataset '%s' of '%s' (damaged file?)", name, file);
+}
+
 static PetscErrorCode TransferVec(hid_t dset, PetscInt row, Vec v, PetscBool write)
 {
   PetscInt     lo, hi;
   hid_t        fspace, mspace, dxpl;
   PetscScalar *a;
+  herr_t       status;
+  int          err;
 
   PetscFunctionBeginUser;
   /* a 1D DMDA's global ordering is the natural one: ownership range = [xs, xs + xm) */
   PetscCall(VecGetOwnershipRange(v, &lo, &hi));
   PetscCall(Selections(dset, row, lo, hi, &fspace, &mspace));
   PetscCall(CollectiveTransfer(&dxpl));
+  errno = 0;
   if (write) {
     PetscCall(VecGetArrayRead(v, (const PetscScalar **)&a));
-    PdennH5Call(H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a), "H5Dwrite");
+    status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
+    err    = errno;
     PetscCall(VecRestoreArrayRead(v, (const PetscScalar **)&a));
   } else {
     PetscCall(VecGetArrayWrite(v, &a));
-    PdennH5Call(H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a), "H5Dread");
+    status = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
+    err    = errno;
     PetscCall(VecRestoreArrayWrite(v, &a));
   }
   PetscCall(PdennH5Close(&dxpl));
   PetscCall(PdennH5Close(&mspace));
   PetscCall(PdennH5Close(&fspace));
+  PetscCall(TransferCheck(PetscObjectComm((PetscObject)v), dset, status, err, write));
   PetscFunctionReturn(0);
 }
 
@@ -187,6 +276,8 @@ PetscErrorCode PdennH5WriteArray(MPI_Comm comm, hid_t loc, const char name[], Pe
   PetscMPIInt rank;
   hsize_t     dims = (hsize_t)n;
   hid_t       dset, fspace, mspace, dxpl;
+  herr_t      status;
+  int         err;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
@@ -198,10 +289,13 @@ PetscErrorCode PdennH5WriteArray(MPI_Comm comm, hid_t loc, const char name[], Pe
     PdennH5Call(H5Sselect_none(mspace), "H5Sselect_none");
   }
   PetscCall(CollectiveTransfer(&dxpl));
-  PdennH5Call(H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a), "H5Dwrite");
+  errno  = 0;
+  status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
+  err    = errno;
   PetscCall(PdennH5Close(&dxpl));
   PetscCall(PdennH5Close(&mspace));
   PetscCall(PdennH5Close(&fspace));
+  PetscCall(TransferCheck(comm, dset, status, err, PETSC_TRUE));
   PetscCall(PdennH5Close(&dset));
   PetscFunctionReturn(0);
 }

@@ -27,8 +27,14 @@ PetscErrorCode PdennTmpRemove(MPI_Comm comm, const char path[]);
 PetscErrorCode PdennH5Quiet(void);
 /* Collective open of an existing file (checked with PdennInputFileCheck) for reading. */
 PetscErrorCode PdennH5OpenRead(MPI_Comm comm, const char key[], const char path[], hid_t *file);
-/* Collective creation of path.tmp (truncated) for writing. */
+/* Collective creation of path.tmp (truncated, with a 512-byte user block) for writing. */
 PetscErrorCode PdennH5CreateTmp(MPI_Comm comm, const char path[], hid_t *file);
+/* Collective: closes path.tmp, has rank 0 write its checksum header (user block), fsync it and
+   rename it to path. On failure path.tmp is removed and path left as it was. */
+PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file);
+/* Collective, after a failed write: closes path.tmp (and what the error left open in it) if
+   *file is open, and removes it. */
+PetscErrorCode PdennH5AbandonTmp(MPI_Comm comm, const char path[], hid_t *file);
 /* Closes an HDF5 object of any kind (file, dataset, group, ...) if open and sets it to -1. */
 PetscErrorCode PdennH5Close(hid_t *obj);
 /* Opens dataset `name` of a file opened for key/path and checks it holds floating-point numbers
