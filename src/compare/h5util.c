@@ -25,23 +25,41 @@ PetscErrorCode PdennCompareSerialEnd(MPI_Comm comm, PetscErrorCode ierr, const c
   PetscFunctionReturn(0);
 }
 
+/* A new file gets pdenn's checksummed user block (docs/hdf5_layout.md); PdennCompareH5Close
+   writes its checksum, and that of an existing file that has one (a signal set appended to). */
 PetscErrorCode PdennCompareH5Open(const char path[], PetscBool create, hid_t *file)
 {
+  hid_t fcpl = -1;
+
   PetscFunctionBeginUser;
   (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  if (create)
-    *file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  else
-    *file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  if (create) {
+    H5Check(fcpl = H5Pcreate(H5P_FILE_CREATE), "creating a property list");
+    H5Check(H5Pset_userblock(fcpl, PDENN_H5_USERBLOCK), "setting the user block");
+    *file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    H5Check(H5Pclose(fcpl), "closing a property list");
+  } else *file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
   PetscCheck(*file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot %s HDF5 file '%s'", create ? "create" : "open", path);
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode PdennCompareH5Close(hid_t *file)
 {
+  char    path[PETSC_MAX_PATH_LEN];
+  hsize_t block = 0;
+  hid_t   fcpl;
+  int     err = 0;
+
   PetscFunctionBeginUser;
-  if (*file >= 0) H5Check(H5Fclose(*file), "closing a file");
+  if (*file < 0) PetscFunctionReturn(0);
+  H5Check(H5Fget_name(*file, path, sizeof(path)), "getting a file's name");
+  H5Check(fcpl = H5Fget_create_plist(*file), "getting a file's creation properties");
+  H5Check(H5Pget_userblock(fcpl, &block), "getting the user block");
+  H5Check(H5Pclose(fcpl), "closing a property list");
+  H5Check(H5Fclose(*file), "closing a file");
   *file = -1;
+  if (block == PDENN_H5_USERBLOCK) err = PdennH5UserBlockSeal(path);
+  PetscCheck(!err, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write the checksum of '%s': %s", path, strerror(err));
   PetscFunctionReturn(0);
 }
 
