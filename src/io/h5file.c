@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 PetscErrorCode PdennH5Quiet(void)
@@ -56,12 +57,38 @@ PetscErrorCode PdennH5CreateTmp(MPI_Comm comm, const char path[], hid_t *file)
   PetscFunctionReturn(0);
 }
 
+/* Whether a write to file failed for a full disk: errno says so for the POSIX drivers, but
+   HDF5's MPI-IO driver reports a short write without it, so the file system is asked too: less
+   than 64 KiB left in the file's directory counts as full. */
+static PetscBool DiskFull(int err, const char file[])
+{
+  char           dir[PETSC_MAX_PATH_LEN], *slash;
+  struct statvfs fs;
+
+  if (err == ENOSPC) return PETSC_TRUE;
+  snprintf(dir, sizeof(dir), "%s", file);
+  slash = strrchr(dir, '/');
+  if (slash) slash[slash == dir ? 1 : 0] = '\0';
+  if (statvfs(slash ? dir : ".", &fs) != 0) return PETSC_FALSE;
+  return (PetscBool)((unsigned long long)fs.f_bavail * fs.f_frsize < 65536ULL);
+}
+
+/* DiskFull for a failed HDF5 call on an object of a file */
+static PetscBool FailedForSpace(herr_t status, int err, hid_t obj)
+{
+  char file[PETSC_MAX_PATH_LEN] = ".";
+
+  if (status >= 0) return PETSC_FALSE;
+  (void)H5Fget_name(obj, file, sizeof(file));
+  return DiskFull(err, file);
+}
+
 /* The ranks agree on whether every one of them succeeded (an error raised by some ranks only
    would leave the others waiting in their next collective call); errno ENOSPC on any rank is
    reported as a full disk. */
-static PetscErrorCode AgreeOnFailure(MPI_Comm comm, PetscBool failed, int err, PetscBool *any, PetscBool *no_space)
+static PetscErrorCode AgreeOnFailure(MPI_Comm comm, PetscBool failed, PetscBool full, PetscBool *any, PetscBool *no_space)
 {
-  int mine[2] = {failed ? 1 : 0, failed && err == ENOSPC ? 1 : 0}, all[2];
+  int mine[2] = {failed ? 1 : 0, failed && full ? 1 : 0}, all[2];
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, comm));
@@ -75,20 +102,21 @@ PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file)
   char        tmp[PETSC_MAX_PATH_LEN];
   PetscMPIInt rank;
   PetscBool   failed, no_space;
+  herr_t      status;
   int         err;
 
   PetscFunctionBeginUser;
   PetscCall(PdennTmpPath(path, tmp, sizeof(tmp)));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  errno = 0;
-  failed = (PetscBool)(H5Fclose(*file) < 0);
-  err    = errno;
-  *file  = -1;
-  PetscCall(AgreeOnFailure(comm, failed, err, &failed, &no_space));
+  errno    = 0;
+  status   = H5Fclose(*file);
+  no_space = (PetscBool)(status < 0 && DiskFull(errno, tmp));
+  *file    = -1;
+  PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), no_space, &failed, &no_space));
   if (failed) PetscCall(PdennTmpRemove(comm, path));
   PetscCheck(!failed, comm, PETSC_ERR_FILE_WRITE, "cannot write '%s': HDF5 cannot complete '%s'%s", path, tmp, no_space ? " (disk full?)" : "; is the disk full or failing?");
   err = rank ? 0 : PdennH5UserBlockSeal(tmp); /* every rank has closed the file: rank 0 reads it whole */
-  PetscCall(AgreeOnFailure(comm, (PetscBool)(err != 0), err, &failed, &no_space));
+  PetscCall(AgreeOnFailure(comm, (PetscBool)(err != 0), (PetscBool)(err && DiskFull(err, tmp)), &failed, &no_space));
   if (failed) PetscCall(PdennTmpRemove(comm, path));
   PetscCheck(!failed, comm, PETSC_ERR_FILE_WRITE, "cannot write '%s': writing the checksum of '%s' failed%s", path, tmp, no_space ? " (disk full?)" : "");
   PetscCall(PdennTmpCommit(comm, path));
@@ -211,13 +239,13 @@ static PetscErrorCode CollectiveTransfer(hid_t *dxpl)
 
 /* A failed transfer is the file's fault or the disk's (full, failing, a damaged file's data
    address), not pdenn's: a one-line error naming dataset and file, raised by all ranks together. */
-static PetscErrorCode TransferCheck(MPI_Comm comm, hid_t dset, herr_t status, int err, PetscBool write)
+static PetscErrorCode TransferCheck(MPI_Comm comm, hid_t dset, herr_t status, PetscBool full, PetscBool write)
 {
   char      file[PETSC_MAX_PATH_LEN] = "?", name[256] = "?";
   PetscBool failed = PETSC_FALSE, no_space = PETSC_FALSE;
 
   PetscFunctionBeginUser;
-  PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), err, &failed, &no_space));
+  PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), full, &failed, &no_space));
   if (!failed) PetscFunctionReturn(0);
   (void)H5Fget_name(dset, file, sizeof(file));
   (void)H5Iget_name(dset, name, sizeof(name));
@@ -231,7 +259,7 @@ static PetscErrorCode TransferVec(hid_t dset, PetscInt row, Vec v, PetscBool wri
   hid_t        fspace, mspace, dxpl;
   PetscScalar *a;
   herr_t       status;
-  int          err;
+  PetscBool    full;
 
   PetscFunctionBeginUser;
   /* a 1D DMDA's global ordering is the natural one: ownership range = [xs, xs + xm) */
@@ -242,18 +270,18 @@ static PetscErrorCode TransferVec(hid_t dset, PetscInt row, Vec v, PetscBool wri
   if (write) {
     PetscCall(VecGetArrayRead(v, (const PetscScalar **)&a));
     status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
-    err    = errno;
+    full   = FailedForSpace(status, errno, dset);
     PetscCall(VecRestoreArrayRead(v, (const PetscScalar **)&a));
   } else {
     PetscCall(VecGetArrayWrite(v, &a));
     status = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
-    err    = errno;
+    full   = PETSC_FALSE;
     PetscCall(VecRestoreArrayWrite(v, &a));
   }
   PetscCall(PdennH5Close(&dxpl));
   PetscCall(PdennH5Close(&mspace));
   PetscCall(PdennH5Close(&fspace));
-  PetscCall(TransferCheck(PetscObjectComm((PetscObject)v), dset, status, err, write));
+  PetscCall(TransferCheck(PetscObjectComm((PetscObject)v), dset, status, full, write));
   PetscFunctionReturn(0);
 }
 
@@ -277,7 +305,7 @@ PetscErrorCode PdennH5WriteArray(MPI_Comm comm, hid_t loc, const char name[], Pe
   hsize_t     dims = (hsize_t)n;
   hid_t       dset, fspace, mspace, dxpl;
   herr_t      status;
-  int         err;
+  PetscBool   full;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
@@ -291,11 +319,11 @@ PetscErrorCode PdennH5WriteArray(MPI_Comm comm, hid_t loc, const char name[], Pe
   PetscCall(CollectiveTransfer(&dxpl));
   errno  = 0;
   status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
-  err    = errno;
+  full   = FailedForSpace(status, errno, dset);
   PetscCall(PdennH5Close(&dxpl));
   PetscCall(PdennH5Close(&mspace));
   PetscCall(PdennH5Close(&fspace));
-  PetscCall(TransferCheck(comm, dset, status, err, PETSC_TRUE));
+  PetscCall(TransferCheck(comm, dset, status, full, PETSC_TRUE));
   PetscCall(PdennH5Close(&dset));
   PetscFunctionReturn(0);
 }
