@@ -153,7 +153,7 @@ static PetscErrorCode ReadWhole(const char path[], size_t size, unsigned char **
 }
 
 /* The checksum is checked on the very bytes HDF5 then parses (HDF5 1.10 can crash on a damaged
-   header); a checkpoint without one (written by pdenn before 0.2) is read unchecked. */
+   header); a checkpoint without one (written before pdenn had it) is read unchecked. */
 static PetscErrorCode ReadOnRoot(const char path[], PdennCheckpoint *ck)
 {
   struct stat      st;
