@@ -493,7 +493,7 @@ int main(int argc, char **argv)
   if (failures)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "corrupt: FAILED (%d failures)\n", failures));
   else
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "corrupt: every damaged file was refused with a one-line error naming it, or read as written (signal sets: or with changed values, counted above)\n"));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "corrupt: every damaged file was refused with a one-line error naming it, or read as written (a file without checksum: or with changed values or an HDF5 crash, counted above)\n"));
   PetscCall(PetscFinalize());
   return failures ? 1 : 0;
 }
