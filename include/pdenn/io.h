@@ -88,7 +88,8 @@ typedef struct _n_PdennSignalSet *PdennSignalSet;
 PetscErrorCode PdennSignalSetOpen(MPI_Comm comm, const char key[], const char path[], PdennSignalSet *set);
 /* The generator parameters recorded in the file's attributes. */
 PetscErrorCode PdennSignalSetGetParams(PdennSignalSet set, PdennSignalParams *p);
-/* Sample `sample` of dataset "clean" or "noisy" into v (global size N). */
+/* Sample `sample` of dataset "clean" or "noisy" (or any other dataset of the file, checked as
+   PdennH5ReadSignal checks it) into v (global size N). */
 PetscErrorCode PdennSignalSetRead(PdennSignalSet set, const char dataset[], PetscInt sample, Vec v);
 /* Samples first .. first + count - 1 into v[0 .. count - 1]. */
 PetscErrorCode PdennSignalSetReadSamples(PdennSignalSet set, const char dataset[], PetscInt first, PetscInt count, Vec v[]);
