@@ -84,8 +84,8 @@ static PetscBool FailedForSpace(herr_t status, int err, hid_t obj)
 }
 
 /* The ranks agree on whether every one of them succeeded (an error raised by some ranks only
-   would leave the others waiting in their next collective call); errno ENOSPC on any rank is
-   reported as a full disk. */
+   would leave the others waiting in their next collective call) and whether any met a full
+   disk. */
 static PetscErrorCode AgreeOnFailure(MPI_Comm comm, PetscBool failed, PetscBool full, PetscBool *any, PetscBool *no_space)
 {
   int mine[2] = {failed ? 1 : 0, failed && full ? 1 : 0}, all[2];
@@ -97,6 +97,9 @@ static PetscErrorCode AgreeOnFailure(MPI_Comm comm, PetscBool failed, PetscBool 
   PetscFunctionReturn(0);
 }
 
+/* The metadata HDF5 still holds is flushed first: if that fails (a full disk), the file is still
+   open and can be abandoned cleanly, whereas a failed H5Fclose leaves HDF5 1.10 crashing at exit
+   (in H5F__close_cb). */
 PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file)
 {
   char        tmp[PETSC_MAX_PATH_LEN];
@@ -109,10 +112,12 @@ PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file)
   PetscCall(PdennTmpPath(path, tmp, sizeof(tmp)));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   errno    = 0;
-  status   = H5Fclose(*file);
+  status   = H5Fflush(*file, H5F_SCOPE_GLOBAL);
   no_space = (PetscBool)(status < 0 && DiskFull(errno, tmp));
-  *file    = -1;
   PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), no_space, &failed, &no_space));
+  if (!failed) status = H5Fclose(*file), *file = -1; /* only a failing disk makes it fail now */
+  else PetscCall(PdennH5AbandonTmp(comm, path, file));
+  if (!failed) PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), PETSC_FALSE, &failed, &no_space));
   if (failed) PetscCall(PdennTmpRemove(comm, path));
   PetscCheck(!failed, comm, PETSC_ERR_FILE_WRITE, "cannot write '%s': HDF5 cannot complete '%s'%s", path, tmp, no_space ? " (disk full?)" : "; is the disk full or failing?");
   err = rank ? 0 : PdennH5UserBlockSeal(tmp); /* every rank has closed the file: rank 0 reads it whole */
@@ -123,8 +128,8 @@ PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file)
   PetscFunctionReturn(0);
 }
 
-/* Emptying path.tmp first frees what a full disk needs for HDF5 to close the file cleanly: a
-   failed H5Fclose leaves HDF5 1.10 crashing at exit (in H5F__close_cb). */
+/* Emptying path.tmp first frees what a full disk needs for HDF5 to close the file cleanly (its
+   close flushes metadata; a failed H5Fclose leaves HDF5 1.10 crashing at exit). */
 PetscErrorCode PdennH5AbandonTmp(MPI_Comm comm, const char path[], hid_t *file)
 {
   char        tmp[PETSC_MAX_PATH_LEN];
