@@ -3,6 +3,7 @@
    File layouts: docs/hdf5_layout.md; deck keys: docs/decks.md. */
 #pragma once
 #include <pdenn/pde.h>
+#include <hdf5.h>
 
 /* The version recorded in every file pdenn writes (attribute pdenn_version). */
 #ifndef PDENN_VERSION
@@ -77,6 +78,22 @@ int PdennH5UserBlockCheckFile(const char path[], PdennH5SumStatus *status);
 int PdennH5UserBlockSeal(const char path[]);
 /* Creates or truncates path, writes len bytes and fsyncs them. */
 int PdennFileWriteSynced(const char path[], const void *data, size_t len);
+
+/* ---- File protocol and HDF5 helpers shared by the library's writers ------------------------- */
+/* Collective: path exists, is a regular readable file, its checksum (if any) matches, and it is
+   an HDF5 file; else PDENN_ERR_INPUT naming key and path. */
+PetscErrorCode PdennInputFileCheck(MPI_Comm comm, const char key[], const char path[]);
+/* path.tmp, where a file is written before its atomic rename */
+PetscErrorCode PdennTmpPath(const char path[], char tmp[], size_t len);
+/* Collective: rank 0 renames path.tmp to path (atomic on POSIX file systems). */
+PetscErrorCode PdennTmpCommit(MPI_Comm comm, const char path[]);
+/* Collective: rank 0 removes path.tmp if it is there. */
+PetscErrorCode PdennTmpRemove(MPI_Comm comm, const char path[]);
+/* Closes an HDF5 object of any kind (file, dataset, group, ...) if open and sets it to -1. */
+PetscErrorCode PdennH5Close(hid_t *obj);
+/* Creates a float64 dataset (rank 1 or 2) with any missing groups in its name; serial or
+   collective as the file was opened. */
+PetscErrorCode PdennH5DatasetCreate(hid_t loc, const char name[], int rank, const hsize_t dims[], hid_t *dset);
 
 /* ---- HDF5 signal sets (datasets clean and noisy, samples x N) -------------------------------- */
 /* Generates p->samples signals and writes them to path (via path.tmp, then an atomic rename).

@@ -84,23 +84,15 @@ PetscErrorCode PdennCompareH5Exists(hid_t loc, const char name[], PetscBool *exi
 PetscErrorCode PdennCompareH5WriteArray(hid_t loc, const char name[], hsize_t rows, hsize_t cols, const PetscReal data[])
 {
   const hsize_t dims[2] = {rows, cols};
-  hid_t         space, lcpl, dset;
+  hid_t         dset;
   PetscBool     exists;
 
   PetscFunctionBeginUser;
   PetscCall(PdennCompareH5Exists(loc, name, &exists));
   if (exists) H5Check(H5Ldelete(loc, name, H5P_DEFAULT), "deleting an old dataset");
-  space = rows ? H5Screate_simple(2, dims, NULL) : H5Screate_simple(1, dims + 1, NULL);
-  H5Check(space, "creating a dataspace");
-  lcpl = H5Pcreate(H5P_LINK_CREATE);
-  H5Check(lcpl, "creating a property list");
-  H5Check(H5Pset_create_intermediate_group(lcpl, 1), "setting intermediate groups");
-  dset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
-  H5Check(dset, "creating a dataset");
+  PetscCall(PdennH5DatasetCreate(loc, name, rows ? 2 : 1, rows ? dims : dims + 1, &dset));
   if ((rows ? rows : 1) * cols > 0) H5Check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing a dataset");
-  H5Check(H5Dclose(dset), "closing a dataset");
-  H5Check(H5Pclose(lcpl), "closing a property list");
-  H5Check(H5Sclose(space), "closing a dataspace");
+  PetscCall(PdennH5Close(&dset));
   PetscFunctionReturn(0);
 }
 
