@@ -3,11 +3,13 @@
 # carries pdenn's header, whose FNV-1a 64 and length match the bytes after the block (computed
 # here independently, in Python); h5dump and h5py read the file as any HDF5 file; a flipped byte,
 # a truncation or a damaged header is refused with one line naming the file; a file without the
-# header (h5py's, with or without a user block of its own) is read unchecked.
-#   userblock.sh SIGNALS SOLVE -- MPIEXEC [mpiexec flags ...]
+# header (h5py's, with or without a user block of its own) is read unchecked. The same for
+# checkpoints: one without the header (as pdenn wrote them before) resumes to bitwise the same
+# state as the checksummed one; a flipped byte is refused.
+#   userblock.sh SIGNALS SOLVE TRAIN TRAIN_COMPARE -- MPIEXEC [mpiexec flags ...]
 set -u
-signals=$(readlink -f "$1") solve=$(readlink -f "$2")
-shift 2
+signals=$(readlink -f "$1") solve=$(readlink -f "$2") train=$(readlink -f "$3") compare=$(readlink -f "$4")
+shift 4
 [ "$1" = -- ] && shift
 launch=("$@" -n 2)
 source "$(dirname "$0")/../reliability/relcommon.sh"
@@ -15,6 +17,15 @@ decks=$(cd "$(dirname "$0")/decks" && pwd)
 py=/usr/bin/python3
 rm -rf io_userblock && mkdir io_userblock && cd io_userblock || exit 1
 failures=0
+
+# flip one byte of a copy, after the user block: flip FILE OFFSET_FROM_END
+flip() {
+  local size byte
+  size=$(stat -c %s "$1")
+  byte=$(od -An -tu1 -j $((size - $2)) -N 1 "$1")
+  printf "\\$(printf %03o $((byte ^ 4)))" | dd of="$1" bs=1 seek=$((size - $2)) conv=notrunc status=none
+}
+
 
 run write.log "$signals" -options_file "$decks/signals_small.deck" -signals_output set.h5
 check $rc "pdenn_signals at 2 ranks writes set.h5"
@@ -76,9 +87,7 @@ fi
 # a digit of the header's checksum replaced by a non-hex character
 size=$(stat -c %s set.h5)
 cp set.h5 flipped.h5
-byte=$(od -An -tu1 -j $((size - 100)) -N 1 set.h5)
-printf "\\$(printf %03o $((byte ^ 4)))" | dd of=flipped.h5 bs=1 seek=$((size - 100)) conv=notrunc status=none
-cmp -s set.h5 flipped.h5 && echo "  FAIL: the flip did not change the copy" && failures=$((failures + 1))
+flip flipped.h5 100
 head -c $((size - 1)) set.h5 >cut.h5
 cp set.h5 header.h5
 printf 'z' | dd of=header.h5 bs=1 seek=40 conv=notrunc status=none
@@ -88,5 +97,26 @@ for case in "flipped.h5:contents do not match their checksum" "cut.h5:length dif
   one_line_error "key -input: file '$f' is refused: .*${case#*:}"
   check $? "$f is refused with one line naming the key and the file"
 done
+# checkpoints, trained on the h5py set (unchecked input) when there is one, else on set.h5
+data=set.h5
+[ -e foreign.h5 ] && data=foreign.h5
+targs=(-train_data $data -train_val_fraction 0.25 -train_batch_size 1 -train_epochs 10 -blocks 2 -channels 2)
+run train2.log "$train" "${targs[@]}" -train_max_steps 2 -checkpoint ck.h5
+[ $rc -eq 0 ] && head -c 29 ck.h5 | grep -q "pdenn HDF5 file, checksummed"
+check $? "pdenn_train on $data writes a checksummed checkpoint"
+cp ck.h5 ck_flipped.h5
+flip ck_flipped.h5 300
+run resume_flipped.log "$train" "${targs[@]}" -train_max_steps 4 -checkpoint ck_flipped.h5 -resume
+one_line_error "key -checkpoint: checkpoint 'ck_flipped.h5' cannot be used: its contents do not match their checksum"
+check $? "a checkpoint with a flipped byte is refused with one line naming it"
+if command -v h5unjam >/dev/null; then
+  h5unjam -i ck.h5 -o ck_plain.h5 >/dev/null
+  run resume.log "$train" "${targs[@]}" -train_max_steps 4 -checkpoint ck.h5 -resume
+  run resume_plain.log "$train" "${targs[@]}" -train_max_steps 4 -checkpoint ck_plain.h5 -resume
+  [ $rc -eq 0 ] && "$compare" -a ck.h5 -b ck_plain.h5 -rtol 0 -expect_step 4 >compare.log 2>&1
+  check $? "a checkpoint without the header (h5unjam) resumes to bitwise the state the checksummed one gives"
+else
+  echo "  skip: no h5unjam (hdf5-tools): the checkpoint without header was not tried"
+fi
 echo "userblock: $failures failures"
 [ $failures -eq 0 ]
