@@ -128,8 +128,10 @@ PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file)
   PetscFunctionReturn(0);
 }
 
-/* Emptying path.tmp first frees what a full disk needs for HDF5 to close the file cleanly (its
-   close flushes metadata; a failed H5Fclose leaves HDF5 1.10 crashing at exit). */
+/* Emptying path.tmp first frees what a full disk needs for HDF5 to close the file cleanly: the
+   close flushes metadata, and without room it fails too (Open MPI's I/O layer then prints "No
+   space left on device"); a failed H5Fclose is what made HDF5 1.10 crash at exit in the former
+   serial checkpoint writer. */
 PetscErrorCode PdennH5AbandonTmp(MPI_Comm comm, const char path[], hid_t *file)
 {
   char        tmp[PETSC_MAX_PATH_LEN];

@@ -26,7 +26,6 @@ flip() {
   printf "\\$(printf %03o $((byte ^ 4)))" | dd of="$1" bs=1 seek=$((size - $2)) conv=notrunc status=none
 }
 
-
 run write.log "$signals" -options_file "$decks/signals_small.deck" -signals_output set.h5
 check $rc "pdenn_signals at 2 ranks writes set.h5"
 # fnv1a64 and bytes of the header, and of the bytes after the block, computed here
