@@ -56,7 +56,7 @@ PetscErrorCode PdennH5ReadSignal(MPI_Comm comm, const char key[], const char pat
    skip it) holding a text header: the FNV-1a 64 checksum and the length of all bytes after the
    block. Readers check it before HDF5 parses the file; a file without the header (h5py's, older
    pdenn's) is read unchecked. These serial helpers run on one rank and return errno (0: done). */
-#define PDENN_H5_USERBLOCK  512
+#define PDENN_H5_USERBLOCK 512
 #define PDENN_FNV1A64_BASIS 0xcbf29ce484222325ULL
 typedef enum {
   PDENN_H5SUM_ABSENT,     /* no pdenn header: nothing to check */

@@ -38,7 +38,8 @@ PetscErrorCode PdennCompareH5Open(const char path[], PetscBool create, hid_t *fi
     H5Check(H5Pset_userblock(fcpl, PDENN_H5_USERBLOCK), "setting the user block");
     *file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
     H5Check(H5Pclose(fcpl), "closing a property list");
-  } else *file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  } else
+    *file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
   PetscCheck(*file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot %s HDF5 file '%s'", create ? "create" : "open", path);
   PetscFunctionReturn(0);
 }

@@ -115,9 +115,13 @@ PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file)
   status   = H5Fflush(*file, H5F_SCOPE_GLOBAL);
   no_space = (PetscBool)(status < 0 && DiskFull(errno, tmp));
   PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), no_space, &failed, &no_space));
-  if (!failed) status = H5Fclose(*file), *file = -1; /* only a failing disk makes it fail now */
-  else PetscCall(PdennH5AbandonTmp(comm, path, file));
-  if (!failed) PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), PETSC_FALSE, &failed, &no_space));
+  if (failed)
+    PetscCall(PdennH5AbandonTmp(comm, path, file));
+  else {
+    status = H5Fclose(*file); /* only a failing disk makes it fail now */
+    *file  = -1;
+    PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), PETSC_FALSE, &failed, &no_space));
+  }
   if (failed) PetscCall(PdennTmpRemove(comm, path));
   PetscCheck(!failed, comm, PETSC_ERR_FILE_WRITE, "cannot write '%s': HDF5 cannot complete '%s'%s", path, tmp, no_space ? " (disk full?)" : "; is the disk full or failing?");
   err = rank ? 0 : PdennH5UserBlockSeal(tmp); /* every rank has closed the file: rank 0 reads it whole */

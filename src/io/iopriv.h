@@ -24,7 +24,7 @@ PetscErrorCode PdennH5CreateTmp(MPI_Comm comm, const char path[], hid_t *file);
    rename it to path. On failure path.tmp is removed and path left as it was. */
 PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file);
 /* Collective, after a failed write: closes path.tmp (and what the error left open in it) if
-   *file is open, and removes it. */
+ *file is open, and removes it. */
 PetscErrorCode PdennH5AbandonTmp(MPI_Comm comm, const char path[], hid_t *file);
 /* Opens dataset `name` of a file opened for key/path and checks it holds floating-point numbers
    of rank 1 or 2; *rank and dims[] receive its shape. */
