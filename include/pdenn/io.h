@@ -3,6 +3,7 @@
    File layouts: docs/hdf5_layout.md; deck keys: docs/decks.md. */
 #pragma once
 #include <pdenn/pde.h>
+#include <hdf5.h>
 
 /* The version recorded in every file pdenn writes (attribute pdenn_version). */
 #ifndef PDENN_VERSION
@@ -50,6 +51,50 @@ PetscErrorCode PdennOutputPathCheck(MPI_Comm comm, const char key[], const char 
    names it and the file; a sample out of range names the key <key>_sample. */
 PetscErrorCode PdennH5ReadSignal(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt sample, Vec v);
 
+/* ---- Checksummed HDF5 files (docs/hdf5_layout.md, "User block") ---------------------------- */
+/* Every HDF5 file pdenn writes starts with a 512-byte HDF5 user block (HDF5, h5py and h5dump
+   skip it) holding a text header: the FNV-1a 64 checksum and the length of all bytes after the
+   block. Readers check it before HDF5 parses the file; a file without the header (h5py's, older
+   pdenn's) is read unchecked. These serial helpers run on one rank and return errno (0: done). */
+#define PDENN_H5_USERBLOCK 512
+#define PDENN_FNV1A64_BASIS 0xcbf29ce484222325ULL
+typedef enum {
+  PDENN_H5SUM_ABSENT,     /* no pdenn header: nothing to check */
+  PDENN_H5SUM_OK,         /* header present, length and checksum match */
+  PDENN_H5SUM_BAD_HEADER, /* pdenn's first line, but the rest does not parse */
+  PDENN_H5SUM_BAD_LENGTH, /* truncated or extended */
+  PDENN_H5SUM_BAD_SUM     /* some byte after the block changed */
+} PdennH5SumStatus;
+extern const char *const PdennH5SumStatusText[]; /* why a file is refused, for messages */
+/* FNV-1a 64 of len bytes continuing from h (PDENN_FNV1A64_BASIS to start). */
+uint64_t PdennFnv1a64(uint64_t h, const void *data, size_t len);
+/* The header recording checksum sum and length len, NUL-padded to the block's 512 bytes. */
+void PdennH5UserBlockFill(unsigned char block[PDENN_H5_USERBLOCK], uint64_t sum, uint64_t len);
+/* The check of a whole file held in memory (block included). */
+PdennH5SumStatus PdennH5UserBlockCheckImage(const unsigned char *image, size_t size);
+/* The check of a file on disk; an error reading it is returned (and *status is ABSENT). */
+int PdennH5UserBlockCheckFile(const char path[], PdennH5SumStatus *status);
+/* Writes the header of a closed file made with a 512-byte user block, then fsyncs it. */
+int PdennH5UserBlockSeal(const char path[]);
+/* Creates or truncates path, writes len bytes and fsyncs them. */
+int PdennFileWriteSynced(const char path[], const void *data, size_t len);
+
+/* ---- File protocol and HDF5 helpers shared by the library's writers ------------------------- */
+/* Collective: path exists, is a regular readable file, its checksum (if any) matches, and it is
+   an HDF5 file; else PDENN_ERR_INPUT naming key and path. */
+PetscErrorCode PdennInputFileCheck(MPI_Comm comm, const char key[], const char path[]);
+/* path.tmp, where a file is written before its atomic rename */
+PetscErrorCode PdennTmpPath(const char path[], char tmp[], size_t len);
+/* Collective: rank 0 renames path.tmp to path (atomic on POSIX file systems). */
+PetscErrorCode PdennTmpCommit(MPI_Comm comm, const char path[]);
+/* Collective: rank 0 removes path.tmp if it is there. */
+PetscErrorCode PdennTmpRemove(MPI_Comm comm, const char path[]);
+/* Closes an HDF5 object of any kind (file, dataset, group, ...) if open and sets it to -1. */
+PetscErrorCode PdennH5Close(hid_t *obj);
+/* Creates a float64 dataset (rank 1 or 2) with any missing groups in its name; serial or
+   collective as the file was opened. */
+PetscErrorCode PdennH5DatasetCreate(hid_t loc, const char name[], int rank, const hsize_t dims[], hid_t *dset);
+
 /* ---- HDF5 signal sets (datasets clean and noisy, samples x N) -------------------------------- */
 /* Generates p->samples signals and writes them to path (via path.tmp, then an atomic rename).
    An existing path is an error unless force; `key` is the deck key naming path, for errors. */
@@ -60,7 +105,8 @@ typedef struct _n_PdennSignalSet *PdennSignalSet;
 PetscErrorCode PdennSignalSetOpen(MPI_Comm comm, const char key[], const char path[], PdennSignalSet *set);
 /* The generator parameters recorded in the file's attributes. */
 PetscErrorCode PdennSignalSetGetParams(PdennSignalSet set, PdennSignalParams *p);
-/* Sample `sample` of dataset "clean" or "noisy" into v (global size N). */
+/* Sample `sample` of dataset "clean" or "noisy" (or any other dataset of the file, checked as
+   PdennH5ReadSignal checks it) into v (global size N). */
 PetscErrorCode PdennSignalSetRead(PdennSignalSet set, const char dataset[], PetscInt sample, Vec v);
 /* Samples first .. first + count - 1 into v[0 .. count - 1]. */
 PetscErrorCode PdennSignalSetReadSamples(PdennSignalSet set, const char dataset[], PetscInt first, PetscInt count, Vec v[]);

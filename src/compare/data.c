@@ -163,6 +163,7 @@ PetscErrorCode PdennCompareLoadTest(PdennCompare cmp)
   PetscReal        *rows[4];
   const PetscInt    N = cmp->pde->N, n = cmp->samples[PDENN_SPLIT_TEST];
   PdennSignalParams p = cmp->signals;
+  PdennSignalSet    set;
   Vec               v, clean, noisy;
 
   PetscFunctionBeginUser;
@@ -178,13 +179,15 @@ PetscErrorCode PdennCompareLoadTest(PdennCompare cmp)
   rows[2] = cmp->test_clean;
   rows[3] = cmp->test_noisy;
   PetscCall(DMCreateGlobalVector(cmp->pde->da, &v));
+  PetscCall(PdennSignalSetOpen(cmp->comm, "-compare_test_data", cmp->data_path[PDENN_SPLIT_TEST], &set)); /* opened and checked once */
   for (int d = 0; d < 4; d++) {
     for (PetscInt k = 0; k < n; k++) {
-      PetscCall(PdennH5ReadSignal(cmp->comm, "-compare_test_data", cmp->data_path[PDENN_SPLIT_TEST], names[d], k, v));
+      PetscCall(PdennSignalSetRead(set, names[d], k, v));
       PetscCall(PdennRowsAddVec(v, rows[d] + k * N));
     }
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, rows[d], (PetscMPIInt)(n * N), MPIU_REAL, MPI_SUM, cmp->comm));
   }
+  PetscCall(PdennSignalSetClose(&set));
   /* stress noise: noisy - clean of a generator with sigma = stress_sigma, its own seed */
   p.sigma   = cmp->stress_sigma;
   p.seed    = cmp->signals.seed + 3;

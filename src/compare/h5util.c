@@ -25,13 +25,20 @@ PetscErrorCode PdennCompareSerialEnd(MPI_Comm comm, PetscErrorCode ierr, const c
   PetscFunctionReturn(0);
 }
 
+/* A new file gets pdenn's checksummed user block (docs/hdf5_layout.md); PdennCompareH5Close
+   writes its checksum, and that of an existing file that has one (a signal set appended to). */
 PetscErrorCode PdennCompareH5Open(const char path[], PetscBool create, hid_t *file)
 {
+  hid_t fcpl = -1;
+
   PetscFunctionBeginUser;
   (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  if (create)
-    *file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  else
+  if (create) {
+    H5Check(fcpl = H5Pcreate(H5P_FILE_CREATE), "creating a property list");
+    H5Check(H5Pset_userblock(fcpl, PDENN_H5_USERBLOCK), "setting the user block");
+    *file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    H5Check(H5Pclose(fcpl), "closing a property list");
+  } else
     *file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
   PetscCheck(*file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot %s HDF5 file '%s'", create ? "create" : "open", path);
   PetscFunctionReturn(0);
@@ -39,9 +46,21 @@ PetscErrorCode PdennCompareH5Open(const char path[], PetscBool create, hid_t *fi
 
 PetscErrorCode PdennCompareH5Close(hid_t *file)
 {
+  char    path[PETSC_MAX_PATH_LEN];
+  hsize_t block = 0;
+  hid_t   fcpl;
+  int     err = 0;
+
   PetscFunctionBeginUser;
-  if (*file >= 0) H5Check(H5Fclose(*file), "closing a file");
+  if (*file < 0) PetscFunctionReturn(0);
+  H5Check(H5Fget_name(*file, path, sizeof(path)), "getting a file's name");
+  H5Check(fcpl = H5Fget_create_plist(*file), "getting a file's creation properties");
+  H5Check(H5Pget_userblock(fcpl, &block), "getting the user block");
+  H5Check(H5Pclose(fcpl), "closing a property list");
+  H5Check(H5Fclose(*file), "closing a file");
   *file = -1;
+  if (block == PDENN_H5_USERBLOCK) err = PdennH5UserBlockSeal(path);
+  PetscCheck(!err, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write the checksum of '%s': %s", path, strerror(err));
   PetscFunctionReturn(0);
 }
 
@@ -66,23 +85,15 @@ PetscErrorCode PdennCompareH5Exists(hid_t loc, const char name[], PetscBool *exi
 PetscErrorCode PdennCompareH5WriteArray(hid_t loc, const char name[], hsize_t rows, hsize_t cols, const PetscReal data[])
 {
   const hsize_t dims[2] = {rows, cols};
-  hid_t         space, lcpl, dset;
+  hid_t         dset;
   PetscBool     exists;
 
   PetscFunctionBeginUser;
   PetscCall(PdennCompareH5Exists(loc, name, &exists));
   if (exists) H5Check(H5Ldelete(loc, name, H5P_DEFAULT), "deleting an old dataset");
-  space = rows ? H5Screate_simple(2, dims, NULL) : H5Screate_simple(1, dims + 1, NULL);
-  H5Check(space, "creating a dataspace");
-  lcpl = H5Pcreate(H5P_LINK_CREATE);
-  H5Check(lcpl, "creating a property list");
-  H5Check(H5Pset_create_intermediate_group(lcpl, 1), "setting intermediate groups");
-  dset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
-  H5Check(dset, "creating a dataset");
+  PetscCall(PdennH5DatasetCreate(loc, name, rows ? 2 : 1, rows ? dims : dims + 1, &dset));
   if ((rows ? rows : 1) * cols > 0) H5Check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing a dataset");
-  H5Check(H5Dclose(dset), "closing a dataset");
-  H5Check(H5Pclose(lcpl), "closing a property list");
-  H5Check(H5Sclose(space), "closing a dataspace");
+  PetscCall(PdennH5Close(&dset));
   PetscFunctionReturn(0);
 }
 

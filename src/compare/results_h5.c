@@ -151,19 +151,17 @@ static PetscErrorCode WriteAll(PdennCompare cmp, const char path[])
 
 PetscErrorCode PdennCompareWriteH5(PdennCompare cmp)
 {
-  char           path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 8];
+  char           path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN];
   PetscErrorCode ierr = 0;
 
   PetscFunctionBeginUser;
   PetscCall(PdennComparePath(cmp, "results.h5", path, sizeof(path)));
-  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
+  PetscCall(PdennTmpPath(path, tmp, sizeof(tmp)));
   PetscCall(PdennCompareSerialBegin());
-  if (!cmp->rank) {
-    ierr = WriteAll(cmp, tmp);
-    if (!ierr && rename(tmp, path)) ierr = PETSC_ERR_FILE_WRITE;
-    if (ierr) (void)remove(tmp);
-  }
+  if (!cmp->rank) ierr = WriteAll(cmp, tmp);
+  if (ierr) PetscCall(PdennTmpRemove(PETSC_COMM_SELF, path));
   PetscCall(PdennCompareSerialEnd(cmp->comm, ierr, "writing", path));
+  PetscCall(PdennTmpCommit(cmp->comm, path));
   PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: wrote %s\n", path));
   PetscFunctionReturn(0);
 }

@@ -82,6 +82,20 @@ static PetscErrorCode AttrOpen(hid_t obj, const char name[], PetscBool string, h
   PetscFunctionReturn(0);
 }
 
+/* Closes attr, then makes a failed read (a damaged file: HDF5 cannot decode the value) a
+   one-line error naming the file. */
+static PetscErrorCode AttrReadEnd(hid_t obj, hid_t *attr, herr_t status, const char name[])
+{
+  char file[PETSC_MAX_PATH_LEN] = "?";
+
+  PetscFunctionBeginUser;
+  (void)H5Fget_name(obj, file, sizeof(file));
+  if (status < 0) (void)H5Aclose(*attr), *attr = -1;
+  PetscCheck(status >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "file '%s': HDF5 cannot read attribute '%s' (damaged file?)", file, name);
+  PetscCall(PdennH5Close(attr));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennH5AttrReadInt(hid_t obj, const char name[], PetscInt *value, PetscBool *found)
 {
   hid_t     attr;
@@ -90,8 +104,7 @@ PetscErrorCode PdennH5AttrReadInt(hid_t obj, const char name[], PetscInt *value,
   PetscFunctionBeginUser;
   PetscCall(AttrOpen(obj, name, PETSC_FALSE, &attr, found));
   if (!*found) PetscFunctionReturn(0);
-  PdennH5Call(H5Aread(attr, H5T_NATIVE_LLONG, &v), name);
-  PetscCall(PdennH5Close(&attr));
+  PetscCall(AttrReadEnd(obj, &attr, H5Aread(attr, H5T_NATIVE_LLONG, &v), name));
   *value = (PetscInt)v;
   PetscFunctionReturn(0);
 }
@@ -104,36 +117,35 @@ PetscErrorCode PdennH5AttrReadReal(hid_t obj, const char name[], PetscReal *valu
   PetscFunctionBeginUser;
   PetscCall(AttrOpen(obj, name, PETSC_FALSE, &attr, found));
   if (!*found) PetscFunctionReturn(0);
-  PdennH5Call(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), name);
-  PetscCall(PdennH5Close(&attr));
+  PetscCall(AttrReadEnd(obj, &attr, H5Aread(attr, H5T_NATIVE_DOUBLE, &v), name));
   *value = (PetscReal)v;
   PetscFunctionReturn(0);
 }
 
-/* Fixed-length strings (pdenn's) and variable-length ones (h5py's default) alike. */
+/* Fixed-length strings (pdenn's) and variable-length ones (h5py's default). */
 PetscErrorCode PdennH5AttrReadString(hid_t obj, const char name[], char value[], size_t len, PetscBool *found)
 {
-  hid_t attr, type, mem;
-  char *vlen = NULL;
+  hid_t  attr, type, mem;
+  char  *vlen   = NULL;
+  herr_t status = -1;
 
   PetscFunctionBeginUser;
   PetscCall(AttrOpen(obj, name, PETSC_TRUE, &attr, found));
   if (!*found) PetscFunctionReturn(0);
   PdennH5Call(type = H5Aget_type(attr), "H5Aget_type");
-  PetscCheck(H5Tget_class(type) == H5T_STRING, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "attribute '%s' is not a string", name);
   PdennH5Call(mem = H5Tcopy(H5T_C_S1), "H5Tcopy");
   if (H5Tis_variable_str(type) > 0) {
     PdennH5Call(H5Tset_size(mem, H5T_VARIABLE), "H5Tset_size");
-    PdennH5Call(H5Aread(attr, mem, &vlen), name);
-    PetscCall(PetscStrncpy(value, vlen ? vlen : "", len));
-    H5free_memory(vlen);
+    status = H5Aread(attr, mem, &vlen);
+    if (status >= 0) PetscCall(PetscStrncpy(value, vlen ? vlen : "", len));
+    if (status >= 0) H5free_memory(vlen);
   } else {
     PdennH5Call(H5Tset_size(mem, len), "H5Tset_size"); /* HDF5 truncates or pads to len */
     PdennH5Call(H5Tset_strpad(mem, H5T_STR_NULLTERM), "H5Tset_strpad");
-    PdennH5Call(H5Aread(attr, mem, value), name);
+    status = H5Aread(attr, mem, value);
   }
   PetscCall(PdennH5Close(&mem));
   PetscCall(PdennH5Close(&type));
-  PetscCall(PdennH5Close(&attr));
+  PetscCall(AttrReadEnd(obj, &attr, status, name));
   PetscFunctionReturn(0);
 }

@@ -2,8 +2,11 @@
    a rank reads and writes exactly the points [lo, hi) it owns in the DMDA layout, as one
    hyperslab of a dataset's row. HDF5's own error printing is off: pdenn reports on one line. */
 #include "iopriv.h"
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 PetscErrorCode PdennH5Quiet(void)
 {
@@ -12,11 +15,13 @@ PetscErrorCode PdennH5Quiet(void)
   PetscFunctionReturn(0);
 }
 
+/* H5F_CLOSE_STRONG: closing a file after an error also closes the objects the error left open */
 static PetscErrorCode FileAccessList(MPI_Comm comm, hid_t *fapl)
 {
   PetscFunctionBeginUser;
   PdennH5Call(*fapl = H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate(file access)");
   PdennH5Call(H5Pset_fapl_mpio(*fapl, comm, MPI_INFO_NULL), "H5Pset_fapl_mpio");
+  PdennH5Call(H5Pset_fclose_degree(*fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
   PetscFunctionReturn(0);
 }
 
@@ -33,18 +38,119 @@ PetscErrorCode PdennH5OpenRead(MPI_Comm comm, const char key[], const char path[
   PetscFunctionReturn(0);
 }
 
+/* with the 512-byte user block that PdennH5CommitTmp fills with the checksum */
 PetscErrorCode PdennH5CreateTmp(MPI_Comm comm, const char path[], hid_t *file)
 {
   char  tmp[PETSC_MAX_PATH_LEN];
-  hid_t fapl;
+  hid_t fapl, fcpl;
 
   PetscFunctionBeginUser;
   PetscCall(PdennH5Quiet());
   PetscCall(PdennTmpPath(path, tmp, sizeof(tmp)));
   PetscCall(FileAccessList(comm, &fapl));
-  *file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  PdennH5Call(fcpl = H5Pcreate(H5P_FILE_CREATE), "H5Pcreate(file create)");
+  PdennH5Call(H5Pset_userblock(fcpl, PDENN_H5_USERBLOCK), "H5Pset_userblock");
+  *file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl);
+  PetscCall(PdennH5Close(&fcpl));
   PetscCall(PdennH5Close(&fapl));
   PetscCheck(*file >= 0, comm, PETSC_ERR_FILE_OPEN, "cannot create HDF5 file '%s'", tmp);
+  PetscFunctionReturn(0);
+}
+
+/* Whether a write to file failed for a full disk: errno says so for the POSIX drivers, but
+   HDF5's MPI-IO driver reports a short write without it, so the file system is asked too: less
+   than 64 KiB left in the file's directory counts as full. */
+static PetscBool DiskFull(int err, const char file[])
+{
+  char           dir[PETSC_MAX_PATH_LEN], *slash;
+  struct statvfs fs;
+
+  if (err == ENOSPC) return PETSC_TRUE;
+  snprintf(dir, sizeof(dir), "%s", file);
+  slash = strrchr(dir, '/');
+  if (slash) slash[slash == dir ? 1 : 0] = '\0';
+  if (statvfs(slash ? dir : ".", &fs) != 0) return PETSC_FALSE;
+  return (PetscBool)((unsigned long long)fs.f_bavail * fs.f_frsize < 65536ULL);
+}
+
+/* DiskFull for a failed HDF5 call on an object of a file */
+static PetscBool FailedForSpace(herr_t status, int err, hid_t obj)
+{
+  char file[PETSC_MAX_PATH_LEN] = ".";
+
+  if (status >= 0) return PETSC_FALSE;
+  (void)H5Fget_name(obj, file, sizeof(file));
+  return DiskFull(err, file);
+}
+
+/* The ranks agree on whether every one of them succeeded (an error raised by some ranks only
+   would leave the others waiting in their next collective call) and whether any met a full
+   disk. */
+static PetscErrorCode AgreeOnFailure(MPI_Comm comm, PetscBool failed, PetscBool full, PetscBool *any, PetscBool *no_space)
+{
+  int mine[2] = {failed ? 1 : 0, failed && full ? 1 : 0}, all[2];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, comm));
+  *any      = (PetscBool)all[0];
+  *no_space = (PetscBool)all[1];
+  PetscFunctionReturn(0);
+}
+
+/* The metadata HDF5 still holds is flushed first: if that fails (a full disk), the file is still
+   open and can be abandoned cleanly, whereas a failed H5Fclose leaves HDF5 1.10 crashing at exit
+   (in H5F__close_cb). */
+PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file)
+{
+  char        tmp[PETSC_MAX_PATH_LEN];
+  PetscMPIInt rank;
+  PetscBool   failed, no_space;
+  herr_t      status;
+  int         err;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennTmpPath(path, tmp, sizeof(tmp)));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  errno    = 0;
+  status   = H5Fflush(*file, H5F_SCOPE_GLOBAL);
+  no_space = (PetscBool)(status < 0 && DiskFull(errno, tmp));
+  PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), no_space, &failed, &no_space));
+  if (failed)
+    PetscCall(PdennH5AbandonTmp(comm, path, file));
+  else {
+    status = H5Fclose(*file); /* only a failing disk makes it fail now */
+    *file  = -1;
+    PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), PETSC_FALSE, &failed, &no_space));
+  }
+  if (failed) PetscCall(PdennTmpRemove(comm, path));
+  PetscCheck(!failed, comm, PETSC_ERR_FILE_WRITE, "cannot write '%s': HDF5 cannot complete '%s'%s", path, tmp, no_space ? " (disk full?)" : "; is the disk full or failing?");
+  err = rank ? 0 : PdennH5UserBlockSeal(tmp); /* every rank has closed the file: rank 0 reads it whole */
+  PetscCall(AgreeOnFailure(comm, (PetscBool)(err != 0), (PetscBool)(err && DiskFull(err, tmp)), &failed, &no_space));
+  if (failed) PetscCall(PdennTmpRemove(comm, path));
+  PetscCheck(!failed, comm, PETSC_ERR_FILE_WRITE, "cannot write '%s': writing the checksum of '%s' failed%s", path, tmp, no_space ? " (disk full?)" : "");
+  PetscCall(PdennTmpCommit(comm, path));
+  PetscFunctionReturn(0);
+}
+
+/* Emptying path.tmp first frees what a full disk needs for HDF5 to close the file cleanly: the
+   close flushes metadata, and without room it fails too (Open MPI's I/O layer then prints "No
+   space left on device"); a failed H5Fclose is what made HDF5 1.10 crash at exit in the former
+   serial checkpoint writer. */
+PetscErrorCode PdennH5AbandonTmp(MPI_Comm comm, const char path[], hid_t *file)
+{
+  char        tmp[PETSC_MAX_PATH_LEN];
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennTmpPath(path, tmp, sizeof(tmp)));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (*file >= 0) {
+    if (!rank && truncate(tmp, 0) != 0) PetscCall(PetscInfo(NULL, "cannot empty %s: %s\n", tmp, strerror(errno)));
+    PetscCallMPI(MPI_Barrier(comm));
+    (void)H5Fclose(*file); /* the error being handled is the one to report */
+    *file = -1;
+  }
+  PetscCall(PdennTmpRemove(comm, path));
   PetscFunctionReturn(0);
 }
 
@@ -142,29 +248,51 @@ static PetscErrorCode CollectiveTransfer(hid_t *dxpl)
   PetscFunctionReturn(0);
 }
 
+/* A failed transfer is the file's fault or the disk's (full, failing, a damaged file's data
+   address), not pdenn's: a one-line error naming dataset and file, raised by all ranks together. */
+static PetscErrorCode TransferCheck(MPI_Comm comm, hid_t dset, herr_t status, PetscBool full, PetscBool write)
+{
+  char      file[PETSC_MAX_PATH_LEN] = "?", name[256] = "?";
+  PetscBool failed = PETSC_FALSE, no_space = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(AgreeOnFailure(comm, (PetscBool)(status < 0), full, &failed, &no_space));
+  if (!failed) PetscFunctionReturn(0);
+  (void)H5Fget_name(dset, file, sizeof(file));
+  (void)H5Iget_name(dset, name, sizeof(name));
+  PetscCheck(!write, comm, PETSC_ERR_FILE_WRITE, "cannot write dataset '%s' of '%s'%s", name, file, no_space ? " (disk full?)" : "; is the disk full or failing?");
+  SETERRQ(comm, PETSC_ERR_FILE_READ, "cannot read dataset '%s' of '%s' (damaged file?)", name, file);
+}
+
 static PetscErrorCode TransferVec(hid_t dset, PetscInt row, Vec v, PetscBool write)
 {
   PetscInt     lo, hi;
   hid_t        fspace, mspace, dxpl;
   PetscScalar *a;
+  herr_t       status;
+  PetscBool    full;
 
   PetscFunctionBeginUser;
   /* a 1D DMDA's global ordering is the natural one: ownership range = [xs, xs + xm) */
   PetscCall(VecGetOwnershipRange(v, &lo, &hi));
   PetscCall(Selections(dset, row, lo, hi, &fspace, &mspace));
   PetscCall(CollectiveTransfer(&dxpl));
+  errno = 0;
   if (write) {
     PetscCall(VecGetArrayRead(v, (const PetscScalar **)&a));
-    PdennH5Call(H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a), "H5Dwrite");
+    status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
+    full   = FailedForSpace(status, errno, dset);
     PetscCall(VecRestoreArrayRead(v, (const PetscScalar **)&a));
   } else {
     PetscCall(VecGetArrayWrite(v, &a));
-    PdennH5Call(H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a), "H5Dread");
+    status = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
+    full   = PETSC_FALSE;
     PetscCall(VecRestoreArrayWrite(v, &a));
   }
   PetscCall(PdennH5Close(&dxpl));
   PetscCall(PdennH5Close(&mspace));
   PetscCall(PdennH5Close(&fspace));
+  PetscCall(TransferCheck(PetscObjectComm((PetscObject)v), dset, status, full, write));
   PetscFunctionReturn(0);
 }
 
@@ -187,6 +315,8 @@ PetscErrorCode PdennH5WriteArray(MPI_Comm comm, hid_t loc, const char name[], Pe
   PetscMPIInt rank;
   hsize_t     dims = (hsize_t)n;
   hid_t       dset, fspace, mspace, dxpl;
+  herr_t      status;
+  PetscBool   full;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
@@ -198,10 +328,13 @@ PetscErrorCode PdennH5WriteArray(MPI_Comm comm, hid_t loc, const char name[], Pe
     PdennH5Call(H5Sselect_none(mspace), "H5Sselect_none");
   }
   PetscCall(CollectiveTransfer(&dxpl));
-  PdennH5Call(H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a), "H5Dwrite");
+  errno  = 0;
+  status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
+  full   = FailedForSpace(status, errno, dset);
   PetscCall(PdennH5Close(&dxpl));
   PetscCall(PdennH5Close(&mspace));
   PetscCall(PdennH5Close(&fspace));
+  PetscCall(TransferCheck(comm, dset, status, full, PETSC_TRUE));
   PetscCall(PdennH5Close(&dset));
   PetscFunctionReturn(0);
 }

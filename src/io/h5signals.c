@@ -25,12 +25,24 @@ static PetscErrorCode WriteAttributes(hid_t file, const PdennSignalParams *p)
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode WriteSample(const PdennSignalParams *p, PetscInt k, Vec clean, Vec noisy, hid_t dclean, hid_t dnoisy)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PdennSignalFill(p, k, clean, noisy));
+  PetscCall(PdennH5WriteVec(dclean, k, clean));
+  PetscCall(PdennH5WriteVec(dnoisy, k, noisy));
+  PetscFunctionReturn(0);
+}
+
+/* Not PetscCall in the loop: a failed write (a full disk) still frees the work space; the
+   datasets are closed with the file (close degree strong). */
 static PetscErrorCode WriteSamples(MPI_Comm comm, hid_t file, const PdennSignalParams *p)
 {
-  const hsize_t dims[2] = {(hsize_t)p->samples, (hsize_t)p->N};
-  DM            da;
-  Vec           clean, noisy;
-  hid_t         dclean, dnoisy;
+  const hsize_t  dims[2] = {(hsize_t)p->samples, (hsize_t)p->N};
+  DM             da;
+  Vec            clean, noisy;
+  hid_t          dclean, dnoisy;
+  PetscErrorCode ierr = 0;
 
   PetscFunctionBeginUser;
   PetscCall(PdennDMDACreate1d(comm, p->N, 1, 1, &da));
@@ -38,16 +50,15 @@ static PetscErrorCode WriteSamples(MPI_Comm comm, hid_t file, const PdennSignalP
   PetscCall(VecDuplicate(clean, &noisy));
   PetscCall(PdennH5DatasetCreate(file, "clean", 2, dims, &dclean));
   PetscCall(PdennH5DatasetCreate(file, "noisy", 2, dims, &dnoisy));
-  for (PetscInt k = 0; k < p->samples; k++) {
-    PetscCall(PdennSignalFill(p, k, clean, noisy));
-    PetscCall(PdennH5WriteVec(dclean, k, clean));
-    PetscCall(PdennH5WriteVec(dnoisy, k, noisy));
+  for (PetscInt k = 0; k < p->samples && !ierr; k++) ierr = WriteSample(p, k, clean, noisy, dclean, dnoisy);
+  if (!ierr) {
+    PetscCall(PdennH5Close(&dnoisy));
+    PetscCall(PdennH5Close(&dclean));
   }
-  PetscCall(PdennH5Close(&dnoisy));
-  PetscCall(PdennH5Close(&dclean));
   PetscCall(VecDestroy(&noisy));
   PetscCall(VecDestroy(&clean));
   PetscCall(DMDestroy(&da));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -62,12 +73,10 @@ PetscErrorCode PdennSignalSetWrite(MPI_Comm comm, const char key[], const char p
   ierr = WriteAttributes(file, p);
   if (!ierr) ierr = WriteSamples(comm, file, p);
   if (ierr) { /* leave no half-written file behind */
-    (void)H5Fclose(file);
-    PetscCall(PdennTmpRemove(comm, path));
+    PetscCall(PdennH5AbandonTmp(comm, path, &file));
     PetscCall(ierr);
   }
-  PetscCall(PdennH5Close(&file));
-  PetscCall(PdennTmpCommit(comm, path));
+  PetscCall(PdennH5CommitTmp(comm, path, &file));
   PetscFunctionReturn(0);
 }
 
@@ -93,9 +102,9 @@ static PetscErrorCode ReadDataset(MPI_Comm comm, const char key[], const char pa
   PetscFunctionBeginUser;
   PetscCall(PdennH5DatasetOpen(comm, key, path, file, name, &dset, &rank, dims));
   ierr = CheckRow(comm, key, path, name, rank, dims, sample, v);
+  if (!ierr) ierr = PdennH5ReadVec(dset, rank == 2 ? sample : -1, v);
   if (ierr) (void)H5Dclose(dset);
   PetscCall(ierr);
-  PetscCall(PdennH5ReadVec(dset, rank == 2 ? sample : -1, v));
   PetscCall(PdennH5Close(&dset));
   PetscFunctionReturn(0);
 }
@@ -129,6 +138,8 @@ static PetscErrorCode CheckSetLayout(MPI_Comm comm, const char key[], const char
     PetscCheck(rank == 2, comm, PDENN_ERR_INPUT, "key %s: dataset '%s' in file '%s' has 1 dimension; a signal set's datasets are 2D (samples x N)", key, names[i], path);
   }
   PetscCheck(dims[0][0] == dims[1][0] && dims[0][1] == dims[1][1], comm, PDENN_ERR_INPUT, "key %s: datasets 'clean' (%llu x %llu) and 'noisy' (%llu x %llu) in file '%s' differ in shape; expected both samples x N", key, (unsigned long long)dims[0][0], (unsigned long long)dims[0][1], (unsigned long long)dims[1][0], (unsigned long long)dims[1][1], path);
+  /* PetscInt holds the sizes: a larger extent must not wrap around (as N modulo 2^32) */
+  PetscCheck(dims[0][0] <= (hsize_t)PETSC_MAX_INT && dims[0][1] <= (hsize_t)PETSC_MAX_INT, comm, PDENN_ERR_INPUT, "key %s: the datasets of file '%s' are %llu x %llu; expected at most %" PetscInt_FMT " samples and points (PETSc's largest index)", key, path, (unsigned long long)dims[0][0], (unsigned long long)dims[0][1], (PetscInt)PETSC_MAX_INT);
   *samples = (PetscInt)dims[0][0];
   *N       = (PetscInt)dims[0][1];
   PetscFunctionReturn(0);
@@ -187,14 +198,12 @@ PetscErrorCode PdennSignalSetGetParams(PdennSignalSet set, PdennSignalParams *p)
   PetscFunctionReturn(0);
 }
 
+/* Any dataset of the open file (clean, noisy, or one added such as pdenn_compare's input and
+   target), checked as PdennH5ReadSignal checks it: reading through the open set spares a
+   reopening, and a check of the file's checksum, per sample. */
 PetscErrorCode PdennSignalSetRead(PdennSignalSet set, const char dataset[], PetscInt sample, Vec v)
 {
-  PetscBool clean, noisy;
-
   PetscFunctionBeginUser;
-  PetscCall(PetscStrcmp(dataset, "clean", &clean));
-  PetscCall(PetscStrcmp(dataset, "noisy", &noisy));
-  PetscCheck(clean || noisy, set->comm, PETSC_ERR_ARG_WRONG, "signal sets hold datasets 'clean' and 'noisy', not '%s'", dataset);
   PetscCall(ReadDataset(set->comm, set->key, set->path, set->file, dataset, sample, v));
   PetscFunctionReturn(0);
 }

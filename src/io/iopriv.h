@@ -11,31 +11,24 @@
 /* An HDF5 call returning herr_t or hid_t < 0 that no user input explains: an internal error. */
 #define PdennH5Call(call, what) PetscCheck((call) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5: %s failed", what)
 
-/* ---- paths.c ---- */
-/* Collective: path exists, is a regular readable file and an HDF5 file, else PDENN_ERR_INPUT
-   naming key and path. */
-PetscErrorCode PdennInputFileCheck(MPI_Comm comm, const char key[], const char path[]);
-/* path.tmp, where a file is written before its atomic rename */
-PetscErrorCode PdennTmpPath(const char path[], char tmp[], size_t len);
-/* Collective: rank 0 renames path.tmp to path (atomic on POSIX file systems). */
-PetscErrorCode PdennTmpCommit(MPI_Comm comm, const char path[]);
-/* Collective: rank 0 removes path.tmp if it is there. */
-PetscErrorCode PdennTmpRemove(MPI_Comm comm, const char path[]);
+/* paths.c: PdennInputFileCheck and the PdennTmp* protocol are public (pdenn/io.h) */
 
 /* ---- h5file.c ---- */
 /* Turns off HDF5's own error printing: pdenn reports errors itself, on one line. */
 PetscErrorCode PdennH5Quiet(void);
 /* Collective open of an existing file (checked with PdennInputFileCheck) for reading. */
 PetscErrorCode PdennH5OpenRead(MPI_Comm comm, const char key[], const char path[], hid_t *file);
-/* Collective creation of path.tmp (truncated) for writing. */
+/* Collective creation of path.tmp (truncated, with a 512-byte user block) for writing. */
 PetscErrorCode PdennH5CreateTmp(MPI_Comm comm, const char path[], hid_t *file);
-/* Closes an HDF5 object of any kind (file, dataset, group, ...) if open and sets it to -1. */
-PetscErrorCode PdennH5Close(hid_t *obj);
+/* Collective: closes path.tmp, has rank 0 write its checksum header (user block), fsync it and
+   rename it to path. On failure path.tmp is removed and path left as it was. */
+PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file);
+/* Collective, after a failed write: closes path.tmp (and what the error left open in it) if
+ *file is open, and removes it. */
+PetscErrorCode PdennH5AbandonTmp(MPI_Comm comm, const char path[], hid_t *file);
 /* Opens dataset `name` of a file opened for key/path and checks it holds floating-point numbers
    of rank 1 or 2; *rank and dims[] receive its shape. */
 PetscErrorCode PdennH5DatasetOpen(MPI_Comm comm, const char key[], const char path[], hid_t file, const char name[], hid_t *dset, int *rank, hsize_t dims[2]);
-/* Creates a double dataset (rank 1 or 2), with any missing groups in its name. */
-PetscErrorCode PdennH5DatasetCreate(hid_t loc, const char name[], int rank, const hsize_t dims[], hid_t *dset);
 /* Collective hyperslab transfer of a parallel Vec with each rank's owned range [lo, hi):
    elements [lo, hi) of a 1D dataset (row < 0) or of row `row` of a 2D one. */
 PetscErrorCode PdennH5WriteVec(hid_t dset, PetscInt row, Vec v);

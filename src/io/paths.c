@@ -13,6 +13,7 @@ typedef enum { PATH_OK,
                PATH_IS_DIR,
                PATH_UNREADABLE,
                PATH_NOT_HDF5,
+               PATH_DAMAGED,
                PATH_EXISTS,
                DIR_MISSING,
                DIR_NOT_DIR,
@@ -41,13 +42,19 @@ PetscErrorCode PdennTmpPath(const char path[], char tmp[], size_t len)
   PetscFunctionReturn(0);
 }
 
-static PathStatus InputStatus(const char path[])
+/* The checksum (docs/hdf5_layout.md) is checked before HDF5 reads a byte: HDF5 1.10 can crash
+   on a damaged header. *detail: errno (unreadable) or the PdennH5SumStatus (damaged). */
+static PathStatus InputStatus(const char path[], int *detail)
 {
-  struct stat st;
+  struct stat      st;
+  PdennH5SumStatus sum;
 
   if (stat(path, &st) != 0) return PATH_MISSING;
   if (S_ISDIR(st.st_mode)) return PATH_IS_DIR;
   if (access(path, R_OK) != 0) return PATH_UNREADABLE;
+  if ((*detail = PdennH5UserBlockCheckFile(path, &sum))) return PATH_UNREADABLE;
+  *detail = (int)sum;
+  if (sum != PDENN_H5SUM_ABSENT && sum != PDENN_H5SUM_OK) return PATH_DAMAGED;
   if (H5Fis_hdf5(path) <= 0) return PATH_NOT_HDF5;
   return PATH_OK;
 }
@@ -60,11 +67,12 @@ PetscErrorCode PdennInputFileCheck(MPI_Comm comm, const char key[], const char p
   PetscFunctionBeginUser;
   PetscCall(PdennH5Quiet());
   PetscCall(Rank(comm, &rank));
-  if (!rank) found[0] = (int)InputStatus(path);
+  if (!rank) found[0] = (int)InputStatus(path, &found[1]);
   PetscCall(Broadcast(comm, found));
   PetscCheck(found[0] != PATH_MISSING, comm, PDENN_ERR_INPUT, "key %s: file '%s' does not exist", key, path);
   PetscCheck(found[0] != PATH_IS_DIR, comm, PDENN_ERR_INPUT, "key %s: '%s' is a directory; expected an HDF5 file", key, path);
-  PetscCheck(found[0] != PATH_UNREADABLE, comm, PDENN_ERR_INPUT, "key %s: file '%s' is not readable", key, path);
+  PetscCheck(found[0] != PATH_UNREADABLE, comm, PDENN_ERR_INPUT, "key %s: file '%s' is not readable%s%s", key, path, found[1] ? ": " : "", found[1] ? strerror(found[1]) : "");
+  PetscCheck(found[0] != PATH_DAMAGED, comm, PDENN_ERR_INPUT, "key %s: file '%s' is refused: %s", key, path, PdennH5SumStatusText[found[1]]);
   PetscCheck(found[0] != PATH_NOT_HDF5, comm, PDENN_ERR_INPUT, "key %s: file '%s' is not an HDF5 file", key, path);
   PetscFunctionReturn(0);
 }

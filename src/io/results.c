@@ -114,8 +114,7 @@ PetscErrorCode PdennRunOutputCommit(PdennRunOutput out, const PdennRunSummary *s
   char        tmp[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBeginUser;
-  PetscCall(PdennH5Close(&out->file));
-  PetscCall(PdennTmpCommit(out->comm, out->path));
+  PetscCall(PdennH5CommitTmp(out->comm, out->path, &out->file));
   out->committed = PETSC_TRUE;
   PetscCall(PdennTmpPath(out->summary, tmp, sizeof(tmp)));
   PetscCall(PetscViewerASCIIOpen(out->comm, tmp, &viewer));
@@ -129,8 +128,7 @@ PetscErrorCode PdennRunOutputDestroy(PdennRunOutput *out)
 {
   PetscFunctionBeginUser;
   if (!*out) PetscFunctionReturn(0);
-  if ((*out)->file >= 0) (void)H5Fclose((*out)->file); /* may fail with datasets left open by an error */
-  if (!(*out)->committed) PetscCall(PdennTmpRemove((*out)->comm, (*out)->path));
+  if (!(*out)->committed) PetscCall(PdennH5AbandonTmp((*out)->comm, (*out)->path, &(*out)->file));
   PetscCall(PetscFree(*out));
   PetscFunctionReturn(0);
 }

@@ -1,7 +1,9 @@
 /* Collective checkpoint I/O (docs/checkpoints.md). Rank 0 does the file work; its first error
    message is caught and broadcast so that every rank raises the same one-line error together.
-   Writing is atomic: path.tmp, fsync, rename over path, fsync of the directory, so a crash leaves
-   either the previous checkpoint or the complete new one. */
+   Writing is atomic: the file image (built in memory, checksummed user block included) is
+   written to path.tmp, fsync'ed and renamed over path, then the directory fsync'ed, so a crash
+   or a full disk leaves either the previous checkpoint or the complete new one. Reading checks
+   the user block's checksum on the bytes read before HDF5 parses them. */
 #include "trainpriv.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -14,13 +16,7 @@
 
 #define MSG_LEN 512
 
-static uint64_t Fnv(uint64_t h, const void *data, size_t len)
-{
-  const unsigned char *b = (const unsigned char *)data;
-
-  for (size_t i = 0; i < len; i++) h = (h ^ b[i]) * 0x100000001b3ULL;
-  return h;
-}
+#define Fnv PdennFnv1a64
 
 static uint64_t FnvInt(uint64_t h, PetscInt v)
 {
@@ -31,7 +27,7 @@ static uint64_t FnvInt(uint64_t h, PetscInt v)
 uint64_t PdennCheckpointChecksum(const PdennCheckpoint *ck)
 {
   const PetscInt ints[] = {ck->N, ck->nparams, ck->ngroups, ck->opt_steps, ck->epoch, ck->step, ck->batch, ck->seed, ck->nsamples, ck->space_ranks, ck->nranks};
-  uint64_t       h      = 0xcbf29ce484222325ULL;
+  uint64_t       h      = PDENN_FNV1A64_BASIS;
 
   for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) h = FnvInt(h, ints[i]);
   h = Fnv(h, ck->model_type, strlen(ck->model_type) + 1);
@@ -89,21 +85,33 @@ static PetscErrorCode FsyncPath(const char path[], PetscBool directory)
   PetscFunctionReturn(0);
 }
 
+/* The image to path.tmp, synced; an error removes path.tmp and leaves path untouched. */
+static PetscErrorCode WriteTmp(const char tmp[], const PdennCheckpoint *ck)
+{
+  unsigned char *image;
+  size_t         size;
+  int            err;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennCheckpointImage(ck, &image, &size));
+  err = PdennFileWriteSynced(tmp, image, size);
+  PetscCall(PetscFree(image));
+  if (err) remove(tmp);
+  PetscCheck(!err, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s: %s%s", tmp, strerror(err), err == ENOSPC ? " (disk full?)" : "");
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode CommitOnRoot(const char path[], const PdennCheckpoint *ck)
 {
-  char           tmp[PETSC_MAX_PATH_LEN], dir[PETSC_MAX_PATH_LEN];
-  const char    *parent;
-  PetscErrorCode status;
+  char        tmp[PETSC_MAX_PATH_LEN], dir[PETSC_MAX_PATH_LEN];
+  const char *parent;
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
   PetscCall(PetscStrncpy(dir, path, sizeof(dir)));
   parent = dirname(dir); /* points into dir or to a static "." */
   PetscCheck(access(parent, W_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "directory '%s' does not exist or is not writable", parent);
-  status = PdennCheckpointWriteFile(tmp, ck);
-  if (!status) status = FsyncPath(tmp, PETSC_FALSE);
-  if (status) remove(tmp); /* no half-written file stays behind; path is untouched */
-  PetscCall(status);
+  PetscCall(WriteTmp(tmp, ck));
   PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
   PetscCall(FsyncPath(parent, PETSC_TRUE));
   PetscFunctionReturn(0);
@@ -128,15 +136,42 @@ PetscErrorCode PdennCheckpointWrite(MPI_Comm comm, const char key[], const char 
   PetscFunctionReturn(0);
 }
 
+/* the whole file into a PetscMalloc'd buffer */
+static PetscErrorCode ReadWhole(const char path[], size_t size, unsigned char **image)
+{
+  FILE  *f = fopen(path, "rb");
+  size_t got;
+
+  PetscFunctionBeginUser;
+  PetscCheck(f, PETSC_COMM_SELF, PDENN_ERR_INPUT, "cannot open it: %s", strerror(errno));
+  PetscCall(PetscMalloc1(size + 1, image)); /* + 1: an empty file is a valid (refused) input */
+  got = fread(*image, 1, size, f);
+  fclose(f);
+  if (got != size) PetscCall(PetscFree(*image));
+  PetscCheck(got == size, PETSC_COMM_SELF, PDENN_ERR_INPUT, "cannot read it (%zu of %zu bytes)", got, size);
+  PetscFunctionReturn(0);
+}
+
+/* The checksum is checked on the very bytes HDF5 then parses (HDF5 1.10 can crash on a damaged
+   header); a checkpoint without one (written before pdenn had it) is read unchecked. */
 static PetscErrorCode ReadOnRoot(const char path[], PdennCheckpoint *ck)
 {
-  struct stat st;
+  struct stat      st;
+  unsigned char   *image;
+  PdennH5SumStatus sum;
+  PetscErrorCode   status;
 
   PetscFunctionBeginUser;
   PetscCheck(stat(path, &st) == 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "the file does not exist");
   PetscCheck(S_ISREG(st.st_mode), PETSC_COMM_SELF, PDENN_ERR_INPUT, "not a regular file");
-  PetscCheck(H5Fis_hdf5(path) > 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "not an HDF5 file (truncated or damaged?)");
-  PetscCall(PdennCheckpointReadFile(path, ck));
+  PetscCheck(st.st_size > 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "the file is empty");
+  PetscCall(ReadWhole(path, (size_t)st.st_size, &image));
+  sum = PdennH5UserBlockCheckImage(image, (size_t)st.st_size);
+  if (sum != PDENN_H5SUM_ABSENT && sum != PDENN_H5SUM_OK) PetscCall(PetscFree(image));
+  PetscCheck(sum == PDENN_H5SUM_ABSENT || sum == PDENN_H5SUM_OK, PETSC_COMM_SELF, PDENN_ERR_INPUT, "%s", PdennH5SumStatusText[sum]);
+  status = PdennCheckpointReadImage(image, (size_t)st.st_size, ck); /* not PetscCall: image freed first */
+  PetscCall(PetscFree(image));
+  PetscCall(status);
   PetscFunctionReturn(0);
 }
 

@@ -1,6 +1,9 @@
 /* The contents of a checkpoint file in serial HDF5 (rank 0 only; theta is replicated, so one
    writer suffices): attributes for counters and names, one dataset per parameter group, the
-   optimizer moments, the epoch's sample order and the loss history (docs/checkpoints.md). */
+   optimizer moments, the epoch's sample order and the loss history (docs/checkpoints.md). HDF5
+   works on an image in memory (core driver, no backing store) and never meets the disk: its
+   errors closing a file on a full disk leave HDF5 1.10 crashing at exit. checkpoint.c does the
+   file I/O. */
 #include "trainpriv.h"
 #include <hdf5.h>
 #include <string.h>
@@ -228,27 +231,51 @@ static PetscErrorCode ContentsWrite(hid_t file, const PdennCheckpoint *ck)
   PetscFunctionReturn(0);
 }
 
-/* H5F_CLOSE_STRONG: closing the file closes whatever an error left open */
-static PetscErrorCode AccessList(hid_t *fapl)
+/* In memory (core driver, no backing store), with the file image given or empty; closing the
+   file (H5F_CLOSE_STRONG) closes whatever an error left open. */
+static PetscErrorCode AccessList(const void *image, size_t size, hid_t *fapl)
 {
   PetscFunctionBeginUser;
   PetscCheck((*fapl = H5Pcreate(H5P_FILE_ACCESS)) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5: H5Pcreate failed");
   PetscCheck(H5Pset_fclose_degree(*fapl, H5F_CLOSE_STRONG) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5: H5Pset_fclose_degree failed");
+  PetscCheck(H5Pset_fapl_core(*fapl, 1 << 20, 0) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5: H5Pset_fapl_core failed");
+  if (image) PetscCheck(H5Pset_file_image(*fapl, (void *)image, size) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5: H5Pset_file_image failed");
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PdennCheckpointWriteFile(const char path[], const PdennCheckpoint *ck)
+/* The file's bytes after its user block (HDF5's image of a file starts at its superblock),
+   behind a block holding their checksum. */
+static PetscErrorCode ImageGet(hid_t file, unsigned char **image, size_t *size)
 {
-  hid_t          fapl, file;
+  ssize_t n;
+
+  PetscFunctionBeginUser;
+  CkWrite(H5Fflush(file, H5F_SCOPE_GLOBAL), "the checkpoint image"); /* H5Fget_file_image does not */
+  CkWrite(n = H5Fget_file_image(file, NULL, 0), "the checkpoint image");
+  *size = PDENN_H5_USERBLOCK + (size_t)n;
+  PetscCall(PetscMalloc1(*size, image));
+  CkWrite(H5Fget_file_image(file, *image + PDENN_H5_USERBLOCK, (size_t)n), "the checkpoint image");
+  PdennH5UserBlockFill(*image, PdennFnv1a64(PDENN_FNV1A64_BASIS, *image + PDENN_H5_USERBLOCK, (size_t)n), (uint64_t)n);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCheckpointImage(const PdennCheckpoint *ck, unsigned char **image, size_t *size)
+{
+  hid_t          fapl, fcpl, file;
   PetscErrorCode status;
 
   PetscFunctionBeginUser;
-  PetscCall(AccessList(&fapl));
-  file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  *image = NULL;
+  PetscCall(AccessList(NULL, 0, &fapl));
+  PetscCheck((fcpl = H5Pcreate(H5P_FILE_CREATE)) >= 0 && H5Pset_userblock(fcpl, PDENN_H5_USERBLOCK) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5: H5Pset_userblock failed");
+  file = H5Fcreate("checkpoint image", H5F_ACC_TRUNC, fcpl, fapl);
+  H5Pclose(fcpl);
   H5Pclose(fapl);
-  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 cannot create %s", path);
+  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5 cannot create a file in memory");
   status = ContentsWrite(file, ck); /* not PetscCall: the file is closed first, then the error passes on */
-  if (H5Fclose(file) < 0 && !status) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 cannot close %s (disk full?)", path);
+  if (!status) status = ImageGet(file, image, size);
+  if (H5Fclose(file) < 0 && !status) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5 cannot close a file in memory");
+  if (status) PetscCall(PetscFree(*image));
   PetscCall(status);
   PetscFunctionReturn(0);
 }
@@ -376,14 +403,14 @@ static PetscErrorCode ContentsRead(hid_t file, PdennCheckpoint *ck)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PdennCheckpointReadFile(const char path[], PdennCheckpoint *ck)
+PetscErrorCode PdennCheckpointReadImage(const unsigned char *image, size_t size, PdennCheckpoint *ck)
 {
   hid_t          fapl, file;
   PetscErrorCode status;
 
   PetscFunctionBeginUser;
-  PetscCall(AccessList(&fapl));
-  file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+  PetscCall(AccessList(image, size, &fapl));
+  file = H5Fopen("checkpoint image", H5F_ACC_RDONLY, fapl);
   H5Pclose(fapl);
   PetscCheck(file >= 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "HDF5 cannot open it (truncated or damaged)");
   status = ContentsRead(file, ck); /* not PetscCall: the file is closed first, then the error passes on */

@@ -23,22 +23,6 @@ PetscErrorCode PdennTrainDataFree(PdennTrainData *d)
   PetscFunctionReturn(0);
 }
 
-/* sample s of dataset `name` into v: through the open set for clean and noisy, else through
-   the generic reader (any samples x N dataset of a pdenn file) */
-static PetscErrorCode ReadSample(PdennTrainer tr, PdennSignalSet set, const char key[], const char path[], const char name[], PetscInt s, Vec v)
-{
-  PetscBool clean, noisy;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscStrcmp(name, "clean", &clean));
-  PetscCall(PetscStrcmp(name, "noisy", &noisy));
-  if (clean || noisy)
-    PetscCall(PdennSignalSetRead(set, name, s, v));
-  else
-    PetscCall(PdennH5ReadSignal(tr->group_comm, key, path, name, s, v));
-  PetscFunctionReturn(0);
-}
-
 /* samples [first, first + d->n) of the file into d */
 static PetscErrorCode ReadFile(PdennTrainer tr, const char key[], const char path[], PetscInt first, PdennTrainData *d)
 {
@@ -49,8 +33,8 @@ static PetscErrorCode ReadFile(PdennTrainer tr, const char key[], const char pat
   for (PetscInt s = 0; s < d->n; s++) {
     PetscCall(VecPlaceArray(tr->x, d->input + s * d->xm));
     PetscCall(VecPlaceArray(tr->target, d->target + s * d->xm));
-    PetscCall(ReadSample(tr, set, key, path, tr->input_name, first + s, tr->x));
-    PetscCall(ReadSample(tr, set, key, path, tr->target_name, first + s, tr->target));
+    PetscCall(PdennSignalSetRead(set, tr->input_name, first + s, tr->x)); /* clean, noisy or any dataset of the file */
+    PetscCall(PdennSignalSetRead(set, tr->target_name, first + s, tr->target));
     PetscCall(VecResetArray(tr->x));
     PetscCall(VecResetArray(tr->target));
   }

@@ -6,8 +6,10 @@
 /* ---- checkpoint_h5.c: serial HDF5 contents, called on rank 0 only --------------------------- */
 /* Errors are raised on PETSC_COMM_SELF; checkpoint.c catches their message and makes it
    collective. */
-PetscErrorCode PdennCheckpointWriteFile(const char path[], const PdennCheckpoint *ck);
-PetscErrorCode PdennCheckpointReadFile(const char path[], PdennCheckpoint *ck);
+/* The whole file, checksummed user block included, built in memory (*image: PetscMalloc'd). */
+PetscErrorCode PdennCheckpointImage(const PdennCheckpoint *ck, unsigned char **image, size_t *size);
+/* Reads a file's image (its user block, if any, already checked). */
+PetscErrorCode PdennCheckpointReadImage(const unsigned char *image, size_t size, PdennCheckpoint *ck);
 /* FNV-1a 64 over every value a resume uses, in a fixed order (docs/checkpoints.md) */
 uint64_t PdennCheckpointChecksum(const PdennCheckpoint *ck);
 

@@ -83,8 +83,9 @@ def cmd_outputs(args):
         if not os.path.isfile(os.path.join(d, name)):
             fail("missing " + os.path.join(d, name))
     with open(os.path.join(d, "results.h5"), "rb") as f:
-        if f.read(8) != b"\x89HDF\r\n\x1a\n":
-            fail("results.h5 is not an HDF5 file")
+        head = f.read(520)  # pdenn's files have a 512-byte user block before HDF5's signature
+        if head[512:520] != b"\x89HDF\r\n\x1a\n" or not head.startswith(b"pdenn HDF5 file, checksummed\n"):
+            fail("results.h5 is not a checksummed HDF5 file (docs/hdf5_layout.md)")
     with open(os.path.join(d, "summary.md")) as f:
         md = f.read()
     for m in table:

@@ -239,6 +239,15 @@ static int SetHugeUnwritten(const char *p)
   if (s >= 0) s = SetIntAttr(f, "N", 1LL << 33);
   return Done(f, s);
 }
+/* a shape PetscInt cannot hold: 2^32 + 32 points, which 32-bit arithmetic reads as N = 32 */
+static int SetWrapsToN(const char *p)
+{
+  const hsize_t d[2] = {6, ((hsize_t)1 << 32) + 32};
+  hid_t         f    = OpenRW(p);
+  herr_t        s    = Replace(f, "clean", H5T_IEEE_F64LE, 2, d, 0);
+  if (s >= 0) s = Replace(f, "noisy", H5T_IEEE_F64LE, 2, d, 0);
+  return Done(f, s);
+}
 static int SetSeedArray(const char *p)
 {
   hid_t f = OpenRW(p);
@@ -279,6 +288,7 @@ const RelCraft RelSetCrafts[] = {
     {"noisy a group, not a dataset", SetNoisyGroup},
     {"zero samples", SetEmpty},
     {"datasets 6 x 2^33, never written", SetHugeUnwritten},
+    {"datasets 6 x (2^32 + 32), never written (N = 32 modulo 2^32)", SetWrapsToN},
     {"attribute seed an array of 4096 integers", SetSeedArray},
     {"attribute generator an array of 512 strings", SetGeneratorArray},
     {"a text file", TextFile},
