@@ -13,6 +13,7 @@ PetscErrorCode PdennSymBlockSetUp(PdennSymBlock *blk, DM da_u, DM da_z, PdennCon
   blk->act = act; /* the step's activation context points into *blk: set up blocks in place */
   PetscCall(PdennActivationGetFn(&blk->act, &fn, &ctx));
   PetscCall(PdennSymStepSetUp(&blk->step, da_u, da_z, conv, fn, ctx));
+  blk->step.act_pointwise = PdennActivationTableApply; /* g(|s|) s: the sweep may block it */
   PetscCall(PdennConvLayerSetUp(&blk->W, da_u, da_z, conv));
   PetscCall(DMCreateGlobalVector(da_u, &blk->s));
   PetscCall(DMCreateGlobalVector(da_z, &blk->q));
@@ -34,8 +35,7 @@ PetscErrorCode PdennSymBlockDestroy(PdennSymBlock *blk)
 PetscErrorCode PdennSymBlockForward(PdennSymBlock *blk, PetscReal tau, Vec u, Vec y, Vec z_save, Vec r_save)
 {
   PetscFunctionBeginUser;
-  PetscCall(PdennSymStepApply(&blk->step, tau, u, y, z_save));
-  if (r_save) PetscCall(VecCopy(blk->step.r, r_save)); /* Apply left r = W^T phi(W u) there */
+  PetscCall(PdennSymStepApplySave(&blk->step, tau, u, y, z_save, r_save));
   PetscFunctionReturn(0);
 }
 
