@@ -86,6 +86,11 @@ PetscErrorCode PdennActivationParamGrad(const PdennActivation *act, PetscInt n, 
 /* On vectors: a = phi(z); if dl_da != NULL (dL/da on entry) it becomes dL/dz = phi'(z) dL/da and
    the table gradient is added to dg (may be NULL). a may not be dl_da. */
 PetscErrorCode PdennActivationApplyVec(PdennActivation *act, Vec z, Vec a, Vec dl_da, PetscReal dg[]);
+/* The same split in two so phi is evaluated once per training step: the forward pass keeps
+   dphi = phi'(z); the backward pass turns dl_da into dL/dz = dphi dl_da (and adds the table
+   gradient to dg, may be NULL) without evaluating phi again. */
+PetscErrorCode PdennActivationForwardVec(PdennActivation *act, Vec z, Vec a, Vec dphi);
+PetscErrorCode PdennActivationBackwardVec(PdennActivation *act, Vec z, Vec dphi, Vec dl_da, PetscReal dg[]);
 PetscReal      PdennActivationSectorBound(const PdennActivation *act);
 /* Clip the table g (writable alias of act->g) to [0, L]. */
 PetscErrorCode PdennActivationProject(const PdennActivation *act, PetscReal g[]);
