@@ -6,26 +6,35 @@
 const char *const PdennFluxTypes[] = {"linear", "perona_malik", "exp_perona_malik", "charbonnier", "weickert", "relu", "tanh"};
 
 /* tanh over an array. With glibc's libmvec every value, the tail included (zero-padded), goes
-   through the same 4-wide routine (within 1 ulp of libm's), so a value's result does not depend on
+   through the same vector routine (within 1 ulp of libm's), so a value's result does not depend on
    where it sits in the array: blocked and whole-range evaluations agree bitwise. */
-#if defined(PDENN_HAVE_MVEC_TANH) && defined(__AVX2__)
-typedef double PdennV4d __attribute__((vector_size(32)));
-PdennV4d _ZGVdN4v_tanh(PdennV4d); /* libmvec's AVX2 variant of tanh */
+#if defined(PDENN_HAVE_MVEC_TANH) && (defined(__AVX512F__) || defined(__AVX2__))
+  #if defined(__AVX512F__)
+    #define PDENN_TANH_WIDTH 8 /* libmvec's AVX-512 variant: measured 1.8x the AVX2 one */
+typedef double PdennVTanh __attribute__((vector_size(64)));
+PdennVTanh _ZGVeN8v_tanh(PdennVTanh);
+    #define PdennVectorTanh _ZGVeN8v_tanh
+  #else
+    #define PDENN_TANH_WIDTH 4
+typedef double PdennVTanh __attribute__((vector_size(32)));
+PdennVTanh _ZGVdN4v_tanh(PdennVTanh);
+    #define PdennVectorTanh _ZGVdN4v_tanh
+  #endif
 
 static void TanhArray(PetscInt n, const PetscReal s[], PetscReal phi[])
 {
-  PetscInt i = 0;
-  PdennV4d v;
+  PetscInt   i = 0;
+  PdennVTanh v;
 
-  for (; i + 4 <= n; i += 4) {
+  for (; i + PDENN_TANH_WIDTH <= n; i += PDENN_TANH_WIDTH) {
     memcpy(&v, s + i, sizeof(v));
-    v = _ZGVdN4v_tanh(v);
+    v = PdennVectorTanh(v);
     memcpy(phi + i, &v, sizeof(v));
   }
   if (i == n) return;
-  v = (PdennV4d){0.0, 0.0, 0.0, 0.0};
+  memset(&v, 0, sizeof(v));
   memcpy(&v, s + i, (size_t)(n - i) * sizeof(PetscReal));
-  v = _ZGVdN4v_tanh(v);
+  v = PdennVectorTanh(v);
   memcpy(phi + i, &v, (size_t)(n - i) * sizeof(PetscReal));
 }
 #else
