@@ -126,6 +126,22 @@ static void WindowProductDispatch(PetscInt n, PetscInt cw, PetscInt len, PetscIn
   }
 }
 
+/* One channel in and out: out[i] = b + sum_{o=-r..r} k[o+r] s[i+o], one sweep for radius 1 (the
+   classical K, so a block of the explicit step is read once), one sweep per offset otherwise. */
+static void Stencil1(PetscInt n, PetscInt r, const PetscReal *restrict k, PetscReal b, const PetscReal *restrict s, PetscReal *restrict out)
+{
+  if (r == 1) {
+    const PetscReal k0 = k[0], k1 = k[1], k2 = k[2];
+    for (PetscInt i = 0; i < n; i++) out[i] = b + k0 * s[i - 1] + k1 * s[i] + k2 * s[i + 1];
+    return;
+  }
+  for (PetscInt i = 0; i < n; i++) out[i] = b;
+  for (PetscInt o = -r; o <= r; o++) {
+    const PetscReal w = k[o + r], *so = s + o;
+    for (PetscInt i = 0; i < n; i++) out[i] += w * so[i];
+  }
+}
+
 PetscErrorCode PdennConv1dForward(const PdennConv1d *conv, PetscInt n, const PetscReal *restrict in, PetscReal *restrict out)
 {
   const PetscInt ci_n = conv->c_in, co_n = conv->c_out, r = conv->radius, kw = 2 * r + 1, len = kw * ci_n;
@@ -133,12 +149,7 @@ PetscErrorCode PdennConv1dForward(const PdennConv1d *conv, PetscInt n, const Pet
 
   PetscFunctionBeginUser;
   if (ci_n == 1 && co_n == 1) {
-    const PetscReal b = conv->b ? conv->b[0] : 0.0;
-    for (PetscInt i = 0; i < n; i++) out[i] = b;
-    for (PetscInt o = -r; o <= r; o++) {
-      const PetscReal w = conv->w[o + r], *s = in + o;
-      for (PetscInt i = 0; i < n; i++) out[i] += w * s[i];
-    }
+    Stencil1(n, r, conv->w, conv->b ? conv->b[0] : 0.0, in, out);
     PetscFunctionReturn(0);
   }
   PetscCheck(co_n * len <= PDENN_CONV_MAX_WEIGHTS && co_n <= PDENN_CONV_MAX_OUT, PETSC_COMM_SELF, PETSC_ERR_SUP, "convolution with %" PetscInt_FMT " weights, %" PetscInt_FMT " outputs: at most %d, %d supported", co_n * len, co_n, PDENN_CONV_MAX_WEIGHTS, PDENN_CONV_MAX_OUT);
@@ -159,11 +170,8 @@ static PetscErrorCode ConvAdjointOwned(const PdennConv1d *conv, PetscInt n, cons
 
   PetscFunctionBeginUser;
   if (ci_n == 1 && co_n == 1) {
-    for (PetscInt j = 0; j < n; j++) x[j] = 0.0;
-    for (PetscInt o = -r; o <= r; o++) {
-      const PetscReal w = conv->w[o + r], *s = v - o;
-      for (PetscInt j = 0; j < n; j++) x[j] += w * s[j];
-    }
+    for (PetscInt q = 0; q < kw; q++) wa[q] = conv->w[kw - 1 - q]; /* x[j] = sum_o w[o] v[j-o] */
+    Stencil1(n, r, wa, 0.0, v, x);
     PetscFunctionReturn(0);
   }
   PetscCheck(ci_n * len <= PDENN_CONV_MAX_WEIGHTS && ci_n <= PDENN_CONV_MAX_OUT, PETSC_COMM_SELF, PETSC_ERR_SUP, "convolution with %" PetscInt_FMT " weights, %" PetscInt_FMT " inputs: at most %d, %d supported", ci_n * len, ci_n, PDENN_CONV_MAX_WEIGHTS, PDENN_CONV_MAX_OUT);
