@@ -80,7 +80,7 @@ typedef struct {
   PdennActivationFn act_pointwise; /* besides PdennFluxActivation, an act known to be pointwise */
   PetscInt          chunk;         /* points per block of the sweep (set up from the L1 size) */
   Vec               u_loc;         /* work: ghosted u */
-  PetscReal        *zbuf, *rbuf;   /* work: phi(z) on a block with its halo, W^T phi(z) */
+  PetscReal        *zbuf, *dbuf, *rbuf; /* work: phi(z) on a block with its halo, phi'(z), W^T phi(z) */
   PetscInt          cap;           /* points zbuf/rbuf hold (halo excluded) */
   PetscReal        *halo;          /* [4][radius c_out]: phi(z) at my first/last points, neighbours' */
 } PdennSymStep;
@@ -88,8 +88,13 @@ typedef struct {
 PetscErrorCode PdennSymStepSetUp(PdennSymStep *step, DM da_u, DM da_z, PdennConv1d conv, PdennActivationFn act, void *act_ctx);
 /* out = u - tau W^T phi(W u); out may be u. If z_save != NULL it receives W u (global, da_z). */
 PetscErrorCode PdennSymStepApply(PdennSymStep *step, PetscReal tau, Vec u, Vec out, Vec z_save);
-/* The same, and r_save (if not NULL, not u or out) receives r = W^T phi(W u) (da_u). */
-PetscErrorCode PdennSymStepApplySave(PdennSymStep *step, PetscReal tau, Vec u, Vec out, Vec z_save, Vec r_save);
+/* What a training forward pass keeps; any may be NULL: z = W u, phi(z) and phi'(z) (da_z), and
+   r = W^T phi(z) (da_u, not u or out). */
+typedef struct {
+  Vec z, phi, dphi, r;
+} PdennSymStepTape;
+/* out = u - tau W^T phi(W u), filling the tape's vectors in the same pass. */
+PetscErrorCode PdennSymStepApplySave(PdennSymStep *step, PetscReal tau, Vec u, Vec out, const PdennSymStepTape *tape);
 /* r = W^T phi(W u) alone (the "flux divergence"; out = u - tau r). */
 PetscErrorCode PdennSymStepResidual(PdennSymStep *step, Vec u, Vec r, Vec z_save);
 PetscErrorCode PdennSymStepDestroy(PdennSymStep *step);

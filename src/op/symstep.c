@@ -35,7 +35,7 @@ PetscErrorCode PdennSymStepDestroy(PdennSymStep *step)
 {
   PetscFunctionBeginUser;
   PetscCall(VecDestroy(&step->u_loc));
-  PetscCall(PetscFree2(step->zbuf, step->rbuf));
+  PetscCall(PetscFree3(step->zbuf, step->dbuf, step->rbuf));
   PetscCall(PetscFree(step->halo));
   step->cap = 0;
   PetscFunctionReturn(0);
@@ -53,8 +53,8 @@ static PetscErrorCode EnsureCapacity(PdennSymStep *step, PetscInt points)
 
   PetscFunctionBeginUser;
   if (points <= step->cap) PetscFunctionReturn(0);
-  PetscCall(PetscFree2(step->zbuf, step->rbuf));
-  PetscCall(PetscMalloc2((points + 2 * r) * step->conv.c_out, &step->zbuf, points * step->conv.c_in, &step->rbuf));
+  PetscCall(PetscFree3(step->zbuf, step->dbuf, step->rbuf));
+  PetscCall(PetscMalloc3((points + 2 * r) * step->conv.c_out, &step->zbuf, (points + 2 * r) * step->conv.c_out, &step->dbuf, points * step->conv.c_in, &step->rbuf));
   step->cap = points;
   PetscFunctionReturn(0);
 }
@@ -62,24 +62,26 @@ static PetscErrorCode EnsureCapacity(PdennSymStep *step, PetscInt points)
 /* One step's arrays: u on [-r, n+r) (ghosts filled), the outputs at the first owned point. */
 typedef struct {
   const PetscReal *u;
-  PetscReal       *out, *z_save, *r_save; /* z_save, r_save may be NULL */
+  PetscReal       *out, *z_save, *a_save, *d_save, *r_save; /* the tape's arrays, or NULL */
   PetscInt         n;
   PetscBool        at_left, at_right, pointwise;
   PetscReal        skip, tau; /* out = skip u - tau r, skip 0 or 1 */
 } SweepArgs;
 
 /* zb = phi(W u) on [i0 - r, i1 + r) intersected with the owned points (zb[0] is point i0 - r),
-   and W u on [i0, i1) copied to z_save. */
+   and W u, phi, phi' on [i0, i1) copied to the tape's arrays. */
 static PetscErrorCode BlockFlux(PdennSymStep *step, const SweepArgs *a, PetscInt i0, PetscInt i1, PetscReal *zb)
 {
   const PetscInt r = step->conv.radius, ci = step->conv.c_in, co = step->conv.c_out;
-  const PetscInt lo = PetscMax(i0 - r, 0), hi = PetscMin(i1 + r, a->n);
+  const PetscInt lo = PetscMax(i0 - r, 0), hi = PetscMin(i1 + r, a->n), m = (i1 - i0) * co;
   PetscReal     *zw = zb + (lo - i0 + r) * co;
 
   PetscFunctionBeginUser;
   PetscCall(PdennConv1dForward(&step->conv, hi - lo, a->u + lo * ci, zw));
-  if (a->z_save) PetscCall(PetscArraycpy(a->z_save + i0 * co, zb + r * co, (i1 - i0) * co));
-  PetscCall(step->act(step->act_ctx, (hi - lo) * co, zw, zw, NULL));
+  if (a->z_save) PetscCall(PetscArraycpy(a->z_save + i0 * co, zb + r * co, m));
+  PetscCall(step->act(step->act_ctx, (hi - lo) * co, zw, zw, a->d_save ? step->dbuf : NULL));
+  if (a->a_save) PetscCall(PetscArraycpy(a->a_save + i0 * co, zb + r * co, m));
+  if (a->d_save) PetscCall(PetscArraycpy(a->d_save + i0 * co, step->dbuf + (i0 - lo) * co, m));
   PetscFunctionReturn(0);
 }
 
@@ -143,14 +145,36 @@ static PetscErrorCode Sweep(PdennSymStep *step, const SweepArgs *a)
   PetscFunctionReturn(0);
 }
 
-/* out = skip u - tau W^T phi(W u) in one pass (see op.h); z_save, r_save as in ApplySave */
-static PetscErrorCode SymStepRun(PdennSymStep *step, PetscReal skip, PetscReal tau, Vec u, Vec out, Vec z_save, Vec r_save)
+/* The tape's arrays (NULL for absent vectors); restored by TapeRestore. */
+static PetscErrorCode TapeGet(const PdennSymStepTape *t, SweepArgs *a)
+{
+  PetscFunctionBeginUser;
+  a->z_save = a->a_save = a->d_save = a->r_save = NULL;
+  if (t->z) PetscCall(VecGetArrayWrite(t->z, &a->z_save));
+  if (t->phi) PetscCall(VecGetArrayWrite(t->phi, &a->a_save));
+  if (t->dphi) PetscCall(VecGetArrayWrite(t->dphi, &a->d_save));
+  if (t->r) PetscCall(VecGetArrayWrite(t->r, &a->r_save));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TapeRestore(const PdennSymStepTape *t, SweepArgs *a)
+{
+  PetscFunctionBeginUser;
+  if (t->z) PetscCall(VecRestoreArrayWrite(t->z, &a->z_save));
+  if (t->phi) PetscCall(VecRestoreArrayWrite(t->phi, &a->a_save));
+  if (t->dphi) PetscCall(VecRestoreArrayWrite(t->dphi, &a->d_save));
+  if (t->r) PetscCall(VecRestoreArrayWrite(t->r, &a->r_save));
+  PetscFunctionReturn(0);
+}
+
+/* out = skip u - tau W^T phi(W u) in one pass (see op.h), filling the tape */
+static PetscErrorCode SymStepRun(PdennSymStep *step, PetscReal skip, PetscReal tau, Vec u, Vec out, const PdennSymStepTape *tape)
 {
   PetscReal *ua;
   SweepArgs  a;
 
   PetscFunctionBeginUser;
-  PetscCheck(!r_save || (r_save != out && r_save != u), PETSC_COMM_SELF, PETSC_ERR_ARG_IDN, "r_save must differ from u and out");
+  PetscCheck(!tape->r || (tape->r != out && tape->r != u), PETSC_COMM_SELF, PETSC_ERR_ARG_IDN, "the tape's r must differ from u and out");
   PetscCall(PdennDMDAGetGhostedArray(step->da_u, u, step->u_loc, step->conv.bc, &ua, &a.n, &a.at_left, &a.at_right));
   a.u         = ua;
   a.pointwise = IsPointwise(step);
@@ -158,14 +182,11 @@ static PetscErrorCode SymStepRun(PdennSymStep *step, PetscReal skip, PetscReal t
   a.tau       = tau;
   PetscCall(EnsureCapacity(step, a.pointwise ? PetscMax(step->chunk, step->conv.radius) + step->conv.radius : a.n));
   PetscCall(VecGetArrayWrite(out, &a.out));
-  a.z_save = a.r_save = NULL;
-  if (z_save) PetscCall(VecGetArrayWrite(z_save, &a.z_save));
-  if (r_save) PetscCall(VecGetArrayWrite(r_save, &a.r_save));
+  PetscCall(TapeGet(tape, &a));
   if (!a.pointwise) PetscCall(BlockFlux(step, &a, 0, a.n, step->zbuf)); /* the activation sees all owned points at once */
   PetscCall(ExchangeHalo(step, &a));
   PetscCall(Sweep(step, &a));
-  if (r_save) PetscCall(VecRestoreArrayWrite(r_save, &a.r_save));
-  if (z_save) PetscCall(VecRestoreArrayWrite(z_save, &a.z_save));
+  PetscCall(TapeRestore(tape, &a));
   PetscCall(VecRestoreArrayWrite(out, &a.out));
   PetscCall(VecRestoreArray(step->u_loc, NULL));
   PetscFunctionReturn(0);
@@ -173,22 +194,26 @@ static PetscErrorCode SymStepRun(PdennSymStep *step, PetscReal skip, PetscReal t
 
 PetscErrorCode PdennSymStepResidual(PdennSymStep *step, Vec u, Vec r, Vec z_save)
 {
+  const PdennSymStepTape tape = {z_save, NULL, NULL, NULL};
+
   PetscFunctionBeginUser;
-  PetscCall(SymStepRun(step, 0.0, -1.0, u, r, z_save, NULL)); /* -(-1) r is r exactly */
+  PetscCall(SymStepRun(step, 0.0, -1.0, u, r, &tape)); /* -(-1) r is r exactly */
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode PdennSymStepApply(PdennSymStep *step, PetscReal tau, Vec u, Vec out, Vec z_save)
 {
+  const PdennSymStepTape tape = {z_save, NULL, NULL, NULL};
+
   PetscFunctionBeginUser;
-  PetscCall(SymStepRun(step, 1.0, tau, u, out, z_save, NULL));
+  PetscCall(SymStepRun(step, 1.0, tau, u, out, &tape));
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PdennSymStepApplySave(PdennSymStep *step, PetscReal tau, Vec u, Vec out, Vec z_save, Vec r_save)
+PetscErrorCode PdennSymStepApplySave(PdennSymStep *step, PetscReal tau, Vec u, Vec out, const PdennSymStepTape *tape)
 {
   PetscFunctionBeginUser;
-  PetscCall(SymStepRun(step, 1.0, tau, u, out, z_save, r_save));
+  PetscCall(SymStepRun(step, 1.0, tau, u, out, tape));
   PetscFunctionReturn(0);
 }
 

@@ -1,7 +1,7 @@
 /* The one-pass symmetric step (src/op/symstep.c) against the unfused computation it replaced,
    composed here from op.h's primitives: ghost exchange of u, z = W u, phi(z), ghost exchange of
    phi(z) with zero physical ghosts, W^T, out = u - tau r. Checked: out (into another vector and in
-   place), z_save, r_save and the residual, for reflecting and zero boundaries, 1 -> 1 (the
+   place), the tape (z, phi(z), phi'(z), r) and the residual, for reflecting and zero boundaries, 1 -> 1 (the
    classical K with the Perona-Malik flux), 1 -> 3 (radius 2) and 2 -> 3 (radius 1, bias)
    convolutions, blocks of the default size and of a few points (many blocks per rank, a short
    last block joined to the one before), and an activation that depends on the point index (FED's
@@ -46,24 +46,26 @@ static PetscErrorCode FillSignal(DM da, Vec x, PetscReal a)
   PetscFunctionReturn(0);
 }
 
-/* The unfused step: r = W^T phi(W u) and z = W u from the primitives, out = u - tau r. */
-static PetscErrorCode Reference(PdennSymStep *s, PetscReal tau, Vec u, Vec out, Vec z, Vec r)
+/* The unfused step: r = W^T phi(W u), z = W u, a = phi(z), d = phi'(z) from the primitives,
+   out = u - tau r. */
+static PetscErrorCode Reference(PdennSymStep *s, PetscReal tau, Vec u, Vec out, Vec z, Vec a, Vec d, Vec r)
 {
-  Vec        u_loc, z_loc, a;
-  PetscReal *ua, *za, *aa, *ra;
+  Vec        u_loc, z_loc;
+  PetscReal *ua, *za, *aa, *da, *ra;
   PetscInt   n, m;
   PetscBool  at_left, at_right;
 
   PetscFunctionBeginUser;
   PetscCall(DMGetLocalVector(s->da_u, &u_loc));
   PetscCall(DMGetLocalVector(s->da_z, &z_loc));
-  PetscCall(DMGetGlobalVector(s->da_z, &a));
   PetscCall(PdennDMDAGetGhostedArray(s->da_u, u, u_loc, s->conv.bc, &ua, &n, &at_left, &at_right));
   PetscCall(VecGetArray(z, &za));
   PetscCall(PdennConv1dForward(&s->conv, n, ua, za));
   PetscCall(VecGetLocalSize(z, &m));
   PetscCall(VecGetArray(a, &aa));
-  PetscCall(s->act(s->act_ctx, m, za, aa, NULL));
+  PetscCall(VecGetArray(d, &da));
+  PetscCall(s->act(s->act_ctx, m, za, aa, da));
+  PetscCall(VecRestoreArray(d, &da));
   PetscCall(VecRestoreArray(a, &aa));
   PetscCall(VecRestoreArray(z, &za));
   PetscCall(VecRestoreArray(u_loc, NULL));
@@ -73,7 +75,6 @@ static PetscErrorCode Reference(PdennSymStep *s, PetscReal tau, Vec u, Vec out, 
   PetscCall(VecRestoreArray(r, &ra));
   PetscCall(VecRestoreArray(z_loc, NULL));
   PetscCall(VecWAXPY(out, -tau, r, u));
-  PetscCall(DMRestoreGlobalVector(s->da_z, &a));
   PetscCall(DMRestoreLocalVector(s->da_z, &z_loc));
   PetscCall(DMRestoreLocalVector(s->da_u, &u_loc));
   PetscFunctionReturn(0);
@@ -99,8 +100,8 @@ static PetscErrorCode RelDiff(Vec x, Vec ref, PetscReal *d)
 static PetscErrorCode Compare(PdennSymStep *s, const char name[], PetscReal *worst)
 {
   const PetscReal tau = 0.37;
-  Vec             u, out, z, r, out_ref, z_ref, r_ref, in_place;
-  PetscReal       d[5];
+  Vec             u, out, z, a, dphi, r, out_ref, z_ref, a_ref, d_ref, r_ref, in_place;
+  PetscReal       d[7];
 
   PetscFunctionBeginUser;
   PetscCall(DMCreateGlobalVector(s->da_u, &u));
@@ -111,9 +112,18 @@ static PetscErrorCode Compare(PdennSymStep *s, const char name[], PetscReal *wor
   PetscCall(VecDuplicate(u, &in_place));
   PetscCall(DMCreateGlobalVector(s->da_z, &z));
   PetscCall(VecDuplicate(z, &z_ref));
+  PetscCall(VecDuplicate(z, &a));
+  PetscCall(VecDuplicate(z, &a_ref));
+  PetscCall(VecDuplicate(z, &dphi));
+  PetscCall(VecDuplicate(z, &d_ref));
   PetscCall(FillSignal(s->da_u, u, 0.71));
-  PetscCall(Reference(s, tau, u, out_ref, z_ref, r_ref));
-  PetscCall(PdennSymStepApplySave(s, tau, u, out, z, r));
+  PetscCall(Reference(s, tau, u, out_ref, z_ref, a_ref, d_ref, r_ref));
+  {
+    const PdennSymStepTape tape = {z, a, dphi, r};
+    PetscCall(PdennSymStepApplySave(s, tau, u, out, &tape));
+  }
+  PetscCall(RelDiff(a, a_ref, &d[5]));
+  PetscCall(RelDiff(dphi, d_ref, &d[6]));
   PetscCall(RelDiff(out, out_ref, &d[0]));
   PetscCall(RelDiff(z, z_ref, &d[1]));
   PetscCall(RelDiff(r, r_ref, &d[2]));
@@ -122,8 +132,8 @@ static PetscErrorCode Compare(PdennSymStep *s, const char name[], PetscReal *wor
   PetscCall(VecCopy(u, in_place));
   PetscCall(PdennSymStepApply(s, tau, in_place, in_place, NULL));
   PetscCall(RelDiff(in_place, out_ref, &d[4]));
-  for (PetscInt k = 0; k < 5; k++) {
-    PetscCheck(d[k] <= TOL, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s: output %" PetscInt_FMT " (out, z_save, r_save, residual, in place) differs from the unfused step by %g > %g", name, k, (double)d[k], (double)TOL);
+  for (PetscInt k = 0; k < 7; k++) {
+    PetscCheck(d[k] <= TOL, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s: output %" PetscInt_FMT " (out, tape z, tape r, residual, in place, tape phi, tape phi') differs from the unfused step by %g > %g", name, k, (double)d[k], (double)TOL);
     *worst = PetscMax(*worst, d[k]);
   }
   PetscCall(VecDestroy(&u));
@@ -134,6 +144,10 @@ static PetscErrorCode Compare(PdennSymStep *s, const char name[], PetscReal *wor
   PetscCall(VecDestroy(&in_place));
   PetscCall(VecDestroy(&z));
   PetscCall(VecDestroy(&z_ref));
+  PetscCall(VecDestroy(&a));
+  PetscCall(VecDestroy(&a_ref));
+  PetscCall(VecDestroy(&dphi));
+  PetscCall(VecDestroy(&d_ref));
   PetscFunctionReturn(0);
 }
 
