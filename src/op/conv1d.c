@@ -24,7 +24,7 @@ PetscErrorCode PdennConv1dFillGhosts(PdennBoundary bc, PetscInt n, PetscInt r, P
    (measured in docs/performance.md). One channel in and out is the classical K: one sweep per
    kernel offset. Several channels: the window product below. */
 #define PDENN_CONV_MAX_WEIGHTS 8192
-#define PDENN_CONV_MAX_OUT     64
+#define PDENN_CONV_MAX_OUT 64
 
 /* out[i][0..m) = bias + sum_{q < len} win_i[q] wt[q][0..m), win_i = win0 + i cw: the forward
    convolution (m = c_out, cw = c_in, len = kw c_in) and the adjoint (roles swapped, kernel
@@ -118,8 +118,10 @@ static void WindowProductDispatch(PetscInt n, PetscInt cw, PetscInt len, PetscIn
 {
   switch (m) {
   case 1:
-    if (cw == 8) WindowDot8(n, len, wt, bias, win0, out);
-    else WindowProduct(n, cw, len, 1, wt, bias, win0, out);
+    if (cw == 8)
+      WindowDot8(n, len, wt, bias, win0, out);
+    else
+      WindowProduct(n, cw, len, 1, wt, bias, win0, out);
     break;
   case 8: WindowProduct8(n, cw, len, wt, bias, win0, out); break;
   default: WindowProduct(n, cw, len, m, wt, bias, win0, out); break;

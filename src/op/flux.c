@@ -9,17 +9,17 @@ const char *const PdennFluxTypes[] = {"linear", "perona_malik", "exp_perona_mali
    through the same vector routine (within 1 ulp of libm's), so a value's result does not depend on
    where it sits in the array: blocked and whole-range evaluations agree bitwise. */
 #if defined(PDENN_HAVE_MVEC_TANH) && (defined(__AVX512F__) || defined(__AVX2__))
-  #if defined(__AVX512F__)
-    #define PDENN_TANH_WIDTH 8 /* libmvec's AVX-512 variant: measured 1.8x the AVX2 one */
+#if defined(__AVX512F__)
+#define PDENN_TANH_WIDTH 8 /* libmvec's AVX-512 variant: measured 1.8x the AVX2 one */
 typedef double PdennVTanh __attribute__((vector_size(64)));
-PdennVTanh _ZGVeN8v_tanh(PdennVTanh);
-    #define PdennVectorTanh _ZGVeN8v_tanh
-  #else
-    #define PDENN_TANH_WIDTH 4
+PdennVTanh     _ZGVeN8v_tanh(PdennVTanh);
+#define PdennVectorTanh _ZGVeN8v_tanh
+#else
+#define PDENN_TANH_WIDTH 4
 typedef double PdennVTanh __attribute__((vector_size(32)));
-PdennVTanh _ZGVdN4v_tanh(PdennVTanh);
-    #define PdennVectorTanh _ZGVdN4v_tanh
-  #endif
+PdennVTanh     _ZGVdN4v_tanh(PdennVTanh);
+#define PdennVectorTanh _ZGVdN4v_tanh
+#endif
 
 static void TanhArray(PetscInt n, const PetscReal s[], PetscReal phi[])
 {

@@ -128,7 +128,7 @@ static void BlockUpdate(PetscInt m, PetscReal skip, PetscReal tau, const PetscRe
 static PetscErrorCode Sweep(PdennSymStep *step, const SweepArgs *a)
 {
   const PetscInt   r = step->conv.radius, ci = step->conv.c_in, co = step->conv.c_out, n = a->n;
-  const PetscInt   chunk = a->pointwise ? PetscMax(step->chunk, r) : n;
+  const PetscInt   chunk  = a->pointwise ? PetscMax(step->chunk, r) : n;
   const PetscReal *recv_l = step->halo + 2 * r * co, *recv_r = recv_l + r * co;
   PetscReal       *zb = step->zbuf;
 
@@ -237,9 +237,9 @@ static PetscErrorCode PowerIterationStart(DM da, Vec x)
    rank-independent start vector (so every layout gets the same estimate). */
 PetscErrorCode PdennSymStepNormW(PdennSymStep *step, PetscInt its, PetscReal *norm)
 {
-  PdennActivationFn act = step->act;
+  PdennActivationFn act      = step->act;
   PdennFlux         identity = {PDENN_FLUX_LINEAR, 1.0};
-  void             *ctx = step->act_ctx;
+  void             *ctx      = step->act_ctx;
   Vec               x, y;
   PetscReal         nrm = 0.0;
 

@@ -180,8 +180,10 @@ static PetscErrorCode RunCase(const Case *k, PetscReal *worst)
   pd.c = k->c_out;
   PetscCall(PetscMalloc1(xm * k->c_out, &pd.g));
   for (PetscInt i = 0; i < xm * k->c_out; i++) pd.g[i] = 0.5 + 0.4 * PetscSinReal(0.9 * (pd.xs * k->c_out + i));
-  if (k->point_dependent) PetscCall(PdennSymStepSetUp(&s, da_u, da_z, conv, PointDependentApply, &pd));
-  else PetscCall(PdennSymStepSetUp(&s, da_u, da_z, conv, PdennFluxActivation, &flux));
+  if (k->point_dependent)
+    PetscCall(PdennSymStepSetUp(&s, da_u, da_z, conv, PointDependentApply, &pd));
+  else
+    PetscCall(PdennSymStepSetUp(&s, da_u, da_z, conv, PdennFluxActivation, &flux));
   if (k->chunk) s.chunk = k->chunk;
   PetscCall(PetscSNPrintf(name, sizeof(name), "%" PetscInt_FMT " -> %" PetscInt_FMT " radius %" PetscInt_FMT ", %s, %s%s, block %" PetscInt_FMT, k->c_in, k->c_out, k->radius, PdennBoundaryTypes[k->bc], k->point_dependent ? "point-dependent activation" : PdennFluxTypes[flux.type], k->bias ? ", bias" : "", s.chunk));
   PetscCall(Compare(&s, name, worst));
@@ -195,15 +197,15 @@ static PetscErrorCode RunCase(const Case *k, PetscReal *worst)
 int main(int argc, char **argv)
 {
   const Case cases[] = {
-    {1, 1, 1, PDENN_BC_REFLECT, PETSC_FALSE, PETSC_FALSE, 0},
-    {1, 1, 1, PDENN_BC_REFLECT, PETSC_FALSE, PETSC_FALSE, 5},
-    {1, 1, 1, PDENN_BC_ZERO, PETSC_FALSE, PETSC_FALSE, 5},
-    {1, 3, 2, PDENN_BC_REFLECT, PETSC_FALSE, PETSC_FALSE, 3},
-    {1, 3, 2, PDENN_BC_ZERO, PETSC_FALSE, PETSC_FALSE, 3},
-    {2, 3, 1, PDENN_BC_REFLECT, PETSC_TRUE, PETSC_FALSE, 4},
-    {2, 3, 1, PDENN_BC_ZERO, PETSC_TRUE, PETSC_FALSE, 0},
-    {1, 1, 1, PDENN_BC_REFLECT, PETSC_FALSE, PETSC_TRUE, 5},
-    {1, 3, 2, PDENN_BC_ZERO, PETSC_FALSE, PETSC_TRUE, 3},
+      {1, 1, 1, PDENN_BC_REFLECT, PETSC_FALSE, PETSC_FALSE, 0},
+      {1, 1, 1, PDENN_BC_REFLECT, PETSC_FALSE, PETSC_FALSE, 5},
+      {1, 1, 1, PDENN_BC_ZERO, PETSC_FALSE, PETSC_FALSE, 5},
+      {1, 3, 2, PDENN_BC_REFLECT, PETSC_FALSE, PETSC_FALSE, 3},
+      {1, 3, 2, PDENN_BC_ZERO, PETSC_FALSE, PETSC_FALSE, 3},
+      {2, 3, 1, PDENN_BC_REFLECT, PETSC_TRUE, PETSC_FALSE, 4},
+      {2, 3, 1, PDENN_BC_ZERO, PETSC_TRUE, PETSC_FALSE, 0},
+      {1, 1, 1, PDENN_BC_REFLECT, PETSC_FALSE, PETSC_TRUE, 5},
+      {1, 3, 2, PDENN_BC_ZERO, PETSC_FALSE, PETSC_TRUE, 3},
   };
   PetscReal worst = 0.0;
 
