@@ -42,11 +42,20 @@ typedef enum { PDENN_BENCH_STREAM,
 extern const char *const PdennBenchSections[]; /* "stream", "diffusion", "linear", "train" */
 
 /* Bytes per grid point that PdennDiffusionExplicitStep moves, counted as STREAM counts (each
-   read or written double once, no write-allocate): ghost exchange u -> u_loc (16), K u_loc -> z
-   (16), Phi in place on z (16), ghost exchange z -> z_loc (16), K^T z_loc -> r (16),
-   out = u - tau r (24). */
-#define PDENN_BENCH_EXPLICIT_BYTES 104
-/* The least any explicit step can move: read u, write out (a fused stencil loop). */
+   read or written double once, no write-allocate), for the one-pass step of src/op/symstep.c:
+   ghost exchange u -> u_loc (16), then one sweep reading u_loc (8) and writing out (8); the
+   blocks of phi(z) and W^T phi(z) stay in L1, and the neighbour exchange of phi(z) moves 2 r
+   values per rank, not per point. */
+#define PDENN_BENCH_EXPLICIT_BYTES 32
+/* The same step when the activation is not known to be pointwise (FED's frozen g_i): one block
+   of all owned points, so z leaves the cache: ghost exchange (16), z = K u_loc (16), phi reading
+   z and g, writing z (24), r = K^T z (16), out = u - tau r (24). */
+#define PDENN_BENCH_EXPLICIT_BLOCKED_BYTES 96
+/* The step before it was fused, six passes (kept for comparison with older figures): ghost
+   exchange u (16), K u_loc -> z (16), Phi in place (16), ghost exchange z (16), K^T -> r (16),
+   u -= tau r (24). */
+#define PDENN_BENCH_UNFUSED_BYTES 104
+/* The least any explicit step can move: read u, write out (no ghosted copy of u). */
 #define PDENN_BENCH_FUSED_BYTES 16
 
 typedef struct _n_PdennBench *PdennBench;

@@ -86,6 +86,11 @@ PetscErrorCode PdennActivationParamGrad(const PdennActivation *act, PetscInt n, 
 /* On vectors: a = phi(z); if dl_da != NULL (dL/da on entry) it becomes dL/dz = phi'(z) dL/da and
    the table gradient is added to dg (may be NULL). a may not be dl_da. */
 PetscErrorCode PdennActivationApplyVec(PdennActivation *act, Vec z, Vec a, Vec dl_da, PetscReal dg[]);
+/* The same split in two so phi is evaluated once per training step: the forward pass keeps
+   dphi = phi'(z); the backward pass turns dl_da into dL/dz = dphi dl_da (and adds the table
+   gradient to dg, may be NULL) without evaluating phi again. */
+PetscErrorCode PdennActivationForwardVec(PdennActivation *act, Vec z, Vec a, Vec dphi);
+PetscErrorCode PdennActivationBackwardVec(PdennActivation *act, Vec z, Vec dphi, Vec dl_da, PetscReal dg[]);
 PetscReal      PdennActivationSectorBound(const PdennActivation *act);
 /* Clip the table g (writable alias of act->g) to [0, L]. */
 PetscErrorCode PdennActivationProject(const PdennActivation *act, PetscReal g[]);
@@ -127,21 +132,23 @@ PetscErrorCode PdennStridedLayerProlong(PdennStridedLayer *layer, Vec v_coarse, 
 /* dw += d<v, D W x>/dw for coarse v and fine x */
 PetscErrorCode PdennStridedLayerWeightGrad(PdennStridedLayer *layer, Vec x_fine, Vec v_coarse, PetscReal dw[]);
 
-/* Symmetric residual block y = u - tau W^T phi(W u) (PAPER.md §2). Forward is PdennSymStepApply,
-   the explicit scheme's code; it saves z = W u and r = W^T phi(z) for Backward. */
+/* Symmetric residual block y = u - tau W^T phi(W u) (PAPER.md §2). Forward is the explicit
+   scheme's PdennSymStepApplySave, which fills the tape (z = W u and r = W^T phi(z) at least;
+   phi(z) and phi'(z) too, so Backward does not evaluate phi again). */
 typedef struct {
   PdennSymStep    step;  /* W and phi */
   PdennConvLayer  W;     /* the same W, for the backward pass */
   PdennActivation act;
   Vec             s;     /* work: -tau dy (c_in) */
-  Vec             q, a;  /* work: W s, then dL/dz; phi(z) (c_out) */
+  Vec             q, a;  /* work: W s, then dL/dz; phi(z) when the tape has none (c_out) */
 } PdennSymBlock;
 PetscErrorCode PdennSymBlockSetUp(PdennSymBlock *blk, DM da_u, DM da_z, PdennConv1d conv, PdennActivation act);
 PetscErrorCode PdennSymBlockDestroy(PdennSymBlock *blk);
-PetscErrorCode PdennSymBlockForward(PdennSymBlock *blk, PetscReal tau, Vec u, Vec y, Vec z_save, Vec r_save);
+PetscErrorCode PdennSymBlockForward(PdennSymBlock *blk, PetscReal tau, Vec u, Vec y, const PdennSymStepTape *tape);
 /* For y = skip u - tau W^T phi(W u) (skip 1: the block; 0: the recurrent network's update without
-   its input): du = skip dy + J^T dy, and dw, dtau, dg (trainable act, may be NULL) accumulated. */
-PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, Vec z, Vec r, Vec dy, PetscReal skip, Vec du, PetscReal dw[], PetscReal *dtau, PetscReal dg[]);
+   its input): du = skip dy + J^T dy, and dw, dtau, dg (trainable act, may be NULL) accumulated.
+   The tape needs z and r; phi and dphi are used when present, evaluated from z otherwise. */
+PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, const PdennSymStepTape *tape, Vec dy, PetscReal skip, Vec du, PetscReal dw[], PetscReal *dtau, PetscReal dg[]);
 
 /* Proven bound b >= ||W||_2^2 of the convolution as an operator on N points with its boundary
    rule: b = ||W^T W||_1, computed exactly from the weights (rank-independent). */

@@ -67,17 +67,34 @@ PetscErrorCode PdennConv1dAdjoint(const PdennConv1d *conv, PetscInt n, PetscBool
 PetscErrorCode PdennConv1dWeightGrad(const PdennConv1d *conv, PetscInt n, const PetscReal *in, const PetscReal *v, PetscReal *dw, PetscReal *db);
 
 /* ---- The symmetric step  out = u - tau W^T phi(W u)  on DMDAs -------------------------------- */
+/* One pass (docs/performance.md §2b): after the ghost exchange of u, each block of `chunk` owned
+   points gets z = W u on the block and r halo points each side, phi(z), W^T phi(z) and the update
+   while the block is in cache; phi(z) at the neighbours' r edge points comes from a small
+   neighbour exchange. Activations that are not known to be pointwise (e.g. FED's frozen g_i,
+   which indexes the rank's points) get the whole local range as one block. */
 typedef struct {
   DM                da_u, da_z; /* dof c_in and c_out, ghost width >= radius (borrowed refs) */
   PdennConv1d       conv;
   PdennActivationFn act;
   void             *act_ctx;
-  Vec               u_loc, z, z_loc, r; /* work */
+  PdennActivationFn act_pointwise; /* besides PdennFluxActivation, an act known to be pointwise */
+  PetscInt          chunk;         /* points per block of the sweep (set up from the L1 size) */
+  Vec               u_loc;         /* work: ghosted u */
+  PetscReal        *zbuf, *dbuf, *rbuf; /* work: phi(z) on a block with its halo, phi'(z), W^T phi(z) */
+  PetscInt          cap;           /* points zbuf/rbuf hold (halo excluded) */
+  PetscReal        *halo;          /* [4][radius c_out]: phi(z) at my first/last points, neighbours' */
 } PdennSymStep;
 
 PetscErrorCode PdennSymStepSetUp(PdennSymStep *step, DM da_u, DM da_z, PdennConv1d conv, PdennActivationFn act, void *act_ctx);
 /* out = u - tau W^T phi(W u); out may be u. If z_save != NULL it receives W u (global, da_z). */
 PetscErrorCode PdennSymStepApply(PdennSymStep *step, PetscReal tau, Vec u, Vec out, Vec z_save);
+/* What a training forward pass keeps; any may be NULL: z = W u, phi(z) and phi'(z) (da_z), and
+   r = W^T phi(z) (da_u, not u or out). */
+typedef struct {
+  Vec z, phi, dphi, r;
+} PdennSymStepTape;
+/* out = u - tau W^T phi(W u), filling the tape's vectors in the same pass. */
+PetscErrorCode PdennSymStepApplySave(PdennSymStep *step, PetscReal tau, Vec u, Vec out, const PdennSymStepTape *tape);
 /* r = W^T phi(W u) alone (the "flux divergence"; out = u - tau r). */
 PetscErrorCode PdennSymStepResidual(PdennSymStep *step, Vec u, Vec r, Vec z_save);
 PetscErrorCode PdennSymStepDestroy(PdennSymStep *step);

@@ -120,3 +120,40 @@ PetscErrorCode PdennActivationApplyVec(PdennActivation *act, Vec z, Vec a, Vec d
   PetscCall(VecRestoreArrayRead(z, &za));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode PdennActivationForwardVec(PdennActivation *act, Vec z, Vec a, Vec dphi)
+{
+  const PetscReal *za;
+  PetscReal       *aa, *da;
+  PetscInt         m;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetLocalSize(z, &m));
+  PetscCall(VecGetArrayRead(z, &za));
+  PetscCall(VecGetArrayWrite(a, &aa));
+  PetscCall(VecGetArrayWrite(dphi, &da));
+  PetscCall(PdennActivationApply(act, m, za, aa, da));
+  PetscCall(VecRestoreArrayWrite(dphi, &da));
+  PetscCall(VecRestoreArrayWrite(a, &aa));
+  PetscCall(VecRestoreArrayRead(z, &za));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennActivationBackwardVec(PdennActivation *act, Vec z, Vec dphi, Vec dl_da, PetscReal dg[])
+{
+  const PetscReal *za, *da;
+  PetscReal       *ga;
+  PetscInt         m;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetLocalSize(z, &m));
+  PetscCall(VecGetArrayRead(z, &za));
+  PetscCall(VecGetArrayRead(dphi, &da));
+  PetscCall(VecGetArray(dl_da, &ga));
+  PetscCall(PdennActivationParamGrad(act, m, za, ga, dg));
+  for (PetscInt i = 0; i < m; i++) ga[i] *= da[i];
+  PetscCall(VecRestoreArray(dl_da, &ga));
+  PetscCall(VecRestoreArrayRead(dphi, &da));
+  PetscCall(VecRestoreArrayRead(z, &za));
+  PetscFunctionReturn(0);
+}

@@ -22,7 +22,8 @@ static PetscErrorCode FSIResnetForward(PdennModel m, Vec x, Vec y)
     PetscReal alpha;
     PetscInt  prev;
     FSICoefficient(m, k, &alpha, &prev);
-    PetscCall(PdennSymBlockForward(&st->blk[k], m->theta[st->tau_off[k]], st->u[k], st->u[k + 1], st->z[k], st->r[k]));
+    const PdennSymStepTape tape = PdennSymStackTape(st, k);
+    PetscCall(PdennSymBlockForward(&st->blk[k], m->theta[st->tau_off[k]], st->u[k], st->u[k + 1], &tape));
     PetscCall(VecAXPBY(st->u[k + 1], 1.0 - alpha, alpha, st->u[prev]));
   }
   PetscCall(VecCopy(st->u[st->n_apply], y));
@@ -56,6 +57,7 @@ PetscErrorCode PdennModelCreate_FSIResnet(PdennModel m)
 {
   PetscFunctionBeginUser;
   PetscCall(PdennSymStackCreate(m, m->n_blocks, m->n_blocks, 2.0));
+  ((PdennSymStack *)m->data)->keep_act = PETSC_TRUE; /* Forward fills phi, phi' on the tape */
   m->ops.forward  = FSIResnetForward;
   m->ops.backward = FSIResnetBackward;
   PetscFunctionReturn(0);

@@ -59,6 +59,8 @@ typedef struct {
   PdennSymBlock *blk;
   PetscInt      *w_off, *tau_off, *g_off;
   Vec           *u, *z, *r;  /* tape: u[0..n_apply], z (dof M) and r per application */
+  PetscBool      keep_act;   /* the forward pass also keeps phi(z), phi'(z) (Forward sets it) */
+  Vec           *a, *d;      /* tape: phi(z), phi'(z) per application (dof M), if keep_act */
   Vec           *grad;       /* n_apply + 1 gradient vectors for the backward passes */
   Vec            work[2];    /* dof 1 */
 } PdennSymStack;
@@ -68,6 +70,8 @@ PetscErrorCode PdennSymStackCreate(PdennModel, PetscInt n_sets, PetscInt n_apply
 /* Backward of application a, y = skip u[a] - tau W^T phi(W u[a]): du = skip dy + J^T dy, and
    this rank's parameter gradients added to dtheta (may be NULL). */
 PetscErrorCode PdennSymStackBackwardStep(PdennModel, PetscInt a, Vec dy, PetscReal skip, Vec du, PetscReal dtheta[]);
+/* The tape of application a (phi, dphi NULL unless keep_act). */
+PdennSymStepTape PdennSymStackTape(PdennSymStack *st, PetscInt a);
 
 /* One constructor per architecture: sets ops and data. */
 PetscErrorCode PdennModelCreate_SymResnet(PdennModel);

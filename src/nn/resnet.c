@@ -7,7 +7,7 @@ typedef struct {
   PdennConvLayer  *W1, *W2;
   PdennActivation *act;
   PetscInt        *w1_off, *b1_off, *w2_off, *b2_off, *g_off;
-  Vec             *u, *z, *a, *grad; /* tape: u[0..n], z and a = sigma(z) (dof M); gradients */
+  Vec             *u, *z, *a, *d, *grad; /* tape: u[0..n], z, a = sigma(z), d = sigma'(z) (dof M); gradients */
   Vec              dz;               /* work (dof M) */
 } Resnet;
 
@@ -49,6 +49,7 @@ static PetscErrorCode ResnetSetUp(PdennModel m)
   PetscCall(VecDuplicateVecs(u1, n + 1, &net->grad));
   PetscCall(VecDuplicateVecs(net->dz, n, &net->z));
   PetscCall(VecDuplicateVecs(net->dz, n, &net->a));
+  PetscCall(VecDuplicateVecs(net->dz, n, &net->d));
   PetscCall(VecDestroy(&u1));
   PetscFunctionReturn(0);
 }
@@ -69,6 +70,7 @@ static PetscErrorCode ResnetDestroy(PdennModel m)
   if (net->grad) PetscCall(VecDestroyVecs(n + 1, &net->grad));
   if (net->z) PetscCall(VecDestroyVecs(n, &net->z));
   if (net->a) PetscCall(VecDestroyVecs(n, &net->a));
+  if (net->d) PetscCall(VecDestroyVecs(n, &net->d));
   PetscCall(VecDestroy(&net->dz));
   PetscCall(PetscFree5(net->w1_off, net->b1_off, net->w2_off, net->b2_off, net->g_off));
   PetscCall(PetscFree(m->data));
@@ -83,7 +85,7 @@ static PetscErrorCode ResnetForward(PdennModel m, Vec x, Vec y)
   PetscCall(VecCopy(x, net->u[0]));
   for (PetscInt k = 0; k < m->n_blocks; k++) {
     PetscCall(PdennConvLayerForward(&net->W1[k], net->u[k], net->z[k]));
-    PetscCall(PdennActivationApplyVec(&net->act[k], net->z[k], net->a[k], NULL, NULL));
+    PetscCall(PdennActivationForwardVec(&net->act[k], net->z[k], net->a[k], net->d[k]));
     PetscCall(PdennConvLayerForward(&net->W2[k], net->a[k], net->u[k + 1]));
     PetscCall(VecAXPY(net->u[k + 1], 1.0, net->u[k]));
   }
@@ -100,7 +102,7 @@ static PetscErrorCode ResnetBackward(PdennModel m, Vec dy, Vec dx, PetscReal dth
   for (PetscInt k = m->n_blocks - 1; k >= 0; k--) {
     Vec g = net->grad[k + 1];
     PetscCall(PdennConvLayerBackward(&net->W2[k], net->a[k], g, net->dz, dtheta ? dtheta + net->w2_off[k] : NULL, dtheta ? dtheta + net->b2_off[k] : NULL));
-    PetscCall(PdennActivationApplyVec(&net->act[k], net->z[k], net->a[k], net->dz, dtheta && net->g_off[k] >= 0 ? dtheta + net->g_off[k] : NULL));
+    PetscCall(PdennActivationBackwardVec(&net->act[k], net->z[k], net->d[k], net->dz, dtheta && net->g_off[k] >= 0 ? dtheta + net->g_off[k] : NULL));
     PetscCall(PdennConvLayerBackward(&net->W1[k], net->u[k], net->dz, net->grad[k], dtheta ? dtheta + net->w1_off[k] : NULL, dtheta ? dtheta + net->b1_off[k] : NULL));
     PetscCall(VecAXPY(net->grad[k], 1.0, g));
   }

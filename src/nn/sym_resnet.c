@@ -9,7 +9,10 @@ static PetscErrorCode SymResnetForward(PdennModel m, Vec x, Vec y)
 
   PetscFunctionBeginUser;
   PetscCall(VecCopy(x, st->u[0]));
-  for (PetscInt k = 0; k < st->n_apply; k++) PetscCall(PdennSymBlockForward(&st->blk[k], m->theta[st->tau_off[k]], st->u[k], st->u[k + 1], st->z[k], st->r[k]));
+  for (PetscInt k = 0; k < st->n_apply; k++) {
+    const PdennSymStepTape tape = PdennSymStackTape(st, k);
+    PetscCall(PdennSymBlockForward(&st->blk[k], m->theta[st->tau_off[k]], st->u[k], st->u[k + 1], &tape));
+  }
   PetscCall(VecCopy(st->u[st->n_apply], y));
   PetscFunctionReturn(0);
 }
@@ -29,6 +32,7 @@ PetscErrorCode PdennModelCreate_SymResnet(PdennModel m)
 {
   PetscFunctionBeginUser;
   PetscCall(PdennSymStackCreate(m, m->n_blocks, m->n_blocks, 2.0));
+  ((PdennSymStack *)m->data)->keep_act = PETSC_TRUE; /* Forward fills phi, phi' on the tape */
   m->ops.forward  = SymResnetForward;
   m->ops.backward = SymResnetBackward;
   PetscFunctionReturn(0);

@@ -13,6 +13,7 @@ PetscErrorCode PdennSymBlockSetUp(PdennSymBlock *blk, DM da_u, DM da_z, PdennCon
   blk->act = act; /* the step's activation context points into *blk: set up blocks in place */
   PetscCall(PdennActivationGetFn(&blk->act, &fn, &ctx));
   PetscCall(PdennSymStepSetUp(&blk->step, da_u, da_z, conv, fn, ctx));
+  blk->step.act_pointwise = PdennActivationTableApply; /* g(|s|) s: the sweep may block it */
   PetscCall(PdennConvLayerSetUp(&blk->W, da_u, da_z, conv));
   PetscCall(DMCreateGlobalVector(da_u, &blk->s));
   PetscCall(DMCreateGlobalVector(da_z, &blk->q));
@@ -31,11 +32,10 @@ PetscErrorCode PdennSymBlockDestroy(PdennSymBlock *blk)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PdennSymBlockForward(PdennSymBlock *blk, PetscReal tau, Vec u, Vec y, Vec z_save, Vec r_save)
+PetscErrorCode PdennSymBlockForward(PdennSymBlock *blk, PetscReal tau, Vec u, Vec y, const PdennSymStepTape *tape)
 {
   PetscFunctionBeginUser;
-  PetscCall(PdennSymStepApply(&blk->step, tau, u, y, z_save));
-  if (r_save) PetscCall(VecCopy(blk->step.r, r_save)); /* Apply left r = W^T phi(W u) there */
+  PetscCall(PdennSymStepApplySave(&blk->step, tau, u, y, tape));
   PetscFunctionReturn(0);
 }
 
@@ -56,35 +56,56 @@ static PetscErrorCode LocalDot(Vec x, Vec y, PetscReal *dot)
   PetscFunctionReturn(0);
 }
 
+/* q = dL/dz = phi'(z) (W s) in place, with phi'(z) from the tape or evaluated now (then phi(z)
+   goes to blk->a); the table gradient (dL/dphi = W s) to dg. *a is the vector holding phi(z). */
+static PetscErrorCode ActivationBackward(PdennSymBlock *blk, const PdennSymStepTape *tape, PetscReal dg[], Vec *a)
+{
+  PetscReal       *qa, *dphi = NULL;
+  const PetscReal *za, *da;
+  PetscInt         m;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetLocalSize(tape->z, &m));
+  PetscCall(VecGetArrayRead(tape->z, &za));
+  PetscCall(VecGetArray(blk->q, &qa));
+  if (tape->phi && tape->dphi) {
+    *a = tape->phi;
+    PetscCall(VecGetArrayRead(tape->dphi, &da));
+  } else {
+    PetscReal *aa;
+    *a = blk->a;
+    PetscCall(PetscMalloc1(m, &dphi));
+    PetscCall(VecGetArray(blk->a, &aa));
+    PetscCall(PdennActivationApply(&blk->act, m, za, aa, dphi));
+    PetscCall(VecRestoreArray(blk->a, &aa));
+    da = dphi;
+  }
+  PetscCall(PdennActivationParamGrad(&blk->act, m, za, qa, dg));
+  for (PetscInt i = 0; i < m; i++) qa[i] *= da[i];
+  if (dphi) PetscCall(PetscFree(dphi));
+  else PetscCall(VecRestoreArrayRead(tape->dphi, &da));
+  PetscCall(VecRestoreArray(blk->q, &qa));
+  PetscCall(VecRestoreArrayRead(tape->z, &za));
+  PetscFunctionReturn(0);
+}
+
 /* With s = -tau dy and a = phi(z): L depends on the block through <dy, skip u> + <W s, a>, so
    dL/dz = phi'(z) (W s), dw = grad<W s, a> + grad<dL/dz, W u>, du = skip dy + W^T dL/dz. */
-PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, Vec z, Vec r, Vec dy, PetscReal skip, Vec du, PetscReal dw[], PetscReal *dtau, PetscReal dg[])
+PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, const PdennSymStepTape *tape, Vec dy, PetscReal skip, Vec du, PetscReal dw[], PetscReal *dtau, PetscReal dg[])
 {
-  PetscReal       *qa, *aa, *dphi;
-  const PetscReal *za;
-  PetscInt         m;
-  PetscReal        dot = 0.0;
+  PetscReal dot = 0.0;
+  Vec       a = NULL;
 
   PetscFunctionBeginUser;
   PetscCheck(du != dy, PETSC_COMM_SELF, PETSC_ERR_ARG_IDN, "du and dy must be different vectors");
-  PetscCall(LocalDot(dy, r, &dot));
+  PetscCheck(tape->z && tape->r, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the backward pass needs z and r on the tape");
+  PetscCall(LocalDot(dy, tape->r, &dot));
   if (dtau) *dtau -= dot;
   PetscCall(VecAXPBY(blk->s, -tau, 0.0, dy));
   PetscCall(PdennConvLayerForward(&blk->W, blk->s, blk->q));
-  PetscCall(VecGetLocalSize(z, &m));
-  PetscCall(PetscMalloc1(m, &dphi));
-  PetscCall(VecGetArrayRead(z, &za));
-  PetscCall(VecGetArray(blk->a, &aa));
-  PetscCall(VecGetArray(blk->q, &qa));
-  PetscCall(PdennActivationApply(&blk->act, m, za, aa, dphi));
-  PetscCall(PdennActivationParamGrad(&blk->act, m, za, qa, dg)); /* dL/dphi = W s */
-  for (PetscInt i = 0; i < m; i++) qa[i] *= dphi[i];             /* q becomes dL/dz */
-  PetscCall(VecRestoreArray(blk->q, &qa));
-  PetscCall(VecRestoreArray(blk->a, &aa));
-  PetscCall(VecRestoreArrayRead(z, &za));
-  PetscCall(PetscFree(dphi));
+  PetscCall(ActivationBackward(blk, tape, dg, &a)); /* q becomes dL/dz */
   if (dw) {
-    PetscCall(PdennConvLayerWeightGrad(&blk->W, blk->s, blk->a, dw, NULL));
+    PetscCall(PdennConvLayerWeightGrad(&blk->W, blk->s, a, dw, NULL));
     PetscCall(PdennConvLayerWeightGrad(&blk->W, u, blk->q, dw, NULL));
   }
   PetscCall(PdennConvLayerAdjoint(&blk->W, blk->q, du));

@@ -35,6 +35,10 @@ static PetscErrorCode StackSetUp(PdennModel m)
   PetscCall(VecDuplicateVecs(u1, st->n_apply, &st->r));
   PetscCall(VecDuplicateVecs(u1, st->n_apply + 1, &st->grad));
   PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->z));
+  if (st->keep_act) {
+    PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->a));
+    PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->d));
+  }
   PetscCall(VecDuplicate(u1, &st->work[0]));
   PetscCall(VecDuplicate(u1, &st->work[1]));
   PetscCall(VecDestroy(&u1));
@@ -54,6 +58,8 @@ static PetscErrorCode StackDestroy(PdennModel m)
   if (st->grad) PetscCall(VecDestroyVecs(st->n_apply + 1, &st->grad));
   if (st->r) PetscCall(VecDestroyVecs(st->n_apply, &st->r));
   if (st->z) PetscCall(VecDestroyVecs(st->n_apply, &st->z));
+  if (st->a) PetscCall(VecDestroyVecs(st->n_apply, &st->a));
+  if (st->d) PetscCall(VecDestroyVecs(st->n_apply, &st->d));
   PetscCall(VecDestroy(&st->work[0]));
   PetscCall(VecDestroy(&st->work[1]));
   PetscCall(PetscFree3(st->w_off, st->tau_off, st->g_off));
@@ -166,12 +172,24 @@ PetscErrorCode PdennSymStackCreate(PdennModel m, PetscInt n_sets, PetscInt n_app
   PetscFunctionReturn(0);
 }
 
+PdennSymStepTape PdennSymStackTape(PdennSymStack *st, PetscInt a)
+{
+  PdennSymStepTape t = {st->z[a], NULL, NULL, st->r[a]};
+
+  if (st->keep_act) {
+    t.phi  = st->a[a];
+    t.dphi = st->d[a];
+  }
+  return t;
+}
+
 PetscErrorCode PdennSymStackBackwardStep(PdennModel m, PetscInt a, Vec dy, PetscReal skip, Vec du, PetscReal dtheta[])
 {
-  PdennSymStack *st = (PdennSymStack *)m->data;
-  const PetscInt k  = a % st->n_sets;
+  PdennSymStack         *st   = (PdennSymStack *)m->data;
+  const PetscInt         k    = a % st->n_sets;
+  const PdennSymStepTape tape = PdennSymStackTape(st, a);
 
   PetscFunctionBeginUser;
-  PetscCall(PdennSymBlockBackward(&st->blk[k], m->theta[st->tau_off[k]], st->u[a], st->z[a], st->r[a], dy, skip, du, dtheta ? dtheta + st->w_off[k] : NULL, dtheta ? dtheta + st->tau_off[k] : NULL, dtheta && st->g_off[k] >= 0 ? dtheta + st->g_off[k] : NULL));
+  PetscCall(PdennSymBlockBackward(&st->blk[k], m->theta[st->tau_off[k]], st->u[a], &tape, dy, skip, du, dtheta ? dtheta + st->w_off[k] : NULL, dtheta ? dtheta + st->tau_off[k] : NULL, dtheta && st->g_off[k] >= 0 ? dtheta + st->g_off[k] : NULL));
   PetscFunctionReturn(0);
 }

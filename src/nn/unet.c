@@ -25,6 +25,7 @@ typedef struct {
   PetscInt          R_off, P_off;      /* l < levels-1; P_off = R_off in mg_unet */
   PdennStridedLayer R, P;
   Vec              *x, *zx, *w, *zw;   /* tape: x[0..nu], pre-activations, w[0..nu], ... */
+  Vec              *dx, *dw;           /* tape: sigma' at zx and zw */
   Vec               a, g, dz, tmp;     /* work on this level */
   Vec               gw0, h;            /* backward: dL/dw^(0), dL/dx^(0) */
 } UNetLevel;
@@ -119,6 +120,8 @@ static PetscErrorCode UNetSetUpLevel(PdennModel m, PetscInt l, UNetLevel *lev)
   PetscCall(VecDuplicateVecs(lev->a, nu + 1, &lev->w));
   PetscCall(VecDuplicateVecs(lev->a, nu, &lev->zx));
   PetscCall(VecDuplicateVecs(lev->a, nu, &lev->zw));
+  PetscCall(VecDuplicateVecs(lev->a, nu, &lev->dx));
+  PetscCall(VecDuplicateVecs(lev->a, nu, &lev->dw));
   PetscCall(VecDuplicate(lev->a, &lev->g));
   PetscCall(VecDuplicate(lev->a, &lev->dz));
   PetscCall(VecDuplicate(lev->a, &lev->tmp));
@@ -159,6 +162,8 @@ static PetscErrorCode UNetDestroyLevel(PdennModel m, PetscInt l, UNetLevel *lev)
   if (lev->w) PetscCall(VecDestroyVecs(nu + 1, &lev->w));
   if (lev->zx) PetscCall(VecDestroyVecs(nu, &lev->zx));
   if (lev->zw) PetscCall(VecDestroyVecs(nu, &lev->zw));
+  if (lev->dx) PetscCall(VecDestroyVecs(nu, &lev->dx));
+  if (lev->dw) PetscCall(VecDestroyVecs(nu, &lev->dw));
   PetscCall(VecDestroy(&lev->a));
   PetscCall(VecDestroy(&lev->g));
   PetscCall(VecDestroy(&lev->dz));
@@ -194,7 +199,7 @@ static PetscErrorCode PreSmooth(UNetLevel *lev, PetscInt nu)
   PetscFunctionBeginUser;
   for (PetscInt s = 0; s < nu; s++) {
     PetscCall(PdennConvLayerForward(&lev->pre_conv[s], lev->x[s], lev->zx[s]));
-    PetscCall(PdennActivationApplyVec(&lev->pre_act[s], lev->zx[s], lev->a, NULL, NULL));
+    PetscCall(PdennActivationForwardVec(&lev->pre_act[s], lev->zx[s], lev->a, lev->dx[s]));
     PetscCall(VecWAXPY(lev->x[s + 1], 1.0, lev->a, lev->x[s]));
   }
   PetscFunctionReturn(0);
@@ -208,7 +213,7 @@ static PetscErrorCode PostSmooth(PdennModel m, UNetLevel *lev, PetscInt nu)
     const PetscInt q = nu - 1 - j;
     PetscCall(PdennConvLayerAdjoint(&lev->post_conv[q], lev->w[j], lev->zw[j]));
     PetscCall(PdennChannelBiasAdd(lev->zw[j], m->channels, m->theta + lev->post[q].b));
-    PetscCall(PdennActivationApplyVec(&lev->post_act[q], lev->zw[j], lev->a, NULL, NULL));
+    PetscCall(PdennActivationForwardVec(&lev->post_act[q], lev->zw[j], lev->a, lev->dw[j]));
     PetscCall(VecWAXPY(lev->w[j + 1], 1.0, lev->a, lev->w[j]));
   }
   PetscFunctionReturn(0);
@@ -221,7 +226,7 @@ static PetscErrorCode PostSmoothBackward(PdennModel m, UNetLevel *lev, PetscInt 
   for (PetscInt j = nu - 1; j >= 0; j--) {
     const PetscInt q = nu - 1 - j;
     PetscCall(VecCopy(lev->g, lev->dz));
-    PetscCall(PdennActivationApplyVec(&lev->post_act[q], lev->zw[j], lev->a, lev->dz, GRAD(dtheta, lev->post[q].g)));
+    PetscCall(PdennActivationBackwardVec(&lev->post_act[q], lev->zw[j], lev->dw[j], lev->dz, GRAD(dtheta, lev->post[q].g)));
     if (dtheta) {
       PetscCall(PdennChannelBiasGrad(lev->dz, m->channels, dtheta + lev->post[q].b));
       PetscCall(PdennConvLayerWeightGrad(&lev->post_conv[q], lev->dz, lev->w[j], dtheta + lev->post[q].w, NULL)); /* <w, C dz> */
@@ -239,7 +244,7 @@ static PetscErrorCode PreSmoothBackward(UNetLevel *lev, PetscInt nu, PetscReal d
   PetscFunctionBeginUser;
   for (PetscInt s = nu - 1; s >= 0; s--) {
     PetscCall(VecCopy(lev->g, lev->dz));
-    PetscCall(PdennActivationApplyVec(&lev->pre_act[s], lev->zx[s], lev->a, lev->dz, GRAD(dtheta, lev->pre[s].g)));
+    PetscCall(PdennActivationBackwardVec(&lev->pre_act[s], lev->zx[s], lev->dx[s], lev->dz, GRAD(dtheta, lev->pre[s].g)));
     PetscCall(PdennConvLayerBackward(&lev->pre_conv[s], lev->x[s], lev->dz, lev->tmp, GRAD(dtheta, lev->pre[s].w), GRAD(dtheta, lev->pre[s].b)));
     PetscCall(VecAXPY(lev->g, 1.0, lev->tmp));
   }

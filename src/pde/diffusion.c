@@ -99,16 +99,19 @@ PetscErrorCode PdennDiffusionDiffusivity(PdennDiffusion pde, Vec u, Vec g)
   PetscReal *ua, *za, *ga;
   PetscInt   n;
   PetscBool  at_left, at_right;
+  Vec        z;
 
   PetscFunctionBeginUser;
+  PetscCall(DMGetGlobalVector(pde->da, &z));
   PetscCall(PdennDMDAGetGhostedArray(pde->da, u, pde->step.u_loc, PDENN_BC_REFLECT, &ua, &n, &at_left, &at_right));
-  PetscCall(VecGetArray(pde->step.z, &za));
+  PetscCall(VecGetArray(z, &za));
   PetscCall(VecGetArray(g, &ga));
   PetscCall(PdennConv1dForward(&pde->K, n, ua, za));
   /* K u in its own array: PdennFluxDiffusivity divides Phi(s) by s, so s and g must not alias */
   PetscCall(PdennFluxDiffusivity(pde->flux, n, za, ga));
   PetscCall(VecRestoreArray(g, &ga));
-  PetscCall(VecRestoreArray(pde->step.z, &za));
+  PetscCall(VecRestoreArray(z, &za));
   PetscCall(VecRestoreArray(pde->step.u_loc, NULL));
+  PetscCall(DMRestoreGlobalVector(pde->da, &z));
   PetscFunctionReturn(0);
 }

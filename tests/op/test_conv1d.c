@@ -10,7 +10,7 @@
 typedef struct {
   DM          da_x, da_v;
   PdennConv1d conv;
-  PetscReal   w[4 * 3 * 5], b[4];
+  PetscReal   w[8 * 8 * 5], b[8];
 } Problem;
 
 static PetscErrorCode FillSmooth(DM da, Vec x, PetscReal a)
@@ -65,11 +65,61 @@ static PetscErrorCode ApplyWT(Problem *p, Vec v, Vec x)
   PetscFunctionReturn(0);
 }
 
+/* W x with bias b minus W x without it is b in every channel, and the weight gradient's db is
+   the sum of v over the points (1e-13: one addition of O(1) values; db a sum of N values). */
+static PetscErrorCode CheckBias(PetscInt N, PetscInt cin, PetscInt cout, PetscInt r, PdennBoundary bc)
+{
+  Problem          p;
+  Vec              x, v, y0, y1, xl;
+  PetscReal        dw[8 * 8 * 5] = {0}, db[8] = {0}, vsum[8] = {0}, *xa, *va;
+  const PetscReal *ya0, *ya1;
+  PetscInt         n, m;
+  PetscBool        l, rr;
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < cout * cin * (2 * r + 1); k++) p.w[k] = PetscCosReal(0.7 * k + 0.2);
+  for (PetscInt k = 0; k < cout; k++) p.b[k] = 0.0;
+  p.conv = (PdennConv1d){cin, cout, r, bc, p.w, p.b};
+  PetscCall(PdennDMDACreate1d(PETSC_COMM_WORLD, N, cin, r, &p.da_x));
+  PetscCall(PdennDMDACreate1d(PETSC_COMM_WORLD, N, cout, r, &p.da_v));
+  PetscCall(DMCreateGlobalVector(p.da_x, &x));
+  PetscCall(DMCreateGlobalVector(p.da_v, &v));
+  PetscCall(VecDuplicate(v, &y0));
+  PetscCall(VecDuplicate(v, &y1));
+  PetscCall(FillSmooth(p.da_x, x, 0.37));
+  PetscCall(FillSmooth(p.da_v, v, 1.13));
+  PetscCall(ApplyW(&p, x, y0));
+  for (PetscInt k = 0; k < cout; k++) p.b[k] = 0.25 * (k + 1);
+  PetscCall(ApplyW(&p, x, y1));
+  PetscCall(VecGetLocalSize(v, &m));
+  PetscCall(VecGetArrayRead(y0, &ya0));
+  PetscCall(VecGetArrayRead(y1, &ya1));
+  for (PetscInt i = 0; i < m; i++) PetscCheck(PetscAbsReal(ya1[i] - ya0[i] - p.b[i % cout]) <= 1e-13, PETSC_COMM_SELF, PETSC_ERR_PLIB, "bias of channel %" PetscInt_FMT " (cin %" PetscInt_FMT ", cout %" PetscInt_FMT "): W x + b - W x = %.17g", i % cout, cin, cout, (double)(ya1[i] - ya0[i]));
+  PetscCall(VecRestoreArrayRead(y0, &ya0));
+  PetscCall(VecRestoreArrayRead(y1, &ya1));
+  PetscCall(DMGetLocalVector(p.da_x, &xl));
+  PetscCall(PdennDMDAGetGhostedArray(p.da_x, x, xl, bc, &xa, &n, &l, &rr));
+  PetscCall(VecGetArray(v, &va));
+  PetscCall(PdennConv1dWeightGrad(&p.conv, n, xa, va, dw, db));
+  for (PetscInt i = 0; i < m; i++) vsum[i % cout] += va[i];
+  PetscCall(VecRestoreArray(v, &va));
+  PetscCall(VecRestoreArray(xl, NULL));
+  PetscCall(DMRestoreLocalVector(p.da_x, &xl));
+  for (PetscInt k = 0; k < cout; k++) PetscCheck(PetscAbsReal(db[k] - vsum[k]) <= 1e-13 * (1.0 + PetscAbsReal(vsum[k])), PETSC_COMM_SELF, PETSC_ERR_PLIB, "bias gradient %" PetscInt_FMT ": %.17g, sum of v %.17g", k, (double)db[k], (double)vsum[k]);
+  PetscCall(VecDestroy(&x));
+  PetscCall(VecDestroy(&v));
+  PetscCall(VecDestroy(&y0));
+  PetscCall(VecDestroy(&y1));
+  PetscCall(DMDestroy(&p.da_x));
+  PetscCall(DMDestroy(&p.da_v));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode CheckAdjointAndGrad(PetscInt N, PetscInt cin, PetscInt cout, PetscInt r, PdennBoundary bc)
 {
   Problem    p;
   Vec        x, v, Wx, WTv, xl;
-  PetscReal  lhs, rhs, dw[4 * 3 * 5] = {0}, db[4] = {0}, *xa, *va;
+  PetscReal  lhs, rhs, dw[8 * 8 * 5] = {0}, db[8] = {0}, *xa, *va;
   PetscInt   kw = 2 * r + 1, n;
   PetscBool  l, rr;
 
@@ -173,6 +223,12 @@ int main(int argc, char **argv)
     PetscCall(CheckAdjointAndGrad(37, 1, 1, 1, (PdennBoundary)bc));
     PetscCall(CheckAdjointAndGrad(37, 3, 4, 2, (PdennBoundary)bc));
     PetscCall(CheckAdjointAndGrad(41, 2, 3, 1, (PdennBoundary)bc));
+    /* the networks' 8 channels take their own kernels (vector registers of 8, 4 points at once) */
+    PetscCall(CheckAdjointAndGrad(43, 1, 8, 1, (PdennBoundary)bc));
+    PetscCall(CheckAdjointAndGrad(43, 8, 1, 1, (PdennBoundary)bc));
+    PetscCall(CheckAdjointAndGrad(45, 8, 8, 2, (PdennBoundary)bc));
+    PetscCall(CheckBias(43, 3, 8, 1, (PdennBoundary)bc));
+    PetscCall(CheckBias(43, 8, 1, 1, (PdennBoundary)bc));
   }
   PetscCall(CheckClassicalK(33));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "conv1d checks passed\n"));
