@@ -106,6 +106,16 @@ static void MakeDeck(const Settings *s, PetscInt k, PetscBool for_app, RelDeck *
   *guarded = RelDeckGuardCost(deck);
 }
 
+typedef struct {
+  PetscErrorCode   code;
+  PetscBool        parser_refused, file;
+  PdennDeckVerdict check; /* of the apps' deck check, for a deck read from a file */
+  char             msg[4096], fun[128], check_msg[1024];
+  int              nerrors, h5_diff, fd_diff;
+  PetscLogDouble   leak;
+  double           seconds;
+} Attempt;
+
 /* PETSc's parser on rank 0 alone, into a scratch database: PetscOptionsInsertFile raises a
    parse error on rank 0 only, while the other ranks wait for its broadcast (the apps do not
    hang on it: mpiexec ends the job when rank 0 exits), so a refused deck is found here first
@@ -131,20 +141,27 @@ static PetscErrorCode ProbeDeckFile(MPI_Comm comm, const char path[])
 }
 
 /* the deck into the emptied options database: as a file (as the apps read -options_file) when
-   it holds binary bytes or long lines, else as a string */
-static PetscErrorCode InsertDeck(MPI_Comm comm, const Settings *s, const RelDeck *deck, PetscBool file)
+   it holds binary bytes or long lines, else as a string; a file also through the apps' deck
+   check, on rank 0 before any rank goes on (rank 0 writes the next case's deck to the same
+   file), its verdict for every rank */
+static PetscErrorCode InsertDeck(MPI_Comm comm, const Settings *s, const RelDeck *deck, PetscBool file, Attempt *a)
 {
   PetscMPIInt rank, size;
   char        path[PETSC_MAX_PATH_LEN];
+  int         check = PDENN_DECK_OK;
 
   PetscFunctionBeginUser;
+  a->check        = PDENN_DECK_OK;
+  a->check_msg[0] = 0;
   PetscCall(PetscOptionsClear(NULL));
   if (file) {
     PetscCallMPI(MPI_Comm_rank(comm, &rank));
     PetscCallMPI(MPI_Comm_size(comm, &size));
     PetscCall(PetscSNPrintf(path, sizeof(path), "%s/case.deck", s->dir));
     if (!rank) PetscCheck(!RelDeckWrite(deck, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s", path);
-    PetscCallMPI(MPI_Barrier(comm));
+    if (!rank) check = (int)PdennDeckCheckFile(path, a->check_msg, sizeof(a->check_msg));
+    PetscCallMPI(MPI_Bcast(&check, 1, MPI_INT, 0, comm));
+    a->check = (PdennDeckVerdict)check;
     if (size > 1) PetscCall(ProbeDeckFile(comm, path));
     PetscCall(PetscOptionsInsertFile(comm, NULL, path, PETSC_TRUE));
   } else {
@@ -171,16 +188,6 @@ static void PrintDeck(const RelDeck *deck)
   }
 }
 
-typedef struct {
-  PetscErrorCode   code;
-  PetscBool        parser_refused, file;
-  PdennDeckVerdict check; /* of the apps' deck check, for a deck read from a file */
-  char             msg[4096], fun[128], check_msg[1024];
-  int              nerrors, h5_diff, fd_diff;
-  PetscLogDouble   leak;
-  double           seconds;
-} Attempt;
-
 /* one run of case k: fresh options, the deck, the app's setup path, resources compared */
 static PetscErrorCode RunCase(MPI_Comm comm, const Settings *s, PetscInt k, const RelDeck *deck, int base, Attempt *a)
 {
@@ -197,14 +204,8 @@ static PetscErrorCode RunCase(MPI_Comm comm, const Settings *s, PetscInt k, cons
   PetscCall(PetscTime(&t0));
   RelDeadlineSet((unsigned)s->case_timeout, what);
   PetscCall(RelCaptureBegin(&cap));
-  ierr              = InsertDeck(comm, s, deck, a->file);
+  ierr              = InsertDeck(comm, s, deck, a->file, a);
   a->parser_refused = (PetscBool)(ierr != 0);
-  a->check          = PDENN_DECK_OK;
-  if (a->file) {
-    char path[PETSC_MAX_PATH_LEN];
-    PetscCall(PetscSNPrintf(path, sizeof(path), "%s/case.deck", s->dir));
-    a->check = PdennDeckCheckFile(path, a->check_msg, sizeof(a->check_msg));
-  }
   if (!ierr) ierr = strcmp(RelBases[base].app, "pdenn_train") ? RunSolve(comm) : RunTrain(comm);
   PetscCall(RelCaptureEnd());
   RelDeadlineClear();
