@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 
 /* fgets' piece in PETSc's Petscgetline: a '\r' that ends a piece also ends the line */
-#define PETSC_LINE_PIECE 1023
+#define GETLINE_PIECE 1023
 
 /* the decks being read, innermost first: a deck found again on this chain is a cycle */
 typedef struct DeckLink {
@@ -159,7 +159,7 @@ static int NextLine(LineReader *r, size_t *len, int *nul)
   }
   s    = r->buf + r->pos;
   rest = *len = r->n - r->pos;
-  for (size_t i = PETSC_LINE_PIECE - 1; i < rest; i += PETSC_LINE_PIECE) {
+  for (size_t i = GETLINE_PIECE - 1; i < rest; i += GETLINE_PIECE) {
     if (s[i] == '\r') {
       *len = i + 1;
       break;
