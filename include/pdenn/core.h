@@ -20,6 +20,9 @@ static inline uint64_t PdennHash64(uint64_t x)
    with no traceback. Raise them with PetscCheck(cond, comm, PDENN_ERR_INPUT, "..."). */
 #define PDENN_ERR_INPUT PETSC_ERR_USER_INPUT
 
+/* Starts MPI, checks the decks named by -options_file (below; a bad one: one line on rank 0,
+   MPI finalized, PDENN_ERR_INPUT returned on every rank, exit status 1 in the apps), then
+   PetscInitialize and the one-line error handler. */
 PetscErrorCode PdennInitialize(int *argc, char ***argv, const char help[]);
 /* Ends the run: PetscFinalize and exit status 0 if run_status is 0, else 1 for input errors
    (collective by construction) and MPI_Abort for internal ones (which may not be collective). */
@@ -29,6 +32,22 @@ PetscErrorCode PdennHelpRequested(PetscBool *help);
 PetscErrorCode PdennDeckName(char name[], size_t len);
 /* Refuses keys that nothing read: a misspelled or inapplicable deck key is an error. */
 PetscErrorCode PdennDeckCheckUnused(MPI_Comm comm);
+
+/* The deck check before PetscInitialize (src/core/deckcheck.c): decks are read by PETSc 3.18's
+   rules, plain C, no PETSc call. OK: PETSc's parser accepts the deck and every deck it includes;
+   REFUSED: PETSc would refuse it (a traceback inside PetscInitialize) or recurse forever (a
+   deck that includes itself); BINARY: a NUL byte, refused although PETSc may take the deck
+   (it silently drops text after a NUL). A refusal leaves one line in msg naming the deck, the
+   line and what is expected. */
+typedef enum {
+  PDENN_DECK_OK,
+  PDENN_DECK_REFUSED,
+  PDENN_DECK_BINARY
+} PdennDeckVerdict;
+/* a deck file and the decks it includes */
+PdennDeckVerdict PdennDeckCheckFile(const char path[], char msg[], size_t len);
+/* every deck the command line names (-options_file, found as PetscOptionsInsertArgs does) */
+PdennDeckVerdict PdennDeckCheckArgs(int argc, char **argv, char msg[], size_t len);
 
 /* Validated options, for use inside PetscOptionsBegin()/PetscOptionsEnd(). The help text shows
    the type and range; a malformed or out-of-range value is a PDENN_ERR_INPUT naming the key. */

@@ -21,8 +21,40 @@ static PetscErrorCode PdennErrorHandler(MPI_Comm comm, int line, const char *fun
   return n;
 }
 
+/* Whether PdennInitialize started MPI, and so PdennFinalize ends it (PetscFinalize ends only
+   an MPI it started itself): the one piece of global state, set once, as PETSc's PetscBeganMPI. */
+static PetscBool pdenn_began_mpi = PETSC_FALSE;
+
+/* Before PetscInitialize: PETSc's parser refuses a bad deck there with a traceback (pdenn's
+   handler cannot be pushed earlier: -malloc_debug would free its block with the traced free)
+   and recurses until the stack overflows on a deck that includes itself. So MPI is started
+   here as PETSc would start it (PETSc accepts a started MPI), rank 0 checks the decks, and
+   every rank learns the verdict. Returns 1 (after one line on rank 0) for a bad deck. */
+static int DeckPrecheck(int *argc, char ***argv)
+{
+  int  started = 0, rank = 0, refused = 0, provided;
+  char msg[2 * PETSC_MAX_PATH_LEN + 512];
+
+  if (MPI_Initialized(&started)) return 1;
+  if (!started) {
+    if (MPI_Init_thread(argc, argv, PETSC_MPI_THREAD_REQUIRED, &provided)) return 1;
+    pdenn_began_mpi = PETSC_TRUE;
+  }
+  if (MPI_Comm_rank(MPI_COMM_WORLD, &rank)) return 1;
+  if (!rank) refused = PdennDeckCheckArgs(*argc, *argv, msg, sizeof(msg)) != PDENN_DECK_OK;
+  if (MPI_Bcast(&refused, 1, MPI_INT, 0, MPI_COMM_WORLD)) return 1;
+  if (!refused) return 0;
+  if (!rank) {
+    fprintf(stderr, "pdenn: error: %s\n", msg);
+    fflush(stderr);
+  }
+  if (pdenn_began_mpi) MPI_Finalize();
+  return 1;
+}
+
 PetscErrorCode PdennInitialize(int *argc, char ***argv, const char help[])
 {
+  if (DeckPrecheck(argc, argv)) return PDENN_ERR_INPUT; /* PETSc is not there to raise it */
   PetscFunctionBeginUser;
   PetscCall(PetscInitialize(argc, argv, NULL, help));
   PetscCall(PetscPushErrorHandler(PdennErrorHandler, NULL));
@@ -38,6 +70,7 @@ int PdennFinalize(PetscErrorCode run_status)
     MPI_Abort(PETSC_COMM_WORLD, (int)run_status);
   }
   if (PetscPopErrorHandler() || PetscFinalize()) return 2;
+  if (pdenn_began_mpi && MPI_Finalize()) return 2;
   return run_status ? 1 : 0;
 }
 
@@ -67,10 +100,10 @@ PetscErrorCode PdennDeckName(char name[], size_t len)
 
 PetscErrorCode PdennDeckCheckUnused(MPI_Comm comm)
 {
-  PetscInt   n;
-  char     **names, **values;
-  char       deck[PETSC_MAX_PATH_LEN];
-  PetscBool  help;
+  PetscInt  n;
+  char    **names, **values;
+  char      deck[PETSC_MAX_PATH_LEN];
+  PetscBool help;
 
   PetscFunctionBeginUser;
   PetscCall(PdennHelpRequested(&help));

@@ -60,6 +60,26 @@ static PetscErrorCode FormJacobian(SNES snes, Vec v, Mat J, Mat P, void *ctx_)
   PetscFunctionReturn(0);
 }
 
+/* PETSc takes any integer for its iteration limits: SNESSolve with -snes_max_it -1 returns
+   without a converged reason (an internal error), -snes_max_it 0 fails every step, and a
+   -ksp_max_it below 1 fails later with a misleading hint about the flux. Refused here, naming
+   the key. (A negative -snes_max_funcs means no limit to PETSc: it works.) */
+static PetscErrorCode CheckIterationLimits(SNES snes, KSP ksp)
+{
+  PetscReal atol, rtol, stol, dtol;
+  PetscInt  snes_max_it, max_funcs, ksp_max_it;
+  PetscBool preonly;
+  MPI_Comm  comm = PetscObjectComm((PetscObject)snes);
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESGetTolerances(snes, &atol, &rtol, &stol, &snes_max_it, &max_funcs));
+  PetscCheck(snes_max_it >= 1, comm, PDENN_ERR_INPUT, "key -snes_max_it: value %" PetscInt_FMT " leaves Newton no iteration; expected an integer >= 1", snes_max_it);
+  PetscCall(KSPGetTolerances(ksp, &rtol, &atol, &dtol, &ksp_max_it));
+  PetscCall(PetscObjectTypeCompare((PetscObject)ksp, KSPPREONLY, &preonly)); /* takes no limit */
+  PetscCheck(preonly || ksp_max_it >= 1, comm, PDENN_ERR_INPUT, "key -ksp_max_it: value %" PetscInt_FMT " leaves the linear solver no iteration; expected an integer >= 1", ksp_max_it);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennSolverSetFromOptions_ImplicitNewton(PdennSolver s)
 {
   PdennDiffusion pde = s->pde;
@@ -79,6 +99,7 @@ PetscErrorCode PdennSolverSetFromOptions_ImplicitNewton(PdennSolver s)
   }
   PetscCall(SNESSetFromOptions(s->snes));
   PetscCall(SNESGetKSP(s->snes, &ksp));
+  PetscCall(CheckIterationLimits(s->snes, ksp));
   PetscCall(PdennDiffusionKSPSetUpMG(pde, ksp));
   PetscFunctionReturn(0);
 }
@@ -124,7 +145,7 @@ static PetscErrorCode CountNewtonSolve(PdennSolver s, SNESConvergedReason *reaso
 PetscErrorCode PdennSolverRun_ImplicitNewton(PdennSolver s, Vec u)
 {
   NewtonCtx           ctx;
-  PetscReal           tau = 0.0;
+  PetscReal           tau     = 0.0;
   PetscInt            n_steps = 0, k, its = 0;
   SNESConvergedReason reason = SNES_CONVERGED_ITERATING;
 

@@ -28,21 +28,31 @@ static PetscErrorCode SampleGradient(PdennTrainer tr, PetscInt s, PetscReal scal
   PetscFunctionReturn(0);
 }
 
-/* A non-finite loss or gradient is seen identically on every rank (after the reduction), so the
-   error is collective; theta was not updated and the last checkpoint stays as it is. */
-static PetscErrorCode CheckFinite(PdennTrainer tr, PetscReal loss)
+/* Divergence: a non-finite loss or gradient, or a loss that has grown past -train_diverge_factor
+   times the first step's loss (the loss of the initial weights, kept in the history, so a
+   resumed run judges the same way). Training lowers the loss; a run that makes it a million
+   times worse than at its random start is not learning, and SGD at too high a rate grows it
+   geometrically towards overflow (1e226 without this check). It is seen identically on every
+   rank (after the reduction), so the error is collective; theta was not updated and the last
+   checkpoint stays as it is. */
+static PetscErrorCode CheckDiverged(PdennTrainer tr, PetscReal loss)
 {
-  PetscBool finite                        = (PetscBool)isfinite(loss);
-  char      last[PETSC_MAX_PATH_LEN + 64] = "no checkpoint was written", value[32], rate[32];
+  PetscBool       finite                        = (PetscBool)isfinite(loss), grown;
+  const PetscReal first                         = tr->step > 0 ? tr->step_loss[0] : 0.0;
+  char            last[PETSC_MAX_PATH_LEN + 64] = "no checkpoint was written", why[256], rate[32];
 
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < tr->nparams && finite; i++) finite = (PetscBool)isfinite(tr->reduce[i]);
-  if (finite) PetscFunctionReturn(0);
+  grown = (PetscBool)(finite && tr->diverge_factor > 0 && first > 0 && loss > tr->diverge_factor * first);
+  if (finite && !grown) PetscFunctionReturn(0);
   if (tr->last_checkpoint_step >= 0) PetscCall(PetscSNPrintf(last, sizeof(last), "the last good checkpoint '%s' (step %" PetscInt_FMT ") is kept", tr->checkpoint, tr->last_checkpoint_step));
   /* C's formatting: PETSc's %g would print "nan." */
-  snprintf(value, sizeof(value), "%g", (double)loss);
+  if (grown)
+    snprintf(why, sizeof(why), "the mini-batch loss is %g, more than -train_diverge_factor %g times the first step's loss %g", (double)loss, (double)tr->diverge_factor, (double)first);
+  else
+    snprintf(why, sizeof(why), "the mini-batch loss is %g or a gradient is not finite", (double)loss);
   snprintf(rate, sizeof(rate), "%g", (double)tr->opt_params.lr);
-  SETERRQ(tr->comm, PDENN_ERR_INPUT, "training diverged in epoch %" PetscInt_FMT " at step %" PetscInt_FMT ": the mini-batch loss is %s or a gradient is not finite; %s; try a smaller learning rate (key -train_lr, now %s)", tr->epoch + 1, tr->step + 1, value, last, rate);
+  SETERRQ(tr->comm, PDENN_ERR_INPUT, "training diverged in epoch %" PetscInt_FMT " at step %" PetscInt_FMT ": %s; %s; try a smaller learning rate (key -train_lr, now %s)", tr->epoch + 1, tr->step + 1, why, last, rate);
 }
 
 static PetscInt StepsPerEpoch(PdennTrainer tr)
@@ -72,7 +82,7 @@ static PetscErrorCode Step(PdennTrainer tr, PetscInt *batch_count, PetscBool *st
   PetscCall(PetscLogStagePush(tr->stage_allreduce));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, tr->reduce, (PetscMPIInt)(n + 2), MPIU_REAL, MPIU_SUM, tr->comm));
   PetscCall(PetscLogStagePop());
-  PetscCall(CheckFinite(tr, tr->reduce[n]));
+  PetscCall(CheckDiverged(tr, tr->reduce[n]));
   PetscCall(PdennModelGetParameters(tr->model, &theta));
   PetscCall(PdennOptimizerStep(tr->opt, PdennLearningRate(&tr->opt_params, tr->epoch, tr->step, tr->epochs * StepsPerEpoch(tr)), tr->reduce, theta));
   PetscCall(PdennModelProject(tr->model));
@@ -174,5 +184,6 @@ PetscErrorCode PdennTrainerTrain(PdennTrainer tr)
   }
   PetscCall(Finish(tr, stop));
   PetscCall(PdennStopSignalsRestore());
+  tr->signals_installed = PETSC_FALSE;
   PetscFunctionReturn(0);
 }

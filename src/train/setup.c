@@ -62,8 +62,10 @@ PetscErrorCode PdennTrainerSetUp(PdennTrainer tr)
   PetscCall(Stages(tr));
   PetscCall(CheckpointPathCheck(tr));
   /* from here on a stop signal is a request noted for the first step boundary, not a crash
-     (PETSc's own handler would abort); PdennTrainerTrain restores the previous handlers */
+     (PETSc's own handler would abort); PdennTrainerTrain restores the previous handlers, or
+     PdennTrainerDestroy if the set-up fails below or training never runs */
   PetscCall(PdennStopSignalsInstall());
+  tr->signals_installed = PETSC_TRUE;
   PetscCall(PetscLogStagePush(tr->stage_io));
   PetscCall(PdennTrainerDataSizes(tr, &tr->N, &ntrain, &nval));
   PetscCall(PdennModelSetUp(tr->model, tr->N));

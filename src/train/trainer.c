@@ -20,6 +20,7 @@ PetscErrorCode PdennTrainerCreate(MPI_Comm comm, PdennTrainer *tr)
   t->seed                    = 1;
   t->init_seed               = 1;
   t->val_fraction            = 0.1;
+  t->diverge_factor          = 1e6;
   t->checkpoint_every_epochs = 1;
   t->test_signal_step        = -1;
   t->last_checkpoint_step    = -1;
@@ -65,6 +66,7 @@ static PetscErrorCode LoopOptions(PetscOptionItems *PetscOptionsObject, PdennTra
   PetscCall(PdennOptionsInt("-train_seed", "seed of the sample order", tr->seed, 0, PETSC_MAX_INT, &tr->seed, NULL));
   PetscCall(PdennOptionsInt("-train_init_seed", "seed of the random initial weights", tr->init_seed, 0, PETSC_MAX_INT, &tr->init_seed, NULL));
   PetscCall(PdennOptionsInt("-train_space_ranks", "ranks sharing each sample in space (0: as many batch groups as the batch size and rank count allow)", tr->space_ranks, 0, PETSC_MAX_INT, &tr->space_ranks, NULL));
+  PetscCall(PdennOptionsReal("-train_diverge_factor", "stop as diverged when a mini-batch loss exceeds this times the first step's loss (0: only at a non-finite loss)", tr->diverge_factor, 0.0, 1e300, &tr->diverge_factor, NULL));
   PetscCall(PdennOptionsInt("-train_print_every", "progress line every n steps (0: once per epoch)", tr->print_every, 0, PETSC_MAX_INT, &tr->print_every, NULL));
   PetscFunctionReturn(0);
 }
@@ -156,7 +158,8 @@ PetscErrorCode PdennTrainerDestroy(PdennTrainer *tr)
 
   PetscFunctionBeginUser;
   if (!t) PetscFunctionReturn(0);
-  if (t->setup) PetscCall(PdennStopSignalsRestore());
+  /* a set-up that failed after installing them, or a training that failed or never ran */
+  if (t->signals_installed) PetscCall(PdennStopSignalsRestore());
   PetscCall(PdennModelDestroy(&t->model));
   PetscCall(PdennOptimizerDestroy(&t->opt));
   PetscCall(PdennTrainDataFree(&t->train));

@@ -41,6 +41,7 @@ struct _n_PdennTrainer {
   char                 train_path[PETSC_MAX_PATH_LEN], val_path[PETSC_MAX_PATH_LEN];
   char                 input_name[64], target_name[64];
   PetscReal            val_fraction;
+  PetscReal            diverge_factor; /* stop when a mini-batch loss exceeds it times the first (0: never) */
   char                 checkpoint[PETSC_MAX_PATH_LEN];
   PetscBool            resume, force;
   PetscInt             checkpoint_every, checkpoint_every_epochs;
@@ -62,6 +63,7 @@ struct _n_PdennTrainer {
   PetscInt   step_cap, epoch_cap;
   PetscInt   last_checkpoint_step; /* -1: none written by this run */
   PetscBool  interrupted, setup;
+  PetscBool  signals_installed; /* this trainer's stop-signal handlers are in place */
 
   PetscLogStage stage_forward, stage_backward, stage_allreduce, stage_io;
 };

@@ -13,9 +13,9 @@ run "$out" "$@"
 cat "$out"
 if one_line_error "$regex"; then
   echo "expect_error: ok (exit 1, one line matching /$regex/)"
-  rm -f "$out"
+  rm -f "$out" "$out.err"
   exit 0
 fi
 echo "expect_error: FAIL: exit status $rc; expected 1 with exactly one 'pdenn: error:' line matching /$regex/ and no traceback"
-rm -f "$out"
+rm -f "$out" "$out.err"
 exit 1

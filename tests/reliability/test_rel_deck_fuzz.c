@@ -2,7 +2,8 @@
    this process through the setup path of pdenn_solve and pdenn_train (the library calls the apps
    make) and a tiny bounded solve or training. Every case must end with success or a user error
    carrying a clear one-line message, within its time limit, leaking no PETSc memory, HDF5 object
-   or file descriptor. With -write_decks the same mutations are written as files for runs of the
+   or file descriptor. A deck read from a file is also given to the apps' deck check before
+   PetscInitialize (src/core/deckcheck.c), whose verdict must be PETSc's parser's. With -write_decks the same mutations are written as files for runs of the
    real executables (fuzz_apps.sh). */
 #include <pdenn/pdenn.h>
 #include "relbases.h"
@@ -21,6 +22,7 @@ typedef struct {
 typedef struct {
   int            ok, input_error, parser_refused, failures, leaks, file_path, guarded;
   int            options_leaks, parser_leaks, petsc_unnamed; /* PETSc's own, see Judge() */
+  int            check_refused, check_nul;                   /* the deck check's refusals */
   int            mutations[REL_MUT_NTYPES], per_base[REL_NBASES];
   double         max_seconds, base_seconds[REL_NBASES];
   PetscInt       slowest;
@@ -104,6 +106,16 @@ static void MakeDeck(const Settings *s, PetscInt k, PetscBool for_app, RelDeck *
   *guarded = RelDeckGuardCost(deck);
 }
 
+typedef struct {
+  PetscErrorCode   code;
+  PetscBool        parser_refused, file;
+  PdennDeckVerdict check; /* of the apps' deck check, for a deck read from a file */
+  char             msg[4096], fun[128], check_msg[1024];
+  int              nerrors, h5_diff, fd_diff;
+  PetscLogDouble   leak;
+  double           seconds;
+} Attempt;
+
 /* PETSc's parser on rank 0 alone, into a scratch database: PetscOptionsInsertFile raises a
    parse error on rank 0 only, while the other ranks wait for its broadcast (the apps do not
    hang on it: mpiexec ends the job when rank 0 exits), so a refused deck is found here first
@@ -129,20 +141,27 @@ static PetscErrorCode ProbeDeckFile(MPI_Comm comm, const char path[])
 }
 
 /* the deck into the emptied options database: as a file (as the apps read -options_file) when
-   it holds binary bytes or long lines, else as a string */
-static PetscErrorCode InsertDeck(MPI_Comm comm, const Settings *s, const RelDeck *deck, PetscBool file)
+   it holds binary bytes or long lines, else as a string; a file also through the apps' deck
+   check, on rank 0 before any rank goes on (rank 0 writes the next case's deck to the same
+   file), its verdict for every rank */
+static PetscErrorCode InsertDeck(MPI_Comm comm, const Settings *s, const RelDeck *deck, PetscBool file, Attempt *a)
 {
   PetscMPIInt rank, size;
   char        path[PETSC_MAX_PATH_LEN];
+  int         check = PDENN_DECK_OK;
 
   PetscFunctionBeginUser;
+  a->check        = PDENN_DECK_OK;
+  a->check_msg[0] = 0;
   PetscCall(PetscOptionsClear(NULL));
   if (file) {
     PetscCallMPI(MPI_Comm_rank(comm, &rank));
     PetscCallMPI(MPI_Comm_size(comm, &size));
     PetscCall(PetscSNPrintf(path, sizeof(path), "%s/case.deck", s->dir));
     if (!rank) PetscCheck(!RelDeckWrite(deck, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s", path);
-    PetscCallMPI(MPI_Barrier(comm));
+    if (!rank) check = (int)PdennDeckCheckFile(path, a->check_msg, sizeof(a->check_msg));
+    PetscCallMPI(MPI_Bcast(&check, 1, MPI_INT, 0, comm));
+    a->check = (PdennDeckVerdict)check;
     if (size > 1) PetscCall(ProbeDeckFile(comm, path));
     PetscCall(PetscOptionsInsertFile(comm, NULL, path, PETSC_TRUE));
   } else {
@@ -169,15 +188,6 @@ static void PrintDeck(const RelDeck *deck)
   }
 }
 
-typedef struct {
-  PetscErrorCode code;
-  PetscBool      parser_refused, file;
-  char           msg[4096], fun[128];
-  int            nerrors, h5_diff, fd_diff;
-  PetscLogDouble leak;
-  double         seconds;
-} Attempt;
-
 /* one run of case k: fresh options, the deck, the app's setup path, resources compared */
 static PetscErrorCode RunCase(MPI_Comm comm, const Settings *s, PetscInt k, const RelDeck *deck, int base, Attempt *a)
 {
@@ -194,7 +204,7 @@ static PetscErrorCode RunCase(MPI_Comm comm, const Settings *s, PetscInt k, cons
   PetscCall(PetscTime(&t0));
   RelDeadlineSet((unsigned)s->case_timeout, what);
   PetscCall(RelCaptureBegin(&cap));
-  ierr              = InsertDeck(comm, s, deck, a->file);
+  ierr              = InsertDeck(comm, s, deck, a->file, a);
   a->parser_refused = (PetscBool)(ierr != 0);
   if (!ierr) ierr = strcmp(RelBases[base].app, "pdenn_train") ? RunSolve(comm) : RunTrain(comm);
   PetscCall(RelCaptureEnd());
@@ -231,6 +241,8 @@ static const char *Judge(MPI_Comm comm, const Settings *s, PetscInt k, const Rel
 {
   Attempt again;
 
+  if (a->parser_refused && a->check == PDENN_DECK_OK) return "PETSc's parser refuses the deck, pdenn's deck check accepts it: the app would print PETSc's traceback";
+  if (!a->parser_refused && a->check == PDENN_DECK_REFUSED) return "pdenn's deck check refuses a deck PETSc's parser accepts";
   if (a->parser_refused) {
     t->parser_leaks += a->leak != 0 || a->fd_diff != 0;
     return a->h5_diff ? "HDF5 objects left open" : NULL;
@@ -261,6 +273,8 @@ static void Count(const Attempt *a, int base, Tally *t)
 {
   t->per_base[base]++;
   t->file_path += a->file;
+  t->check_refused += a->check != PDENN_DECK_OK;
+  t->check_nul += a->check == PDENN_DECK_BINARY && !a->parser_refused;
   t->base_seconds[base] += a->seconds;
   if (a->parser_refused)
     t->parser_refused++;
@@ -289,7 +303,7 @@ static PetscErrorCode FuzzCase(MPI_Comm comm, const Settings *s, PetscInt k, Tal
     t->slowest     = k;
   }
   if (why || s->verbose) {
-    printf("%s case %" PetscInt_FMT " (seed %" PetscInt_FMT ", base %s, %s path): %s\n  error %d: %s\n  leak %g bytes, %d HDF5 objects, %d fds, %.3f s; deck:\n", why ? "FAIL:" : "case", k, s->seed, RelBases[base].name, a.file ? "file" : "string", why ? why : "ok", (int)a.code, a.msg, (double)a.leak, a.h5_diff, a.fd_diff, a.seconds);
+    printf("%s case %" PetscInt_FMT " (seed %" PetscInt_FMT ", base %s, %s path): %s\n  deck check: %s\n  error %d: %s\n  leak %g bytes, %d HDF5 objects, %d fds, %.3f s; deck:\n", why ? "FAIL:" : "case", k, s->seed, RelBases[base].name, a.file ? "file" : "string", why ? why : "ok", a.check ? a.check_msg : "accepted", (int)a.code, a.msg, (double)a.leak, a.h5_diff, a.fd_diff, a.seconds);
     PrintDeck(&deck);
     fflush(stdout);
   }
@@ -389,6 +403,7 @@ static PetscErrorCode Summary(MPI_Comm comm, const Settings *s, Tally *t)
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Allreduce(&local, &failures, 1, MPI_INT, MPI_MAX, comm));
   PetscCall(PetscPrintf(comm, "deck fuzz: seed %" PetscInt_FMT ", cases %" PetscInt_FMT " to %" PetscInt_FMT ": %d valid runs, %d user errors with a clear message, %d refused by PETSc's deck parser, %d failures\n", s->seed, s->first, s->first + s->cases - 1, t->ok, t->input_error, t->parser_refused, failures));
+  PetscCall(PetscPrintf(comm, "deck fuzz: the apps' deck check before PetscInitialize refused %d of the file decks with one line: every deck PETSc's parser refuses, and %d with a NUL byte that PETSc would have read\n", t->check_refused, t->check_nul));
   PetscCall(PetscPrintf(comm, "deck fuzz: %d via a file, %d via a string; %d cost-guarded; slowest case %.3f s (case %" PetscInt_FMT "); %d first-use allocations (not repeated)\n", t->file_path, (int)s->cases - t->file_path, t->guarded, t->max_seconds, t->slowest, t->leaks));
   PetscCall(PetscPrintf(comm, "deck fuzz: PETSc's own leaks (known, harmless in the apps, which exit): %d user errors inside PetscOptionsBegin/End left the section title, %d decks refused by PetscOptionsInsertFile left its FILE and buffer; %d errors of PETSc's option parser for its pass-through keys do not name the key\n", t->options_leaks, t->parser_leaks, t->petsc_unnamed));
   PetscCall(PetscPrintf(comm, "deck fuzz: mutations:"));
