@@ -57,35 +57,37 @@ static PetscErrorCode LocalDot(Vec x, Vec y, PetscReal *dot)
 }
 
 /* q = dL/dz = phi'(z) (W s) in place, with phi'(z) from the tape or evaluated now (then phi(z)
-   goes to blk->a); the table gradient (dL/dphi = W s) to dg. *a is the vector holding phi(z). */
+   goes to blk->a); the table gradient (dL/dphi = W s) to dg when z is on the tape (a fixed
+   activation has none). *a is the vector holding phi(z). */
 static PetscErrorCode ActivationBackward(PdennSymBlock *blk, const PdennSymStepTape *tape, PetscReal dg[], Vec *a)
 {
   PetscReal       *qa, *dphi = NULL;
-  const PetscReal *za, *da;
+  const PetscReal *za = NULL, *da;
   PetscInt         m;
 
   PetscFunctionBeginUser;
-  PetscCall(VecGetLocalSize(tape->z, &m));
-  PetscCall(VecGetArrayRead(tape->z, &za));
+  PetscCall(VecGetLocalSize(blk->q, &m));
   PetscCall(VecGetArray(blk->q, &qa));
   if (tape->phi && tape->dphi) {
     *a = tape->phi;
     PetscCall(VecGetArrayRead(tape->dphi, &da));
+    if (tape->z) PetscCall(VecGetArrayRead(tape->z, &za));
   } else {
     PetscReal *aa;
     *a = blk->a;
+    PetscCall(VecGetArrayRead(tape->z, &za));
     PetscCall(PetscMalloc1(m, &dphi));
     PetscCall(VecGetArray(blk->a, &aa));
     PetscCall(PdennActivationApply(&blk->act, m, za, aa, dphi));
     PetscCall(VecRestoreArray(blk->a, &aa));
     da = dphi;
   }
-  PetscCall(PdennActivationParamGrad(&blk->act, m, za, qa, dg));
+  if (tape->z) PetscCall(PdennActivationParamGrad(&blk->act, m, za, qa, dg));
   for (PetscInt i = 0; i < m; i++) qa[i] *= da[i];
   if (dphi) PetscCall(PetscFree(dphi));
   else PetscCall(VecRestoreArrayRead(tape->dphi, &da));
   PetscCall(VecRestoreArray(blk->q, &qa));
-  PetscCall(VecRestoreArrayRead(tape->z, &za));
+  if (tape->z) PetscCall(VecRestoreArrayRead(tape->z, &za));
   PetscFunctionReturn(0);
 }
 
@@ -98,7 +100,7 @@ PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, c
 
   PetscFunctionBeginUser;
   PetscCheck(du != dy, PETSC_COMM_SELF, PETSC_ERR_ARG_IDN, "du and dy must be different vectors");
-  PetscCheck(tape->z && tape->r, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the backward pass needs z and r on the tape");
+  PetscCheck(tape->r && (tape->z || (tape->phi && tape->dphi && blk->act.type != PDENN_ACTIVATION_TRAINABLE)), PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the backward pass needs r and z (or phi, phi' of a fixed activation) on the tape");
   PetscCall(LocalDot(dy, tape->r, &dot));
   if (dtau) *dtau -= dot;
   PetscCall(VecAXPBY(blk->s, -tau, 0.0, dy));

@@ -68,8 +68,16 @@ typedef struct {
   PetscReal        skip, tau; /* out = skip u - tau r, skip 0 or 1 */
 } SweepArgs;
 
-/* zb = phi(W u) on [i0 - r, i1 + r) intersected with the owned points (zb[0] is point i0 - r),
-   and W u, phi, phi' on [i0, i1) copied to the tape's arrays. */
+/* The tape is written in place when it keeps phi and phi' of a blocked sweep (the training
+   forward pass): no copies through the block buffer, whose only other reader is the adjoint. */
+static PetscBool TapeInPlace(const SweepArgs *a)
+{
+  return (PetscBool)(a->pointwise && a->a_save && a->d_save);
+}
+
+/* phi(W u) on [i0 - r, i1 + r) intersected with the owned points: into zb (zb[0] is point
+   i0 - r) with W u, phi, phi' on [i0, i1) copied to the tape's arrays, or (TapeInPlace) straight
+   into the tape at the points' own places; overlapping points get the same values again. */
 static PetscErrorCode BlockFlux(PdennSymStep *step, const SweepArgs *a, PetscInt i0, PetscInt i1, PetscReal *zb)
 {
   const PetscInt r = step->conv.radius, ci = step->conv.c_in, co = step->conv.c_out;
@@ -77,11 +85,39 @@ static PetscErrorCode BlockFlux(PdennSymStep *step, const SweepArgs *a, PetscInt
   PetscReal     *zw = zb + (lo - i0 + r) * co;
 
   PetscFunctionBeginUser;
+  if (TapeInPlace(a)) {
+    PetscReal *z = a->z_save ? a->z_save + lo * co : zw;
+    PetscCall(PdennConv1dForward(&step->conv, hi - lo, a->u + lo * ci, z));
+    PetscCall(step->act(step->act_ctx, (hi - lo) * co, z, a->a_save + lo * co, a->d_save + lo * co));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PdennConv1dForward(&step->conv, hi - lo, a->u + lo * ci, zw));
   if (a->z_save) PetscCall(PetscArraycpy(a->z_save + i0 * co, zb + r * co, m));
   PetscCall(step->act(step->act_ctx, (hi - lo) * co, zw, zw, a->d_save ? step->dbuf : NULL));
   if (a->a_save) PetscCall(PetscArraycpy(a->a_save + i0 * co, zb + r * co, m));
   if (a->d_save) PetscCall(PetscArraycpy(a->d_save + i0 * co, step->dbuf + (i0 - lo) * co, m));
+  PetscFunctionReturn(0);
+}
+
+/* phi(z) on [i0 - r, i1 + r) for the adjoint, pointing at the point i0: the tape itself away
+   from the rank's edges (TapeInPlace), else zb with the neighbours' halo at the edges. */
+static PetscErrorCode BlockPhi(PdennSymStep *step, const SweepArgs *a, PetscInt i0, PetscInt i1, PetscReal *zb, const PetscReal **phi)
+{
+  const PetscInt   r = step->conv.radius, co = step->conv.c_out, n = a->n;
+  const PetscReal *recv_l = step->halo + 2 * r * co, *recv_r = recv_l + r * co;
+
+  PetscFunctionBeginUser;
+  *phi = zb + r * co;
+  if (TapeInPlace(a)) {
+    const PetscInt lo = PetscMax(i0 - r, 0), hi = PetscMin(i1 + r, n);
+    if (i0 >= r && i1 + r <= n) {
+      *phi = a->a_save + i0 * co;
+      PetscFunctionReturn(0);
+    }
+    PetscCall(PetscArraycpy(zb + (lo - i0 + r) * co, a->a_save + lo * co, (hi - lo) * co));
+  }
+  if (i0 < r) PetscCall(PetscArraycpy(zb, recv_l + i0 * co, (r - i0) * co));
+  if (i1 + r > n) PetscCall(PetscArraycpy(zb + (n - i0 + r) * co, recv_r, (i1 + r - n) * co));
   PetscFunctionReturn(0);
 }
 
@@ -127,19 +163,18 @@ static void BlockUpdate(PetscInt m, PetscReal skip, PetscReal tau, const PetscRe
    the boundary blocks can take the reflecting fold-back of op.h's adjoint). */
 static PetscErrorCode Sweep(PdennSymStep *step, const SweepArgs *a)
 {
-  const PetscInt   r = step->conv.radius, ci = step->conv.c_in, co = step->conv.c_out, n = a->n;
-  const PetscInt   chunk  = a->pointwise ? PetscMax(step->chunk, r) : n;
-  const PetscReal *recv_l = step->halo + 2 * r * co, *recv_r = recv_l + r * co;
-  PetscReal       *zb = step->zbuf;
+  const PetscInt r = step->conv.radius, ci = step->conv.c_in, n = a->n;
+  const PetscInt chunk = a->pointwise ? PetscMax(step->chunk, r) : n;
+  PetscReal     *zb    = step->zbuf;
 
   PetscFunctionBeginUser;
   for (PetscInt i0 = 0, i1; i0 < n; i0 = i1) {
-    PetscReal *rb = a->r_save ? a->r_save + i0 * ci : step->rbuf;
-    i1            = n - i0 - chunk < r ? n : i0 + chunk;
+    PetscReal       *rb = a->r_save ? a->r_save + i0 * ci : step->rbuf;
+    const PetscReal *phi;
+    i1 = n - i0 - chunk < r ? n : i0 + chunk;
     if (a->pointwise) PetscCall(BlockFlux(step, a, i0, i1, zb));
-    if (i0 < r) PetscCall(PetscArraycpy(zb, recv_l + i0 * co, (r - i0) * co));
-    if (i1 + r > n) PetscCall(PetscArraycpy(zb + (n - i0 + r) * co, recv_r, (i1 + r - n) * co));
-    PetscCall(PdennConv1dAdjoint(&step->conv, i1 - i0, (PetscBool)(a->at_left && i0 == 0), (PetscBool)(a->at_right && i1 == n), zb + r * co, rb));
+    PetscCall(BlockPhi(step, a, i0, i1, zb, &phi));
+    PetscCall(PdennConv1dAdjoint(&step->conv, i1 - i0, (PetscBool)(a->at_left && i0 == 0), (PetscBool)(a->at_right && i1 == n), phi, rb));
     BlockUpdate((i1 - i0) * ci, a->skip, a->tau, a->u + i0 * ci, rb, a->out + i0 * ci);
   }
   PetscFunctionReturn(0);
