@@ -37,7 +37,8 @@ typedef PetscErrorCode (*PdennActivationFn)(void *ctx, PetscInt n, const PetscRe
 PetscErrorCode PdennFluxActivation(void *flux /* PdennFlux* */, PetscInt n, const PetscReal z[], PetscReal phi[], PetscReal dphi[]);
 
 /* ---- Multi-channel 1D convolution with reflecting or zero boundaries --------------------- */
-typedef enum { PDENN_BC_REFLECT, PDENN_BC_ZERO } PdennBoundary;
+typedef enum { PDENN_BC_REFLECT,
+               PDENN_BC_ZERO } PdennBoundary;
 extern const char *const PdennBoundaryTypes[];
 
 /* out[i][co] = b[co] + sum_ci sum_{o=-r..r} w[co][ci][o+r] in[i+o][ci]
@@ -77,12 +78,13 @@ typedef struct {
   PdennConv1d       conv;
   PdennActivationFn act;
   void             *act_ctx;
-  PdennActivationFn act_pointwise; /* besides PdennFluxActivation, an act known to be pointwise */
-  PetscInt          chunk;         /* points per block of the sweep (set up from the L1 size) */
-  Vec               u_loc;         /* work: ghosted u */
+  PdennActivationFn act_pointwise;      /* besides PdennFluxActivation, an act known to be pointwise */
+  PetscInt          chunk;              /* points per block of the sweep (set up from the L1 size) */
+  Vec               u_loc;              /* work: ghosted u */
+  Vec               s_loc;              /* work: ghosted -tau dy of the backward pass (created there) */
   PetscReal        *zbuf, *dbuf, *rbuf; /* work: phi(z) on a block with its halo, phi'(z), W^T phi(z) */
-  PetscInt          cap;           /* points zbuf/rbuf hold (halo excluded) */
-  PetscReal        *halo;          /* [4][radius c_out]: phi(z) at my first/last points, neighbours' */
+  PetscInt          cap;                /* points zbuf/rbuf hold (halo excluded) */
+  PetscReal        *halo;               /* [4][radius c_out]: phi(z) at my first/last points, neighbours' */
 } PdennSymStep;
 
 PetscErrorCode PdennSymStepSetUp(PdennSymStep *step, DM da_u, DM da_z, PdennConv1d conv, PdennActivationFn act, void *act_ctx);
@@ -95,6 +97,11 @@ typedef struct {
 } PdennSymStepTape;
 /* out = u - tau W^T phi(W u), filling the tape's vectors in the same pass. */
 PetscErrorCode PdennSymStepApplySave(PdennSymStep *step, PetscReal tau, Vec u, Vec out, const PdennSymStepTape *tape);
+/* Backward of out = skip u - tau W^T phi(W u) (skip 0 or 1, pointwise phi) from phi(z) and
+   phi'(z) on the tape, in one pass like the forward: with s = -tau dy and q = phi'(z) (W s),
+   du = skip dy + W^T q and, if dw != NULL, dw += grad_w <W s, phi(z)> + grad_w <q, W u> over
+   this rank's points (callers sum over ranks). du must differ from dy and u. */
+PetscErrorCode PdennSymStepBackward(PdennSymStep *step, PetscReal tau, Vec u, const PdennSymStepTape *tape, Vec dy, PetscReal skip, Vec du, PetscReal dw[]);
 /* r = W^T phi(W u) alone (the "flux divergence"; out = u - tau r). */
 PetscErrorCode PdennSymStepResidual(PdennSymStep *step, Vec u, Vec r, Vec z_save);
 PetscErrorCode PdennSymStepDestroy(PdennSymStep *step);

@@ -145,8 +145,8 @@ static PetscErrorCode ClassicalActivation(PdennModel m, PdennSymStack *st, Petsc
    W^T phi(0) = 0, so the block computes u - tau K^T Phi(K u) with the scheme's own routines. */
 static PetscErrorCode StackInitClassical(PdennModel m, PdennDiffusion pde, PetscReal tau)
 {
-  PdennSymStack  *st = (PdennSymStack *)m->data;
-  const PetscInt  r = m->radius, kw = 2 * r + 1, rk = pde->K.radius;
+  PdennSymStack *st = (PdennSymStack *)m->data;
+  const PetscInt r = m->radius, kw = 2 * r + 1, rk = pde->K.radius;
 
   PetscFunctionBeginUser;
   PetscCheck(rk <= r, m->comm, PDENN_ERR_INPUT, "key -%skernel_radius: %" PetscInt_FMT " is below the radius %" PetscInt_FMT " of the scheme's K", m->prefix, r, rk);
@@ -166,17 +166,17 @@ PetscErrorCode PdennSymStackCreate(PdennModel m, PetscInt n_sets, PetscInt n_app
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&st));
-  st->n_sets           = n_sets;
-  st->n_apply          = n_apply;
-  st->tau_factor       = tau_factor;
-  m->data              = st;
-  m->ops.layout        = StackLayout;
-  m->ops.setup         = StackSetUp;
-  m->ops.destroy       = StackDestroy;
-  m->ops.project       = StackProject;
-  m->ops.init_random   = StackInitRandom;
+  st->n_sets            = n_sets;
+  st->n_apply           = n_apply;
+  st->tau_factor        = tau_factor;
+  m->data               = st;
+  m->ops.layout         = StackLayout;
+  m->ops.setup          = StackSetUp;
+  m->ops.destroy        = StackDestroy;
+  m->ops.project        = StackProject;
+  m->ops.init_random    = StackInitRandom;
   m->ops.init_classical = StackInitClassical;
-  m->ops.get_sym_block = StackGetBlock;
+  m->ops.get_sym_block  = StackGetBlock;
   PetscFunctionReturn(0);
 }
 
