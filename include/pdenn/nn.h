@@ -100,9 +100,11 @@ PetscErrorCode PdennActivationProject(const PdennActivation *act, PetscReal g[])
    the same weights, bias ignored); WeightGrad dw += d<v, W x>/dw, db += sum v (this rank's
    points). A transposed-mode use (y = W^T v) differentiates with Forward and WeightGrad(in = dy). */
 typedef struct {
-  PdennConv1d conv;            /* w and b point into theta (b may be NULL) */
-  DM          da_in, da_out;   /* borrowed */
-  Vec         in_loc, out_loc; /* work: ghosted copies */
+  PdennConv1d   conv;              /* w and b point into theta (b may be NULL) */
+  DM            da_in, da_out;     /* borrowed */
+  Vec           in_loc, out_loc;   /* work: ghosted copies (only without edges) */
+  PdennEdgeHalo edge_in, edge_out; /* ghosts of the rank's edges (op.h) */
+  PetscBool     edges;             /* every rank owns >= 2r points: edge ghosts, owned points in place */
 } PdennConvLayer;
 PetscErrorCode PdennConvLayerSetUp(PdennConvLayer *layer, DM da_in, DM da_out, PdennConv1d conv);
 PetscErrorCode PdennConvLayerDestroy(PdennConvLayer *layer);

@@ -67,6 +67,31 @@ PetscErrorCode PdennConv1dAdjoint(const PdennConv1d *conv, PetscInt n, PetscBool
    `in` as in Forward (ghosts filled). Callers sum over ranks. */
 PetscErrorCode PdennConv1dWeightGrad(const PdennConv1d *conv, PetscInt n, const PetscReal *in, const PetscReal *v, PetscReal *dw, PetscReal *db);
 
+/* ---- Ghosts of the rank's edges only (src/op/edges.c) ---------------------------------------- */
+/* The kernels above read ghosts only within r points of the rank's ends: the points [0, r) and
+   [n - r, n) go through small ghosted buffers, the rest is read in place (no whole-vector copy). */
+typedef struct {
+  DM         da; /* borrowed */
+  PetscInt   r, c, n;
+  PetscBool  at_left, at_right;
+  PetscReal *left, *right; /* [4 r c] each: points [-r, 3r) and [n - 3r, n + r) */
+} PdennEdgeHalo;
+/* One piece of the owned range: `in` at its first point (valid on [-r, n + r) relative to it),
+   its offset and length in points, and whether it holds a physical boundary. */
+typedef struct {
+  const PetscReal *in;
+  PetscInt         off, n;
+  PetscBool        at_left, at_right;
+} PdennEdgePiece;
+/* Collective. *usable: every rank owns at least 2r points (else use PdennDMDAGetGhostedArray). */
+PetscErrorCode PdennEdgeHaloCreate(DM da, PetscInt r, PdennEdgeHalo *h, PetscBool *usable);
+PetscErrorCode PdennEdgeHaloDestroy(PdennEdgeHalo *h);
+/* Collective: the edge buffers from this rank's owned array (DMDA layout) with neighbours' points
+   and physical ghosts by bc. */
+PetscErrorCode PdennEdgeHaloFill(PdennEdgeHalo *h, const PetscReal *owned, PdennBoundary bc);
+/* The owned range as 2 or 3 pieces (left edge, interior read in place from `owned`, right edge). */
+void PdennEdgeHaloPieces(const PdennEdgeHalo *h, const PetscReal *owned, PdennEdgePiece p[3], PetscInt *np);
+
 /* ---- The symmetric step  out = u - tau W^T phi(W u)  on DMDAs -------------------------------- */
 /* One pass (docs/performance.md §2b): after the ghost exchange of u, each block of `chunk` owned
    points gets z = W u on the block and r halo points each side, phi(z), W^T phi(z) and the update
