@@ -172,7 +172,8 @@ PetscErrorCode PdennChannelBiasAdd(Vec y, PetscInt c, const PetscReal b[])
   PetscFunctionBeginUser;
   PetscCall(VecGetLocalSize(y, &m));
   PetscCall(VecGetArray(y, &ya));
-  for (PetscInt i = 0; i < m; i++) ya[i] += b[i % c];
+  for (PetscInt i = 0; i < m; i += c) /* points outside, channels inside: no division per value */
+    for (PetscInt ch = 0; ch < c; ch++) ya[i + ch] += b[ch];
   PetscCall(VecRestoreArray(y, &ya));
   PetscFunctionReturn(0);
 }
@@ -185,7 +186,8 @@ PetscErrorCode PdennChannelBiasGrad(Vec dy, PetscInt c, PetscReal db[])
   PetscFunctionBeginUser;
   PetscCall(VecGetLocalSize(dy, &m));
   PetscCall(VecGetArrayRead(dy, &da));
-  for (PetscInt i = 0; i < m; i++) db[i % c] += da[i];
+  for (PetscInt i = 0; i < m; i += c) /* the same order of sums per channel as value by value */
+    for (PetscInt ch = 0; ch < c; ch++) db[ch] += da[i + ch];
   PetscCall(VecRestoreArrayRead(dy, &da));
   PetscFunctionReturn(0);
 }
