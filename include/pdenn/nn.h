@@ -12,12 +12,12 @@
 #include <pdenn/pde.h>
 
 typedef enum {
-  PDENN_MODEL_SYM_RESNET,  /* symmetric residual blocks u - tau W^T phi(W u) */
-  PDENN_MODEL_RESNET,      /* standard residual blocks u + W2 sigma(W1 u + b1) + b2 */
-  PDENN_MODEL_FSI_RESNET,  /* symmetric blocks with the FSI extrapolation skip (PAPER.md §3) */
-  PDENN_MODEL_RECURRENT,   /* fixed-point network: shared W, input fed to every iteration (§4) */
-  PDENN_MODEL_UNET,        /* standard U-net: independent R, P, pre- and post-smoothers */
-  PDENN_MODEL_MG_UNET,     /* multigrid U-net: R = P^T, post-smoother = adjoint of pre (§5) */
+  PDENN_MODEL_SYM_RESNET, /* symmetric residual blocks u - tau W^T phi(W u) */
+  PDENN_MODEL_RESNET,     /* standard residual blocks u + W2 sigma(W1 u + b1) + b2 */
+  PDENN_MODEL_FSI_RESNET, /* symmetric blocks with the FSI extrapolation skip (PAPER.md §3) */
+  PDENN_MODEL_RECURRENT,  /* fixed-point network: shared W, input fed to every iteration (§4) */
+  PDENN_MODEL_UNET,       /* standard U-net: independent R, P, pre- and post-smoothers */
+  PDENN_MODEL_MG_UNET,    /* multigrid U-net: R = P^T, post-smoother = adjoint of pre (§5) */
   PDENN_MODEL_NTYPES
 } PdennModelType;
 extern const char *const PdennModelTypes[]; /* "sym_resnet", "resnet", "fsi_resnet", "recurrent", "unet", "mg_unet" */
@@ -100,9 +100,11 @@ PetscErrorCode PdennActivationProject(const PdennActivation *act, PetscReal g[])
    the same weights, bias ignored); WeightGrad dw += d<v, W x>/dw, db += sum v (this rank's
    points). A transposed-mode use (y = W^T v) differentiates with Forward and WeightGrad(in = dy). */
 typedef struct {
-  PdennConv1d conv;            /* w and b point into theta (b may be NULL) */
-  DM          da_in, da_out;   /* borrowed */
-  Vec         in_loc, out_loc; /* work: ghosted copies */
+  PdennConv1d   conv;              /* w and b point into theta (b may be NULL) */
+  DM            da_in, da_out;     /* borrowed */
+  Vec           in_loc, out_loc;   /* work: ghosted copies (only without edges) */
+  PdennEdgeHalo edge_in, edge_out; /* ghosts of the rank's edges (op.h) */
+  PetscBool     edges;             /* every rank owns >= 2r points: edge ghosts, owned points in place */
 } PdennConvLayer;
 PetscErrorCode PdennConvLayerSetUp(PdennConvLayer *layer, DM da_in, DM da_out, PdennConv1d conv);
 PetscErrorCode PdennConvLayerDestroy(PdennConvLayer *layer);
@@ -136,11 +138,11 @@ PetscErrorCode PdennStridedLayerWeightGrad(PdennStridedLayer *layer, Vec x_fine,
    scheme's PdennSymStepApplySave, which fills the tape (z = W u and r = W^T phi(z) at least;
    phi(z) and phi'(z) too, so Backward does not evaluate phi again). */
 typedef struct {
-  PdennSymStep    step;  /* W and phi */
-  PdennConvLayer  W;     /* the same W, for the backward pass */
+  PdennSymStep    step; /* W and phi */
+  PdennConvLayer  W;    /* the same W, for the unfused backward pass (set up with q) */
   PdennActivation act;
-  Vec             s;     /* work: -tau dy (c_in) */
-  Vec             q, a;  /* work: W s, then dL/dz; phi(z) when the tape has none (c_out) */
+  Vec             s;    /* work of the unfused backward: -tau dy (c_in) */
+  Vec             q, a; /* work: W s, then dL/dz; phi(z) when the tape has none (c_out); NULL until used */
 } PdennSymBlock;
 PetscErrorCode PdennSymBlockSetUp(PdennSymBlock *blk, DM da_u, DM da_z, PdennConv1d conv, PdennActivation act);
 PetscErrorCode PdennSymBlockDestroy(PdennSymBlock *blk);

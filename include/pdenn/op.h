@@ -37,7 +37,8 @@ typedef PetscErrorCode (*PdennActivationFn)(void *ctx, PetscInt n, const PetscRe
 PetscErrorCode PdennFluxActivation(void *flux /* PdennFlux* */, PetscInt n, const PetscReal z[], PetscReal phi[], PetscReal dphi[]);
 
 /* ---- Multi-channel 1D convolution with reflecting or zero boundaries --------------------- */
-typedef enum { PDENN_BC_REFLECT, PDENN_BC_ZERO } PdennBoundary;
+typedef enum { PDENN_BC_REFLECT,
+               PDENN_BC_ZERO } PdennBoundary;
 extern const char *const PdennBoundaryTypes[];
 
 /* out[i][co] = b[co] + sum_ci sum_{o=-r..r} w[co][ci][o+r] in[i+o][ci]
@@ -66,6 +67,31 @@ PetscErrorCode PdennConv1dAdjoint(const PdennConv1d *conv, PetscInt n, PetscBool
    `in` as in Forward (ghosts filled). Callers sum over ranks. */
 PetscErrorCode PdennConv1dWeightGrad(const PdennConv1d *conv, PetscInt n, const PetscReal *in, const PetscReal *v, PetscReal *dw, PetscReal *db);
 
+/* ---- Ghosts of the rank's edges only (src/op/edges.c) ---------------------------------------- */
+/* The kernels above read ghosts only within r points of the rank's ends: the points [0, r) and
+   [n - r, n) go through small ghosted buffers, the rest is read in place (no whole-vector copy). */
+typedef struct {
+  DM         da; /* borrowed */
+  PetscInt   r, c, n;
+  PetscBool  at_left, at_right;
+  PetscReal *left, *right; /* [4 r c] each: points [-r, 3r) and [n - 3r, n + r) */
+} PdennEdgeHalo;
+/* One piece of the owned range: `in` at its first point (valid on [-r, n + r) relative to it),
+   its offset and length in points, and whether it holds a physical boundary. */
+typedef struct {
+  const PetscReal *in;
+  PetscInt         off, n;
+  PetscBool        at_left, at_right;
+} PdennEdgePiece;
+/* Collective. *usable: every rank owns at least 2r points (else use PdennDMDAGetGhostedArray). */
+PetscErrorCode PdennEdgeHaloCreate(DM da, PetscInt r, PdennEdgeHalo *h, PetscBool *usable);
+PetscErrorCode PdennEdgeHaloDestroy(PdennEdgeHalo *h);
+/* Collective: the edge buffers from this rank's owned array (DMDA layout) with neighbours' points
+   and physical ghosts by bc. */
+PetscErrorCode PdennEdgeHaloFill(PdennEdgeHalo *h, const PetscReal *owned, PdennBoundary bc);
+/* The owned range as 2 or 3 pieces (left edge, interior read in place from `owned`, right edge). */
+void PdennEdgeHaloPieces(const PdennEdgeHalo *h, const PetscReal *owned, PdennEdgePiece p[3], PetscInt *np);
+
 /* ---- The symmetric step  out = u - tau W^T phi(W u)  on DMDAs -------------------------------- */
 /* One pass (docs/performance.md §2b): after the ghost exchange of u, each block of `chunk` owned
    points gets z = W u on the block and r halo points each side, phi(z), W^T phi(z) and the update
@@ -77,12 +103,13 @@ typedef struct {
   PdennConv1d       conv;
   PdennActivationFn act;
   void             *act_ctx;
-  PdennActivationFn act_pointwise; /* besides PdennFluxActivation, an act known to be pointwise */
-  PetscInt          chunk;         /* points per block of the sweep (set up from the L1 size) */
-  Vec               u_loc;         /* work: ghosted u */
+  PdennActivationFn act_pointwise;      /* besides PdennFluxActivation, an act known to be pointwise */
+  PetscInt          chunk;              /* points per block of the sweep (set up from the L1 size) */
+  Vec               u_loc;              /* work: ghosted u */
+  Vec               s_loc;              /* work: ghosted -tau dy of the backward pass (created there) */
   PetscReal        *zbuf, *dbuf, *rbuf; /* work: phi(z) on a block with its halo, phi'(z), W^T phi(z) */
-  PetscInt          cap;           /* points zbuf/rbuf hold (halo excluded) */
-  PetscReal        *halo;          /* [4][radius c_out]: phi(z) at my first/last points, neighbours' */
+  PetscInt          cap;                /* points zbuf/rbuf hold (halo excluded) */
+  PetscReal        *halo;               /* [4][radius c_out]: phi(z) at my first/last points, neighbours' */
 } PdennSymStep;
 
 PetscErrorCode PdennSymStepSetUp(PdennSymStep *step, DM da_u, DM da_z, PdennConv1d conv, PdennActivationFn act, void *act_ctx);
@@ -95,6 +122,11 @@ typedef struct {
 } PdennSymStepTape;
 /* out = u - tau W^T phi(W u), filling the tape's vectors in the same pass. */
 PetscErrorCode PdennSymStepApplySave(PdennSymStep *step, PetscReal tau, Vec u, Vec out, const PdennSymStepTape *tape);
+/* Backward of out = skip u - tau W^T phi(W u) (skip 0 or 1, pointwise phi) from phi(z) and
+   phi'(z) on the tape, in one pass like the forward: with s = -tau dy and q = phi'(z) (W s),
+   du = skip dy + W^T q and, if dw != NULL, dw += grad_w <W s, phi(z)> + grad_w <q, W u> over
+   this rank's points (callers sum over ranks). du must differ from dy and u. */
+PetscErrorCode PdennSymStepBackward(PdennSymStep *step, PetscReal tau, Vec u, const PdennSymStepTape *tape, Vec dy, PetscReal skip, Vec du, PetscReal dw[]);
 /* r = W^T phi(W u) alone (the "flux divergence"; out = u - tau r). */
 PetscErrorCode PdennSymStepResidual(PdennSymStep *step, Vec u, Vec r, Vec z_save);
 PetscErrorCode PdennSymStepDestroy(PdennSymStep *step);

@@ -21,6 +21,14 @@ static PetscErrorCode StackLayout(PdennModel m)
   PetscFunctionReturn(0);
 }
 
+/* z = W u on the tape: for recomputing phi in backward, or for a trainable table's gradient */
+static PetscBool StackNeedsZ(const PdennSymStack *st)
+{
+  for (PetscInt k = 0; k < st->n_sets; k++)
+    if (!st->keep_act || st->blk[k].act.type == PDENN_ACTIVATION_TRAINABLE) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
 static PetscErrorCode StackSetUp(PdennModel m)
 {
   PdennSymStack *st = (PdennSymStack *)m->data;
@@ -34,7 +42,7 @@ static PetscErrorCode StackSetUp(PdennModel m)
   PetscCall(VecDuplicateVecs(u1, st->n_apply + 1, &st->u));
   PetscCall(VecDuplicateVecs(u1, st->n_apply, &st->r));
   PetscCall(VecDuplicateVecs(u1, st->n_apply + 1, &st->grad));
-  PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->z));
+  if (StackNeedsZ(st)) PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->z));
   if (st->keep_act) {
     PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->a));
     PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->d));
@@ -137,8 +145,8 @@ static PetscErrorCode ClassicalActivation(PdennModel m, PdennSymStack *st, Petsc
    W^T phi(0) = 0, so the block computes u - tau K^T Phi(K u) with the scheme's own routines. */
 static PetscErrorCode StackInitClassical(PdennModel m, PdennDiffusion pde, PetscReal tau)
 {
-  PdennSymStack  *st = (PdennSymStack *)m->data;
-  const PetscInt  r = m->radius, kw = 2 * r + 1, rk = pde->K.radius;
+  PdennSymStack *st = (PdennSymStack *)m->data;
+  const PetscInt r = m->radius, kw = 2 * r + 1, rk = pde->K.radius;
 
   PetscFunctionBeginUser;
   PetscCheck(rk <= r, m->comm, PDENN_ERR_INPUT, "key -%skernel_radius: %" PetscInt_FMT " is below the radius %" PetscInt_FMT " of the scheme's K", m->prefix, r, rk);
@@ -158,28 +166,30 @@ PetscErrorCode PdennSymStackCreate(PdennModel m, PetscInt n_sets, PetscInt n_app
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&st));
-  st->n_sets           = n_sets;
-  st->n_apply          = n_apply;
-  st->tau_factor       = tau_factor;
-  m->data              = st;
-  m->ops.layout        = StackLayout;
-  m->ops.setup         = StackSetUp;
-  m->ops.destroy       = StackDestroy;
-  m->ops.project       = StackProject;
-  m->ops.init_random   = StackInitRandom;
+  st->n_sets            = n_sets;
+  st->n_apply           = n_apply;
+  st->tau_factor        = tau_factor;
+  m->data               = st;
+  m->ops.layout         = StackLayout;
+  m->ops.setup          = StackSetUp;
+  m->ops.destroy        = StackDestroy;
+  m->ops.project        = StackProject;
+  m->ops.init_random    = StackInitRandom;
   m->ops.init_classical = StackInitClassical;
-  m->ops.get_sym_block = StackGetBlock;
+  m->ops.get_sym_block  = StackGetBlock;
   PetscFunctionReturn(0);
 }
 
 PdennSymStepTape PdennSymStackTape(PdennSymStack *st, PetscInt a)
 {
-  PdennSymStepTape t = {st->z[a], NULL, NULL, st->r[a]};
+  PdennSymStepTape t = {NULL, NULL, NULL, st->r[a]};
 
   if (st->keep_act) {
     t.phi  = st->a[a];
     t.dphi = st->d[a];
   }
+  /* with phi and phi' kept, only a trainable activation's parameter gradient reads z */
+  if (st->z && (!st->keep_act || st->blk[a % st->n_sets].act.type == PDENN_ACTIVATION_TRAINABLE)) t.z = st->z[a];
   return t;
 }
 

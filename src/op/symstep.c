@@ -35,6 +35,7 @@ PetscErrorCode PdennSymStepDestroy(PdennSymStep *step)
 {
   PetscFunctionBeginUser;
   PetscCall(VecDestroy(&step->u_loc));
+  PetscCall(VecDestroy(&step->s_loc));
   PetscCall(PetscFree3(step->zbuf, step->dbuf, step->rbuf));
   PetscCall(PetscFree(step->halo));
   step->cap = 0;
@@ -65,11 +66,38 @@ typedef struct {
   PetscReal       *out, *z_save, *a_save, *d_save, *r_save; /* the tape's arrays, or NULL */
   PetscInt         n;
   PetscBool        at_left, at_right, pointwise;
-  PetscReal        skip, tau; /* out = skip u - tau r, skip 0 or 1 */
+  PetscReal        skip, tau;     /* out = skip v - tau r, skip 0 or 1, v = skip_src */
+  const PetscReal *skip_src;      /* u (forward) or dy (backward), at the first owned point */
+  const PetscReal *scale;         /* backward: q = scale (W s) in place of phi(W u), or NULL */
+  const PetscReal *wg_u, *wg_phi; /* backward: ghosted u and the tape's phi(z), for dw */
+  PetscReal       *dw;            /* backward: weight gradient to accumulate, or NULL */
 } SweepArgs;
 
-/* zb = phi(W u) on [i0 - r, i1 + r) intersected with the owned points (zb[0] is point i0 - r),
-   and W u, phi, phi' on [i0, i1) copied to the tape's arrays. */
+/* z = phi(z) (with phi'(z) to dphi if not NULL) on `pts` points from the point lo, or in the
+   backward sweep z = phi'(z) z with phi' from the tape (the same product as the unfused pass). */
+static PetscErrorCode BlockAct(PdennSymStep *step, const SweepArgs *a, PetscInt lo, PetscInt pts, PetscReal *z, PetscReal *dphi)
+{
+  const PetscInt co = step->conv.c_out;
+
+  PetscFunctionBeginUser;
+  if (a->scale) {
+    const PetscReal *d = a->scale + lo * co;
+    for (PetscInt i = 0; i < pts * co; i++) z[i] *= d[i];
+  } else
+    PetscCall(step->act(step->act_ctx, pts * co, z, z, dphi));
+  PetscFunctionReturn(0);
+}
+
+/* The tape is written in place when it keeps phi and phi' of a blocked sweep (the training
+   forward pass): no copies through the block buffer, whose only other reader is the adjoint. */
+static PetscBool TapeInPlace(const SweepArgs *a)
+{
+  return (PetscBool)(a->pointwise && a->a_save && a->d_save);
+}
+
+/* phi(W u) on [i0 - r, i1 + r) intersected with the owned points: into zb (zb[0] is point
+   i0 - r) with W u, phi, phi' on [i0, i1) copied to the tape's arrays, or (TapeInPlace) straight
+   into the tape at the points' own places; overlapping points get the same values again. */
 static PetscErrorCode BlockFlux(PdennSymStep *step, const SweepArgs *a, PetscInt i0, PetscInt i1, PetscReal *zb)
 {
   const PetscInt r = step->conv.radius, ci = step->conv.c_in, co = step->conv.c_out;
@@ -77,11 +105,39 @@ static PetscErrorCode BlockFlux(PdennSymStep *step, const SweepArgs *a, PetscInt
   PetscReal     *zw = zb + (lo - i0 + r) * co;
 
   PetscFunctionBeginUser;
+  if (TapeInPlace(a)) {
+    PetscReal *z = a->z_save ? a->z_save + lo * co : zw;
+    PetscCall(PdennConv1dForward(&step->conv, hi - lo, a->u + lo * ci, z));
+    PetscCall(step->act(step->act_ctx, (hi - lo) * co, z, a->a_save + lo * co, a->d_save + lo * co));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PdennConv1dForward(&step->conv, hi - lo, a->u + lo * ci, zw));
   if (a->z_save) PetscCall(PetscArraycpy(a->z_save + i0 * co, zb + r * co, m));
-  PetscCall(step->act(step->act_ctx, (hi - lo) * co, zw, zw, a->d_save ? step->dbuf : NULL));
+  PetscCall(BlockAct(step, a, lo, hi - lo, zw, a->d_save ? step->dbuf : NULL));
   if (a->a_save) PetscCall(PetscArraycpy(a->a_save + i0 * co, zb + r * co, m));
   if (a->d_save) PetscCall(PetscArraycpy(a->d_save + i0 * co, step->dbuf + (i0 - lo) * co, m));
+  PetscFunctionReturn(0);
+}
+
+/* phi(z) on [i0 - r, i1 + r) for the adjoint, pointing at the point i0: the tape itself away
+   from the rank's edges (TapeInPlace), else zb with the neighbours' halo at the edges. */
+static PetscErrorCode BlockPhi(PdennSymStep *step, const SweepArgs *a, PetscInt i0, PetscInt i1, PetscReal *zb, const PetscReal **phi)
+{
+  const PetscInt   r = step->conv.radius, co = step->conv.c_out, n = a->n;
+  const PetscReal *recv_l = step->halo + 2 * r * co, *recv_r = recv_l + r * co;
+
+  PetscFunctionBeginUser;
+  *phi = zb + r * co;
+  if (TapeInPlace(a)) {
+    const PetscInt lo = PetscMax(i0 - r, 0), hi = PetscMin(i1 + r, n);
+    if (i0 >= r && i1 + r <= n) {
+      *phi = a->a_save + i0 * co;
+      PetscFunctionReturn(0);
+    }
+    PetscCall(PetscArraycpy(zb + (lo - i0 + r) * co, a->a_save + lo * co, (hi - lo) * co));
+  }
+  if (i0 < r) PetscCall(PetscArraycpy(zb, recv_l + i0 * co, (r - i0) * co));
+  if (i1 + r > n) PetscCall(PetscArraycpy(zb + (n - i0 + r) * co, recv_r, (i1 + r - n) * co));
   PetscFunctionReturn(0);
 }
 
@@ -98,7 +154,11 @@ static PetscErrorCode ExchangeHalo(PdennSymStep *step, const SweepArgs *a)
   if (a->pointwise) {
     PetscCall(PdennConv1dForward(&step->conv, r, a->u, send_l));
     PetscCall(PdennConv1dForward(&step->conv, r, a->u + (a->n - r) * ci, send_r));
-    PetscCall(step->act(step->act_ctx, 2 * m, send_l, send_l, NULL));
+    if (a->scale) {
+      PetscCall(BlockAct(step, a, 0, r, send_l, NULL));
+      PetscCall(BlockAct(step, a, a->n - r, r, send_r, NULL));
+    } else
+      PetscCall(step->act(step->act_ctx, 2 * m, send_l, send_l, NULL));
   } else { /* the single block already holds phi(z) on all owned points */
     PetscCall(PetscArraycpy(send_l, step->zbuf + m, m));
     PetscCall(PetscArraycpy(send_r, step->zbuf + a->n * co, m));
@@ -127,20 +187,23 @@ static void BlockUpdate(PetscInt m, PetscReal skip, PetscReal tau, const PetscRe
    the boundary blocks can take the reflecting fold-back of op.h's adjoint). */
 static PetscErrorCode Sweep(PdennSymStep *step, const SweepArgs *a)
 {
-  const PetscInt   r = step->conv.radius, ci = step->conv.c_in, co = step->conv.c_out, n = a->n;
-  const PetscInt   chunk  = a->pointwise ? PetscMax(step->chunk, r) : n;
-  const PetscReal *recv_l = step->halo + 2 * r * co, *recv_r = recv_l + r * co;
-  PetscReal       *zb = step->zbuf;
+  const PetscInt r = step->conv.radius, ci = step->conv.c_in, n = a->n;
+  const PetscInt chunk = a->pointwise ? PetscMax(step->chunk, r) : n;
+  PetscReal     *zb    = step->zbuf;
 
   PetscFunctionBeginUser;
   for (PetscInt i0 = 0, i1; i0 < n; i0 = i1) {
-    PetscReal *rb = a->r_save ? a->r_save + i0 * ci : step->rbuf;
-    i1            = n - i0 - chunk < r ? n : i0 + chunk;
+    PetscReal       *rb = a->r_save ? a->r_save + i0 * ci : step->rbuf;
+    const PetscReal *phi;
+    i1 = n - i0 - chunk < r ? n : i0 + chunk;
     if (a->pointwise) PetscCall(BlockFlux(step, a, i0, i1, zb));
-    if (i0 < r) PetscCall(PetscArraycpy(zb, recv_l + i0 * co, (r - i0) * co));
-    if (i1 + r > n) PetscCall(PetscArraycpy(zb + (n - i0 + r) * co, recv_r, (i1 + r - n) * co));
-    PetscCall(PdennConv1dAdjoint(&step->conv, i1 - i0, (PetscBool)(a->at_left && i0 == 0), (PetscBool)(a->at_right && i1 == n), zb + r * co, rb));
-    BlockUpdate((i1 - i0) * ci, a->skip, a->tau, a->u + i0 * ci, rb, a->out + i0 * ci);
+    PetscCall(BlockPhi(step, a, i0, i1, zb, &phi));
+    if (a->dw) { /* backward: <W s, phi(z)> and <q, W u> on the block, s = a->u, q = phi */
+      PetscCall(PdennConv1dWeightGrad(&step->conv, i1 - i0, a->u + i0 * ci, a->wg_phi + i0 * step->conv.c_out, a->dw, NULL));
+      PetscCall(PdennConv1dWeightGrad(&step->conv, i1 - i0, a->wg_u + i0 * ci, phi, a->dw, NULL));
+    }
+    PetscCall(PdennConv1dAdjoint(&step->conv, i1 - i0, (PetscBool)(a->at_left && i0 == 0), (PetscBool)(a->at_right && i1 == n), phi, rb));
+    BlockUpdate((i1 - i0) * ci, a->skip, a->tau, a->skip_src + i0 * ci, rb, a->out + i0 * ci);
   }
   PetscFunctionReturn(0);
 }
@@ -176,10 +239,13 @@ static PetscErrorCode SymStepRun(PdennSymStep *step, PetscReal skip, PetscReal t
   PetscFunctionBeginUser;
   PetscCheck(!tape->r || (tape->r != out && tape->r != u), PETSC_COMM_SELF, PETSC_ERR_ARG_IDN, "the tape's r must differ from u and out");
   PetscCall(PdennDMDAGetGhostedArray(step->da_u, u, step->u_loc, step->conv.bc, &ua, &a.n, &a.at_left, &a.at_right));
-  a.u         = ua;
-  a.pointwise = IsPointwise(step);
-  a.skip      = skip;
-  a.tau       = tau;
+  a.u        = ua;
+  a.skip_src = ua;
+  a.scale = a.wg_u = a.wg_phi = NULL;
+  a.dw                        = NULL;
+  a.pointwise                 = IsPointwise(step);
+  a.skip                      = skip;
+  a.tau                       = tau;
   PetscCall(EnsureCapacity(step, a.pointwise ? PetscMax(step->chunk, step->conv.radius) + step->conv.radius : a.n));
   PetscCall(VecGetArrayWrite(out, &a.out));
   PetscCall(TapeGet(tape, &a));
@@ -214,6 +280,61 @@ PetscErrorCode PdennSymStepApplySave(PdennSymStep *step, PetscReal tau, Vec u, V
 {
   PetscFunctionBeginUser;
   PetscCall(SymStepRun(step, 1.0, tau, u, out, tape));
+  PetscFunctionReturn(0);
+}
+
+/* s = -tau dy with its ghosts (the reflection commutes with the scaling), u with its ghosts if
+   the weight gradient is wanted; released by BackwardRestore. */
+static PetscErrorCode BackwardGet(PdennSymStep *step, PetscReal tau, Vec u, Vec dy, PetscBool want_dw, SweepArgs *a)
+{
+  const PetscInt r = step->conv.radius, ci = step->conv.c_in;
+  PetscReal     *sa, *ua                   = NULL;
+
+  PetscFunctionBeginUser;
+  if (!step->s_loc) PetscCall(VecDuplicate(step->u_loc, &step->s_loc));
+  PetscCall(PdennDMDAGetGhostedArray(step->da_u, dy, step->s_loc, step->conv.bc, &sa, &a->n, &a->at_left, &a->at_right));
+  for (PetscInt i = -r * ci; i < (a->n + r) * ci; i++) sa[i] = -tau * sa[i];
+  if (want_dw) PetscCall(PdennDMDAGetGhostedArray(step->da_u, u, step->u_loc, step->conv.bc, &ua, &a->n, &a->at_left, &a->at_right));
+  a->u    = sa;
+  a->wg_u = ua;
+  PetscCall(VecGetArrayRead(dy, &a->skip_src));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode BackwardRestore(PdennSymStep *step, Vec dy, SweepArgs *a)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecRestoreArrayRead(dy, &a->skip_src));
+  if (a->wg_u) PetscCall(VecRestoreArray(step->u_loc, NULL));
+  PetscCall(VecRestoreArray(step->s_loc, NULL));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSymStepBackward(PdennSymStep *step, PetscReal tau, Vec u, const PdennSymStepTape *tape, Vec dy, PetscReal skip, Vec du, PetscReal dw[])
+{
+  SweepArgs a;
+
+  PetscFunctionBeginUser;
+  PetscCheck(tape->phi && tape->dphi, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the one-pass backward needs phi and phi' on the tape");
+  PetscCheck(IsPointwise(step), PETSC_COMM_SELF, PETSC_ERR_SUP, "the one-pass backward needs a pointwise activation");
+  PetscCheck(skip == 0.0 || skip == 1.0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "skip %g is not 0 or 1", (double)skip);
+  PetscCheck(du != dy && du != u, PETSC_COMM_SELF, PETSC_ERR_ARG_IDN, "du must differ from dy and u");
+  PetscCall(PetscMemzero(&a, sizeof(a)));
+  PetscCall(BackwardGet(step, tau, u, dy, (PetscBool)(dw != NULL), &a));
+  a.pointwise = PETSC_TRUE;
+  a.skip      = skip;
+  a.tau       = -1.0; /* du = skip dy + W^T q exactly */
+  a.dw        = dw;
+  PetscCall(VecGetArrayRead(tape->dphi, &a.scale));
+  PetscCall(VecGetArrayRead(tape->phi, &a.wg_phi));
+  PetscCall(VecGetArrayWrite(du, &a.out));
+  PetscCall(EnsureCapacity(step, PetscMax(step->chunk, step->conv.radius) + step->conv.radius));
+  PetscCall(ExchangeHalo(step, &a));
+  PetscCall(Sweep(step, &a));
+  PetscCall(VecRestoreArrayWrite(du, &a.out));
+  PetscCall(VecRestoreArrayRead(tape->phi, &a.wg_phi));
+  PetscCall(VecRestoreArrayRead(tape->dphi, &a.scale));
+  PetscCall(BackwardRestore(step, dy, &a));
   PetscFunctionReturn(0);
 }
 
