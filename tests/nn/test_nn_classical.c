@@ -7,23 +7,9 @@
    t_stop - (n-1) tau that may differ from tau in the last bit, i.e. ~1e-16 per step (on the
    development machine the outputs agree bitwise). */
 #include "nntest.h"
+#include "pdenn_test.h"
 
 static const char help[] = "Classical-initialised networks reproduce the classical solvers.\n";
-
-static PetscErrorCode RelDiff(Vec a, Vec b, PetscReal *rel)
-{
-  Vec       d;
-  PetscReal nd, nb;
-
-  PetscFunctionBeginUser;
-  PetscCall(VecDuplicate(a, &d));
-  PetscCall(VecWAXPY(d, -1.0, b, a));
-  PetscCall(VecNorm(d, NORM_INFINITY, &nd));
-  PetscCall(VecNorm(b, NORM_INFINITY, &nb));
-  *rel = nd / nb;
-  PetscCall(VecDestroy(&d));
-  PetscFunctionReturn(0);
-}
 
 /* Solves with `method` from f; returns u and the solver's counters. */
 static PetscErrorCode SolveClassical(PdennDiffusion pde, PdennMethod method, PetscReal t_stop, PetscReal tau, PetscInt cycles, Vec f, Vec u, PdennRunInfo *info)
@@ -69,10 +55,10 @@ static PetscErrorCode CheckExplicit(PdennDiffusion pde, Vec f, Vec u, Vec y, Pet
   PetscCall(SolveClassical(pde, PDENN_METHOD_EXPLICIT, 6 * tau_max, tau_max, 0, f, u, &info));
   PetscCall(PetscSNPrintf(opts, sizeof(opts), "-c_model_type sym_resnet -c_blocks %" PetscInt_FMT " -c_channels 2 -c_kernel_radius 2 -c_activation tanh", info.steps));
   PetscCall(ModelOutput(pde, opts, tau_max, f, y));
-  PetscCall(RelDiff(y, u, &e1));
+  PetscCall(PdennTestRelDiff(y, u, NORM_INFINITY, PETSC_SMALL, &e1));
   PetscCall(VecCopy(f, u)); /* and against the explicit step applied by hand */
   for (PetscInt k = 0; k < info.steps; k++) PetscCall(PdennDiffusionExplicitStep(pde, tau_max, u, u));
-  PetscCall(RelDiff(y, u, &e2));
+  PetscCall(PdennTestRelDiff(y, u, NORM_INFINITY, PETSC_SMALL, &e2));
   PetscCall(PetscPrintf(pde->comm, "  explicit, %" PetscInt_FMT " steps: vs solver %.2e, vs step loop %.2e\n", info.steps, (double)e1, (double)e2));
   *err = PetscMax(e1, e2);
   PetscFunctionReturn(0);
@@ -89,7 +75,7 @@ static PetscErrorCode CheckFSI(PdennDiffusion pde, Vec f, Vec u, Vec y, PetscRea
   PetscCall(SolveClassical(pde, PDENN_METHOD_FSI, 40 * tau_max, 0.0, 2, f, u, &info));
   PetscCall(PetscSNPrintf(opts, sizeof(opts), "-c_model_type fsi_resnet -c_blocks %" PetscInt_FMT " -c_cycle_length %" PetscInt_FMT " -c_channels 2 -c_kernel_radius 2 -c_activation relu", info.steps, info.steps / info.cycles));
   PetscCall(ModelOutput(pde, opts, info.tau, f, y));
-  PetscCall(RelDiff(y, u, err));
+  PetscCall(PdennTestRelDiff(y, u, NORM_INFINITY, PETSC_SMALL, err));
   PetscCall(PetscPrintf(pde->comm, "  FSI, %" PetscInt_FMT " cycles of %" PetscInt_FMT " steps: vs solver %.2e\n", info.cycles, info.steps / info.cycles, (double)*err));
   PetscFunctionReturn(0);
 }
@@ -107,7 +93,7 @@ static PetscErrorCode CheckFixedPoint(PdennDiffusion pde, Vec f, Vec u, Vec y, P
   PetscCall(SolveClassical(pde, PDENN_METHOD_IMPLICIT_FIXED_POINT, tau, tau, 0, f, u, &info));
   PetscCall(PetscSNPrintf(opts, sizeof(opts), "-c_model_type recurrent -c_iterations %" PetscInt_FMT " -c_channels 2 -c_kernel_radius 2 -c_activation linear", info.nonlinear_its));
   PetscCall(ModelOutput(pde, opts, tau, f, y));
-  PetscCall(RelDiff(y, u, err));
+  PetscCall(PdennTestRelDiff(y, u, NORM_INFINITY, PETSC_SMALL, err));
   PetscCall(PetscPrintf(pde->comm, "  fixed point, %" PetscInt_FMT " iterations: vs solver %.2e\n", info.nonlinear_its, (double)*err));
   PetscFunctionReturn(0);
 }

@@ -6,6 +6,7 @@
    on one too small for that (it must fall back). Forward and adjoint agree to rounding of the
    same sums (1e-14 relative); the weight gradient is summed in three pieces (1e-13). */
 #include <pdenn/nn.h>
+#include "pdenn_test.h"
 
 static PetscErrorCode Fill(Vec x, PetscReal a)
 {
@@ -49,30 +50,6 @@ static PetscErrorCode Reference(const PdennConv1d *conv, DM da_in, DM da_out, Ve
   PetscFunctionReturn(0);
 }
 
-/* ||x - ref||_inf / max(||ref||_inf, 1), x overwritten */
-static PetscErrorCode RelDiff(Vec x, Vec ref, PetscReal *d)
-{
-  PetscReal nr;
-
-  PetscFunctionBeginUser;
-  PetscCall(VecAXPY(x, -1.0, ref));
-  PetscCall(VecNorm(x, NORM_INFINITY, d));
-  PetscCall(VecNorm(ref, NORM_INFINITY, &nr));
-  *d /= PetscMax(nr, 1.0);
-  PetscFunctionReturn(0);
-}
-
-static PetscReal ArrayRelDiff(PetscInt n, const PetscReal x[], const PetscReal ref[])
-{
-  PetscReal e = 0.0, r = 1.0;
-
-  for (PetscInt i = 0; i < n; i++) {
-    e = PetscMax(e, PetscAbsReal(x[i] - ref[i]));
-    r = PetscMax(r, PetscAbsReal(ref[i]));
-  }
-  return e / r;
-}
-
 /* layer vs reference on one layout; d = {y, W^T v, dw and db} differences */
 static PetscErrorCode Compare(PdennConvLayer *layer, PetscReal d[3])
 {
@@ -97,9 +74,9 @@ static PetscErrorCode Compare(PdennConvLayer *layer, PetscReal d[3])
   PetscCall(Reference(c, layer->da_in, layer->da_out, x, v, y_ref, xt_ref, g[1], g[1] + nw));
   PetscCall(PetscObjectGetComm((PetscObject)x, &comm));
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, g, 2 * 600, MPIU_REAL, MPIU_SUM, comm));
-  PetscCall(RelDiff(y, y_ref, &d[0]));
-  PetscCall(RelDiff(xt, xt_ref, &d[1]));
-  d[2] = ArrayRelDiff(nw + c->c_out, g[0], g[1]);
+  PetscCall(PdennTestRelDiff(y, y_ref, NORM_INFINITY, 1.0, &d[0]));
+  PetscCall(PdennTestRelDiff(xt, xt_ref, NORM_INFINITY, 1.0, &d[1]));
+  d[2] = PdennTestArrayRelDiff(nw + c->c_out, g[0], g[1]);
   PetscCall(VecDestroy(&x));
   PetscCall(VecDestroy(&xt));
   PetscCall(VecDestroy(&xt_ref));

@@ -9,6 +9,7 @@
    evaluate every point with the same kernels in the same order, so the results agree to rounding
    of the FMA contraction at most: 1e-14 relative to the largest value. */
 #include <pdenn/pdenn.h>
+#include "pdenn_test.h"
 
 #define TOL 1e-14
 
@@ -80,22 +81,6 @@ static PetscErrorCode Reference(PdennSymStep *s, PetscReal tau, Vec u, Vec out, 
   PetscFunctionReturn(0);
 }
 
-/* ||x - ref||_inf / max(||ref||_inf, 1) */
-static PetscErrorCode RelDiff(Vec x, Vec ref, PetscReal *d)
-{
-  Vec       e;
-  PetscReal ne, nr;
-
-  PetscFunctionBeginUser;
-  PetscCall(VecDuplicate(x, &e));
-  PetscCall(VecWAXPY(e, -1.0, ref, x));
-  PetscCall(VecNorm(e, NORM_INFINITY, &ne));
-  PetscCall(VecNorm(ref, NORM_INFINITY, &nr));
-  *d = ne / PetscMax(nr, 1.0);
-  PetscCall(VecDestroy(&e));
-  PetscFunctionReturn(0);
-}
-
 /* Every output of the one-pass step against the reference; *worst gets the largest difference. */
 static PetscErrorCode Compare(PdennSymStep *s, const char name[], PetscReal *worst)
 {
@@ -122,16 +107,16 @@ static PetscErrorCode Compare(PdennSymStep *s, const char name[], PetscReal *wor
     const PdennSymStepTape tape = {z, a, dphi, r};
     PetscCall(PdennSymStepApplySave(s, tau, u, out, &tape));
   }
-  PetscCall(RelDiff(a, a_ref, &d[5]));
-  PetscCall(RelDiff(dphi, d_ref, &d[6]));
-  PetscCall(RelDiff(out, out_ref, &d[0]));
-  PetscCall(RelDiff(z, z_ref, &d[1]));
-  PetscCall(RelDiff(r, r_ref, &d[2]));
+  PetscCall(PdennTestRelDiff(a, a_ref, NORM_INFINITY, 1.0, &d[5]));
+  PetscCall(PdennTestRelDiff(dphi, d_ref, NORM_INFINITY, 1.0, &d[6]));
+  PetscCall(PdennTestRelDiff(out, out_ref, NORM_INFINITY, 1.0, &d[0]));
+  PetscCall(PdennTestRelDiff(z, z_ref, NORM_INFINITY, 1.0, &d[1]));
+  PetscCall(PdennTestRelDiff(r, r_ref, NORM_INFINITY, 1.0, &d[2]));
   PetscCall(PdennSymStepResidual(s, u, r, NULL));
-  PetscCall(RelDiff(r, r_ref, &d[3]));
+  PetscCall(PdennTestRelDiff(r, r_ref, NORM_INFINITY, 1.0, &d[3]));
   PetscCall(VecCopy(u, in_place));
   PetscCall(PdennSymStepApply(s, tau, in_place, in_place, NULL));
-  PetscCall(RelDiff(in_place, out_ref, &d[4]));
+  PetscCall(PdennTestRelDiff(in_place, out_ref, NORM_INFINITY, 1.0, &d[4]));
   { /* the training tape of a fixed activation: phi, phi' and r without z (written in place) */
     const PdennSymStepTape tape = {NULL, a, dphi, r};
     PetscCall(VecSet(a, 0.0));
@@ -139,9 +124,9 @@ static PetscErrorCode Compare(PdennSymStep *s, const char name[], PetscReal *wor
     PetscCall(VecSet(out, 0.0));
     PetscCall(PdennSymStepApplySave(s, tau, u, out, &tape));
   }
-  PetscCall(RelDiff(out, out_ref, &d[7]));
-  PetscCall(RelDiff(a, a_ref, &d[8]));
-  PetscCall(RelDiff(dphi, d_ref, &d[9]));
+  PetscCall(PdennTestRelDiff(out, out_ref, NORM_INFINITY, 1.0, &d[7]));
+  PetscCall(PdennTestRelDiff(a, a_ref, NORM_INFINITY, 1.0, &d[8]));
+  PetscCall(PdennTestRelDiff(dphi, d_ref, NORM_INFINITY, 1.0, &d[9]));
   for (PetscInt k = 0; k < 10; k++) {
     PetscCheck(d[k] <= TOL, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s: output %" PetscInt_FMT " (out, tape z, tape r, residual, in place, tape phi, tape phi'; out, phi, phi' of a tape without z) differs from the unfused step by %g > %g", name, k, (double)d[k], (double)TOL);
     *worst = PetscMax(*worst, d[k]);

@@ -7,6 +7,7 @@
    Both sides use the same kernels; the weight gradient is summed block by block in the one-pass
    version, so the tolerance is 1e-13 relative to the largest value. */
 #include <pdenn/pdenn.h>
+#include "pdenn_test.h"
 
 #define TOL 1e-13
 
@@ -78,18 +79,6 @@ static PetscErrorCode ReferenceDu(PdennSymStep *st, Vec q, Vec dy, PetscReal ski
   PetscFunctionReturn(0);
 }
 
-/* largest |x - ref| / max(|ref|, 1) of two arrays (already summed over ranks) */
-static PetscReal ArrayRelDiff(PetscInt n, const PetscReal x[], const PetscReal ref[])
-{
-  PetscReal e = 0.0, r = 1.0;
-
-  for (PetscInt i = 0; i < n; i++) {
-    e = PetscMax(e, PetscAbsReal(x[i] - ref[i]));
-    r = PetscMax(r, PetscAbsReal(ref[i]));
-  }
-  return e / r;
-}
-
 typedef struct {
   Vec u, dy, out, a, d, r, q, du, du_ref;
 } Vectors;
@@ -144,7 +133,7 @@ static PetscErrorCode Compare(PdennSymStep *st, PetscReal skip, const char name[
   PetscCall(VecNorm(v.du, NORM_INFINITY, &d[0]));
   PetscCall(VecNorm(v.du_ref, NORM_INFINITY, &d[1]));
   d[0] /= PetscMax(d[1], 1.0);
-  d[1] = ArrayRelDiff(nw, dw, dw_ref);
+  d[1] = PdennTestArrayRelDiff(nw, dw, dw_ref);
   for (PetscInt k = 0; k < 2; k++) {
     PetscCheck(d[k] <= TOL, comm, PETSC_ERR_PLIB, "%s, skip %g: %s of the one-pass backward differs from the unfused one by %g > %g", name, (double)skip, k ? "dw" : "du", (double)d[k], (double)TOL);
     *worst = PetscMax(*worst, d[k]);

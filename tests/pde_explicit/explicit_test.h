@@ -3,6 +3,7 @@
    layout sees the same data) and a run of the solver API under a given option string. */
 #pragma once
 #include <pdenn/pdenn.h>
+#include "pdenn_test.h"
 
 typedef enum {
   TEST_SIGNAL_NOISY,
@@ -100,22 +101,6 @@ static inline PetscErrorCode TestRun(MPI_Comm comm, const char opts[], TestSigna
     PetscCall(PetscOptionsPop());
     PetscCall(PetscOptionsDestroy(&options));
   }
-  PetscFunctionReturn(0);
-}
-
-/* ||a - b||_2 / ||b||_2 */
-static inline PetscErrorCode TestRelDiff(Vec a, Vec b, PetscReal *rel)
-{
-  Vec       d;
-  PetscReal nd, nb;
-
-  PetscFunctionBeginUser;
-  PetscCall(VecDuplicate(a, &d));
-  PetscCall(VecWAXPY(d, -1.0, b, a));
-  PetscCall(VecNorm(d, NORM_2, &nd));
-  PetscCall(VecNorm(b, NORM_2, &nb));
-  *rel = nd / nb;
-  PetscCall(VecDestroy(&d));
   PetscFunctionReturn(0);
 }
 
