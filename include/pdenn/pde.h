@@ -135,6 +135,17 @@ PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P);
 /* Makes ksp's PCMG rebuild P_l = PdennMGOperatorInterpolation(A_l), A_{l-1} = P_l^T A_l P_l on
    every level at the start of each KSPSolve with a new operator (a KSP pre-solve hook). */
 PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp);
+/* PCMG level smoothers on the implicit matrices (key -mg_smoother): Richardson/SOR (Gauss-Seidel)
+   or F-relaxation (the odd points only, x_f += r_f / a_ff), with which the operator-dependent
+   V-cycle is exact for 3-point operators (src/pde/mg_operator.c). */
+typedef enum {
+  PDENN_MG_SMOOTHER_SOR,
+  PDENN_MG_SMOOTHER_F_RELAXATION,
+  PDENN_MG_SMOOTHER_NTYPES
+} PdennMGSmoother;
+extern const char *const PdennMGSmoothers[];
+/* Makes smoother `steps` Richardson steps with F-relaxation as its preconditioner. */
+PetscErrorCode PdennMGSmootherFRelaxation(KSP smoother, PetscInt steps);
 /* The implicit step: -tau (0: default_factor tau_max), shortened to n equal steps that reach
    t_stop exactly. */
 PetscErrorCode PdennSolverImplicitStep(PdennSolver solver, PetscReal default_factor, PetscReal *tau, PetscInt *n_steps);

@@ -180,3 +180,79 @@ PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp)
   PetscCall(PCMGSetGalerkin(pc, PC_MG_GALERKIN_EXTERNAL));
   PetscFunctionReturn(0);
 }
+
+/* F-relaxation (docs/theory_implicit.md, "Multigrid"): the fine points (odd global index, the
+   points P interpolates) are relaxed simultaneously, x_f += r_f / a_ff, the C points are left
+   alone. For a 3-point operator the fine points are coupled only to coarse ones, so this solves
+   the fine rows exactly given the coarse values; after the Galerkin correction with the
+   operator-dependent P (exact coarse values, A P = 0 on the fine rows) the V-cycle is then
+   cyclic reduction, a direct solve up to rounding. As a PCSHELL under Richardson it is one
+   residual and one masked diagonal scaling per application. */
+typedef struct {
+  Vec inv_diag_f; /* 1 / a_ii on the fine points, 0 on the coarse ones */
+} FRelaxation;
+
+static PetscErrorCode FRelaxationSetUp(PC pc)
+{
+  FRelaxation *fr;
+  Mat          A;
+  PetscInt     rs, re;
+  PetscScalar *d;
+
+  PetscFunctionBeginUser;
+  PetscCall(PCShellGetContext(pc, &fr));
+  PetscCall(PCGetOperators(pc, NULL, &A));
+  PetscCall(VecDestroy(&fr->inv_diag_f));
+  PetscCall(MatCreateVecs(A, &fr->inv_diag_f, NULL));
+  PetscCall(MatGetDiagonal(A, fr->inv_diag_f));
+  PetscCall(VecGetOwnershipRange(fr->inv_diag_f, &rs, &re));
+  PetscCall(VecGetArray(fr->inv_diag_f, &d));
+  for (PetscInt i = rs; i < re; i++) {
+    PetscCheck(i % 2 == 0 || PetscAbsScalar(d[i - rs]) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "F-relaxation: row %" PetscInt_FMT " has a zero diagonal; use -mg_smoother sor", i);
+    d[i - rs] = i % 2 ? 1.0 / d[i - rs] : 0.0;
+  }
+  PetscCall(VecRestoreArray(fr->inv_diag_f, &d));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FRelaxationApply(PC pc, Vec r, Vec y)
+{
+  FRelaxation *fr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PCShellGetContext(pc, &fr));
+  PetscCall(VecPointwiseMult(y, fr->inv_diag_f, r));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FRelaxationDestroy(PC pc)
+{
+  FRelaxation *fr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PCShellGetContext(pc, &fr));
+  PetscCall(VecDestroy(&fr->inv_diag_f));
+  PetscCall(PetscFree(fr));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennMGSmootherFRelaxation(KSP smoother, PetscInt steps)
+{
+  PC           pc;
+  FRelaxation *fr;
+
+  PetscFunctionBeginUser;
+  PetscCall(KSPSetType(smoother, KSPRICHARDSON));
+  PetscCall(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, steps));
+  PetscCall(KSPSetNormType(smoother, KSP_NORM_NONE));
+  PetscCall(KSPSetConvergenceTest(smoother, KSPConvergedSkip, NULL, NULL));
+  PetscCall(KSPGetPC(smoother, &pc));
+  PetscCall(PCSetType(pc, PCSHELL));
+  PetscCall(PetscNew(&fr));
+  PetscCall(PCShellSetContext(pc, fr));
+  PetscCall(PCShellSetName(pc, "F-relaxation (fine points, Jacobi)"));
+  PetscCall(PCShellSetSetUp(pc, FRelaxationSetUp));
+  PetscCall(PCShellSetApply(pc, FRelaxationApply));
+  PetscCall(PCShellSetDestroy(pc, FRelaxationDestroy));
+  PetscFunctionReturn(0);
+}
