@@ -132,6 +132,10 @@ PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp);
    -a(f,f-1)/d and -a(f,f+1)/d with d row f's other entries summed (exact for 3-point rows).
    Rows of P are A's rows; reuse = MAT_REUSE_MATRIX refills a P made before for A's pattern. */
 PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P);
+/* P = PdennMGOperatorInterpolation(A) and Ac = P^T A P; with MAT_REUSE_MATRIX (P, Ac made by this
+   call for A's pattern before) a one-rank tridiagonal A takes a closed form (the Schur
+   complement, written in place), anything else MatPtAP. */
+PetscErrorCode PdennMGOperatorCoarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac);
 /* Makes ksp's PCMG rebuild P_l = PdennMGOperatorInterpolation(A_l), A_{l-1} = P_l^T A_l P_l on
    every level at the start of each KSPSolve with a new operator (a KSP pre-solve hook). */
 PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp);

@@ -70,6 +70,111 @@ static PetscErrorCode RowWeights(Mat A, PetscInt f, PetscScalar w[2])
   PetscFunctionReturn(0);
 }
 
+/* A one-rank AIJ matrix with bandwidth 1 (order 1): its CSR arrays, read in place by the fast
+   rebuild below; *tri = PETSC_FALSE (and nothing held) for anything else. */
+typedef struct {
+  PetscInt           n;
+  const PetscInt    *ia, *ja;
+  const PetscScalar *va;
+} CSR;
+
+static PetscErrorCode CSRGetTridiagonal(Mat A, CSR *csr, PetscBool *tri)
+{
+  PetscBool seq, done;
+
+  PetscFunctionBeginUser;
+  *tri = PETSC_FALSE;
+  PetscCall(PetscObjectTypeCompare((PetscObject)A, MATSEQAIJ, &seq));
+  if (!seq) PetscFunctionReturn(0);
+  PetscCall(MatGetRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &csr->n, &csr->ia, &csr->ja, &done));
+  if (!done) PetscFunctionReturn(0);
+  *tri = PETSC_TRUE;
+  for (PetscInt i = 0; i < csr->n && *tri; i++)
+    for (PetscInt k = csr->ia[i]; k < csr->ia[i + 1]; k++)
+      if (csr->ja[k] < i - 1 || csr->ja[k] > i + 1) *tri = PETSC_FALSE;
+  if (*tri)
+    PetscCall(MatSeqAIJGetArrayRead(A, &csr->va));
+  else
+    PetscCall(MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &csr->n, &csr->ia, &csr->ja, &done));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CSRRestore(Mat A, CSR *csr)
+{
+  PetscBool done;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatSeqAIJRestoreArrayRead(A, &csr->va));
+  PetscCall(MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &csr->n, &csr->ia, &csr->ja, &done));
+  PetscFunctionReturn(0);
+}
+
+/* a(i, i + o) for o in {-1, 0, 1}, 0 where the pattern has no entry */
+static inline PetscScalar CSREntry(const CSR *csr, PetscInt i, PetscInt o)
+{
+  for (PetscInt k = csr->ia[i]; k < csr->ia[i + 1]; k++)
+    if (csr->ja[k] == i + o) return csr->va[k];
+  return 0.0;
+}
+
+/* The rebuild of every time step for a tridiagonal A on one rank, in place in the arrays of the
+   P and A_c made by the general path before (same patterns): P's odd rows are
+   -a(f, f -+ 1) / a(f, f), and since A P vanishes on the fine rows, P^T A P = (A P) on the
+   coarse rows, i.e. A_c(c, c + o) = sum_j a(2c, j) P(j, c + o) over j = 2c - 1, 2c, 2c + 1
+   (the Schur complement A_cc - A_cf A_ff^-1 A_fc): two passes instead of MatSetValues and
+   MatPtAP. */
+static PetscErrorCode RebuildTridiagonal(const CSR *a, Mat P, Mat Ac)
+{
+  PetscScalar *p, *c;
+  CSR          pc, cc;
+  PetscBool    tri;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatGetRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &pc.n, &pc.ia, &pc.ja, &tri));
+  PetscCall(MatSeqAIJGetArray(P, &p));
+  for (PetscInt f = 1; f < a->n; f += 2) {
+    const PetscScalar d = CSREntry(a, f, 0);
+    PetscCheck(PetscAbsScalar(d) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero reduced diagonal; use -mg_interpolation linear", f);
+    p[pc.ia[f]]     = -CSREntry(a, f, -1) / d; /* columns (f - 1)/2, (f + 1)/2, sorted */
+    p[pc.ia[f] + 1] = -CSREntry(a, f, 1) / d;
+  }
+  PetscCall(MatGetRowIJ(Ac, 0, PETSC_FALSE, PETSC_FALSE, &cc.n, &cc.ia, &cc.ja, &tri));
+  PetscCall(MatSeqAIJGetArray(Ac, &c));
+  for (PetscInt r = 0; r < cc.n; r++) {
+    const PetscInt    i  = 2 * r;
+    const PetscScalar lo = i > 0 ? CSREntry(a, i, -1) : 0.0, up = i + 1 < a->n ? CSREntry(a, i, 1) : 0.0;
+    /* P(i - 1, .) = (left, right) weights of fine row i - 1; likewise i + 1 */
+    const PetscScalar *pl = i > 0 ? &p[pc.ia[i - 1]] : NULL, *pr = i + 1 < a->n ? &p[pc.ia[i + 1]] : NULL;
+
+    for (PetscInt k = cc.ia[r]; k < cc.ia[r + 1]; k++) {
+      const PetscInt o = cc.ja[k] - r;
+      c[k]             = o == 0 ? CSREntry(a, i, 0) + (pl ? lo * pl[1] : 0.0) + (pr ? up * pr[0] : 0.0) : o == -1 ? lo * pl[0] : o == 1 ? up * pr[1] : 0.0;
+    }
+  }
+  PetscCall(MatSeqAIJRestoreArray(Ac, &c));
+  PetscCall(MatRestoreRowIJ(Ac, 0, PETSC_FALSE, PETSC_FALSE, &cc.n, &cc.ia, &cc.ja, &tri));
+  PetscCall(MatSeqAIJRestoreArray(P, &p));
+  PetscCall(MatRestoreRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &pc.n, &pc.ia, &pc.ja, &tri));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennMGOperatorCoarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac)
+{
+  CSR       csr;
+  PetscBool tri = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  if (reuse == MAT_REUSE_MATRIX) PetscCall(CSRGetTridiagonal(A, &csr, &tri));
+  if (tri) {
+    PetscCall(RebuildTridiagonal(&csr, *P, *Ac));
+    PetscCall(CSRRestore(A, &csr));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PdennMGOperatorInterpolation(A, reuse, P));
+  PetscCall(MatPtAP(A, *P, reuse, 2.0, Ac));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P)
 {
   PetscInt rs, re, N;
@@ -111,8 +216,7 @@ static PetscErrorCode MGOperatorBuild(MGOperator *mgo, PC pc, Mat fine, MatReuse
   for (PetscInt l = mgo->n_levels - 1; l > 0; l--) {
     KSP smoother;
 
-    PetscCall(PdennMGOperatorInterpolation(A, reuse, &mgo->P[l]));
-    PetscCall(MatPtAP(A, mgo->P[l], reuse, 2.0, &mgo->A[l - 1]));
+    PetscCall(PdennMGOperatorCoarsen(A, reuse, &mgo->P[l], &mgo->A[l - 1]));
     A = mgo->A[l - 1];
     PetscCall(PCMGSetInterpolation(pc, l, mgo->P[l]));
     PetscCall(PCMGSetRestriction(pc, l, mgo->P[l]));
