@@ -5,11 +5,20 @@
 #include <pdenn/pde.h>
 #include <petsc/private/petscimpl.h> /* PetscObjectStateGet: has the operator new values? */
 
-/* The hierarchy kept between solves: P[l] maps level l-1 to level l (l >= 1), A[l] is the
-   operator of level l < n_levels - 1 (the finest is the KSP's own). */
+/* Whether a matrix (a reference) with a nonzero pattern has the full tridiagonal pattern. */
 typedef struct {
-  PetscInt         n_levels;
-  Mat             *P, *A;
+  Mat              A;
+  PetscObjectState nonzero_state;
+  PetscBool        tri;
+} TridiagonalCache;
+
+/* The hierarchy kept between solves: P[l] maps level l-1 to level l (l >= 1), A[l] is the
+   operator of level l < n_levels - 1 (the finest is the KSP's own); cache[l]: whether the
+   operators of levels l and l - 1 are tridiagonal. */
+typedef struct {
+  PetscInt          n_levels;
+  Mat              *P, *A;
+  TridiagonalCache (*cache)[2];
   Mat              fine;  /* the fine operator the hierarchy was built for (a reference) */
   PetscObjectState state; /* its state then: a new state means new values */
 } MGOperator;
@@ -20,8 +29,10 @@ static PetscErrorCode MGOperatorReset(MGOperator *mgo)
   for (PetscInt l = 0; l < mgo->n_levels; l++) {
     PetscCall(MatDestroy(&mgo->P[l]));
     PetscCall(MatDestroy(&mgo->A[l]));
+    PetscCall(MatDestroy(&mgo->cache[l][0].A));
+    PetscCall(MatDestroy(&mgo->cache[l][1].A));
   }
-  PetscCall(PetscFree2(mgo->P, mgo->A));
+  PetscCall(PetscFree3(mgo->P, mgo->A, mgo->cache));
   mgo->n_levels = 0;
   PetscCall(MatDestroy(&mgo->fine));
   PetscFunctionReturn(0);
@@ -70,108 +81,137 @@ static PetscErrorCode RowWeights(Mat A, PetscInt f, PetscScalar w[2])
   PetscFunctionReturn(0);
 }
 
-/* A one-rank AIJ matrix with bandwidth 1 (order 1): its CSR arrays, read in place by the fast
-   rebuild below; *tri = PETSC_FALSE (and nothing held) for anything else. */
-typedef struct {
-  PetscInt           n;
-  const PetscInt    *ia, *ja;
-  const PetscScalar *va;
-} CSR;
-
-static PetscErrorCode CSRGetTridiagonal(Mat A, CSR *csr, PetscBool *tri)
+/* A one-rank AIJ matrix with the full tridiagonal pattern (order 1, and every P^T A P of it):
+   entry (i, i + o) is then the 3i + o-th stored value. */
+static PetscErrorCode IsFullTridiagonal(Mat A, PetscBool *tri)
 {
-  PetscBool seq, done;
+  const PetscInt *ia, *ja;
+  PetscInt        n;
+  PetscBool       seq, done;
 
   PetscFunctionBeginUser;
   *tri = PETSC_FALSE;
   PetscCall(PetscObjectTypeCompare((PetscObject)A, MATSEQAIJ, &seq));
   if (!seq) PetscFunctionReturn(0);
-  PetscCall(MatGetRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &csr->n, &csr->ia, &csr->ja, &done));
+  PetscCall(MatGetRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
   if (!done) PetscFunctionReturn(0);
-  *tri = PETSC_TRUE;
-  for (PetscInt i = 0; i < csr->n && *tri; i++)
-    for (PetscInt k = csr->ia[i]; k < csr->ia[i + 1]; k++)
-      if (csr->ja[k] < i - 1 || csr->ja[k] > i + 1) *tri = PETSC_FALSE;
-  if (*tri)
-    PetscCall(MatSeqAIJGetArrayRead(A, &csr->va));
-  else
-    PetscCall(MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &csr->n, &csr->ia, &csr->ja, &done));
+  *tri = (PetscBool)(n >= 2 && ia[0] == 0 && ia[n] == 3 * n - 2);
+  for (PetscInt i = 0; i < n && *tri; i++) {
+    if (ia[i + 1] - ia[i] != 3 - (i == 0) - (i == n - 1)) *tri = PETSC_FALSE;
+    for (PetscInt k = ia[i]; k < ia[i + 1]; k++)
+      if (ja[k] != k - 2 * i) *tri = PETSC_FALSE; /* k = 3i + o holds column i + o */
+  }
+  PetscCall(MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode CSRRestore(Mat A, CSR *csr)
+/* IsFullTridiagonal of the matrix seen last, until it or its nonzero pattern changes: a pass over the
+   pattern costs as much as the closed-form rebuild it selects, and the pattern of a time step's
+   operator is the last one's. Holds a reference to that matrix. */
+static PetscErrorCode TridiagonalCacheGet(TridiagonalCache *cache, Mat A, PetscBool *tri)
 {
-  PetscBool done;
+  PetscObjectState state;
 
   PetscFunctionBeginUser;
-  PetscCall(MatSeqAIJRestoreArrayRead(A, &csr->va));
-  PetscCall(MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &csr->n, &csr->ia, &csr->ja, &done));
+  PetscCall(MatGetNonzeroState(A, &state));
+  if (cache->A != A || cache->nonzero_state != state) {
+    PetscCall(IsFullTridiagonal(A, &cache->tri));
+    PetscCall(PetscObjectReference((PetscObject)A));
+    PetscCall(MatDestroy(&cache->A));
+    cache->A             = A;
+    cache->nonzero_state = state;
+  }
+  *tri = cache->tri;
   PetscFunctionReturn(0);
 }
 
-/* a(i, i + o) for o in {-1, 0, 1}, 0 where the pattern has no entry */
-static inline PetscScalar CSREntry(const CSR *csr, PetscInt i, PetscInt o)
+/* P's odd rows -a(f, f -+ 1) / a(f, f) into P's values p (row f starting at pi[f]) */
+static PetscErrorCode FillTridiagonalP(PetscInt n, const PetscScalar *restrict a, const PetscInt *restrict pi, PetscScalar *restrict p)
 {
-  for (PetscInt k = csr->ia[i]; k < csr->ia[i + 1]; k++)
-    if (csr->ja[k] == i + o) return csr->va[k];
-  return 0.0;
+  PetscFunctionBeginUser;
+  for (PetscInt f = 1; f < n; f += 2) {
+    const PetscScalar d = a[3 * f];
+    PetscCheck(PetscAbsScalar(d) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero reduced diagonal; use -mg_interpolation linear", f);
+    p[pi[f]]     = -a[3 * f - 1] / d; /* columns (f - 1)/2, (f + 1)/2, sorted */
+    p[pi[f] + 1] = -a[3 * f + 1] / d;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Since A P vanishes on the fine rows, P^T A P = (A P) on the coarse rows:
+   A_c(r, r + o) = sum_j a(2r, j) P(j, r + o), j = 2r - 1, 2r, 2r + 1 (the Schur complement
+   A_cc - A_cf A_ff^-1 A_fc), each a product with the left or right weight of the fine rows
+   2r -+ 1. */
+static void FillTridiagonalCoarse(PetscInt n, const PetscScalar *restrict a, const PetscInt *restrict pi, const PetscScalar *restrict p, PetscScalar *restrict c)
+{
+  const PetscInt nc = (n + 1) / 2;
+
+  for (PetscInt r = 0; r < nc; r++) {
+    const PetscInt i = 2 * r;
+
+    c[3 * r] = a[3 * i];
+    if (r > 0) {
+      c[3 * r] += a[3 * i - 1] * p[pi[i - 1] + 1];
+      c[3 * r - 1] = a[3 * i - 1] * p[pi[i - 1]];
+    }
+    if (r < nc - 1) {
+      c[3 * r] += a[3 * i + 1] * p[pi[i + 1]];
+      c[3 * r + 1] = a[3 * i + 1] * p[pi[i + 1] + 1];
+    }
+  }
 }
 
 /* The rebuild of every time step for a tridiagonal A on one rank, in place in the arrays of the
-   P and A_c made by the general path before (same patterns): P's odd rows are
-   -a(f, f -+ 1) / a(f, f), and since A P vanishes on the fine rows, P^T A P = (A P) on the
-   coarse rows, i.e. A_c(c, c + o) = sum_j a(2c, j) P(j, c + o) over j = 2c - 1, 2c, 2c + 1
-   (the Schur complement A_cc - A_cf A_ff^-1 A_fc): two passes instead of MatSetValues and
-   MatPtAP. */
-static PetscErrorCode RebuildTridiagonal(const CSR *a, Mat P, Mat Ac)
+   P and A_c made by the general path before (same patterns): two passes instead of
+   MatSetValues and MatPtAP. *done: PETSC_FALSE (nothing written) for any other A. */
+static PetscErrorCode RebuildTridiagonal(Mat A, Mat P, Mat Ac, TridiagonalCache cache[2], PetscBool *done)
 {
-  PetscScalar *p, *c;
-  CSR          pc, cc;
-  PetscBool    tri;
+  const PetscScalar *a;
+  PetscScalar       *p, *c;
+  const PetscInt    *pi, *pj;
+  PetscInt           n, np;
+  PetscBool          tri_a, tri_c, got;
 
   PetscFunctionBeginUser;
-  PetscCall(MatGetRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &pc.n, &pc.ia, &pc.ja, &tri));
+  PetscCall(TridiagonalCacheGet(&cache[0], A, &tri_a));
+  PetscCall(TridiagonalCacheGet(&cache[1], Ac, &tri_c));
+  *done = (PetscBool)(tri_a && tri_c);
+  if (!*done) PetscFunctionReturn(0);
+  PetscCall(MatGetSize(A, &n, NULL));
+  PetscCall(MatGetRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &np, &pi, &pj, &got));
+  PetscCheck(got && np == n, PETSC_COMM_SELF, PETSC_ERR_PLIB, "P does not match A");
+  PetscCall(MatSeqAIJGetArrayRead(A, &a));
   PetscCall(MatSeqAIJGetArray(P, &p));
-  for (PetscInt f = 1; f < a->n; f += 2) {
-    const PetscScalar d = CSREntry(a, f, 0);
-    PetscCheck(PetscAbsScalar(d) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero reduced diagonal; use -mg_interpolation linear", f);
-    p[pc.ia[f]]     = -CSREntry(a, f, -1) / d; /* columns (f - 1)/2, (f + 1)/2, sorted */
-    p[pc.ia[f] + 1] = -CSREntry(a, f, 1) / d;
-  }
-  PetscCall(MatGetRowIJ(Ac, 0, PETSC_FALSE, PETSC_FALSE, &cc.n, &cc.ia, &cc.ja, &tri));
   PetscCall(MatSeqAIJGetArray(Ac, &c));
-  for (PetscInt r = 0; r < cc.n; r++) {
-    const PetscInt    i  = 2 * r;
-    const PetscScalar lo = i > 0 ? CSREntry(a, i, -1) : 0.0, up = i + 1 < a->n ? CSREntry(a, i, 1) : 0.0;
-    /* P(i - 1, .) = (left, right) weights of fine row i - 1; likewise i + 1 */
-    const PetscScalar *pl = i > 0 ? &p[pc.ia[i - 1]] : NULL, *pr = i + 1 < a->n ? &p[pc.ia[i + 1]] : NULL;
-
-    for (PetscInt k = cc.ia[r]; k < cc.ia[r + 1]; k++) {
-      const PetscInt o = cc.ja[k] - r;
-      c[k]             = o == 0 ? CSREntry(a, i, 0) + (pl ? lo * pl[1] : 0.0) + (pr ? up * pr[0] : 0.0) : o == -1 ? lo * pl[0] : o == 1 ? up * pr[1] : 0.0;
-    }
-  }
+  PetscCall(FillTridiagonalP(n, a, pi, p));
+  FillTridiagonalCoarse(n, a, pi, p, c);
   PetscCall(MatSeqAIJRestoreArray(Ac, &c));
-  PetscCall(MatRestoreRowIJ(Ac, 0, PETSC_FALSE, PETSC_FALSE, &cc.n, &cc.ia, &cc.ja, &tri));
   PetscCall(MatSeqAIJRestoreArray(P, &p));
-  PetscCall(MatRestoreRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &pc.n, &pc.ia, &pc.ja, &tri));
+  PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
+  PetscCall(MatRestoreRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &np, &pi, &pj, &got));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Coarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac, TridiagonalCache cache[2])
+{
+  PetscBool done = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  if (reuse == MAT_REUSE_MATRIX) PetscCall(RebuildTridiagonal(A, *P, *Ac, cache, &done));
+  if (done) PetscFunctionReturn(0);
+  PetscCall(PdennMGOperatorInterpolation(A, reuse, P));
+  PetscCall(MatPtAP(A, *P, reuse, 2.0, Ac));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode PdennMGOperatorCoarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac)
 {
-  CSR       csr;
-  PetscBool tri = PETSC_FALSE;
+  TridiagonalCache cache[2] = {{NULL, 0, PETSC_FALSE}, {NULL, 0, PETSC_FALSE}};
 
   PetscFunctionBeginUser;
-  if (reuse == MAT_REUSE_MATRIX) PetscCall(CSRGetTridiagonal(A, &csr, &tri));
-  if (tri) {
-    PetscCall(RebuildTridiagonal(&csr, *P, *Ac));
-    PetscCall(CSRRestore(A, &csr));
-    PetscFunctionReturn(0);
-  }
-  PetscCall(PdennMGOperatorInterpolation(A, reuse, P));
-  PetscCall(MatPtAP(A, *P, reuse, 2.0, Ac));
+  PetscCall(Coarsen(A, reuse, P, Ac, cache));
+  PetscCall(MatDestroy(&cache[0].A));
+  PetscCall(MatDestroy(&cache[1].A));
   PetscFunctionReturn(0);
 }
 
@@ -216,7 +256,7 @@ static PetscErrorCode MGOperatorBuild(MGOperator *mgo, PC pc, Mat fine, MatReuse
   for (PetscInt l = mgo->n_levels - 1; l > 0; l--) {
     KSP smoother;
 
-    PetscCall(PdennMGOperatorCoarsen(A, reuse, &mgo->P[l], &mgo->A[l - 1]));
+    PetscCall(Coarsen(A, reuse, &mgo->P[l], &mgo->A[l - 1], mgo->cache[l]));
     A = mgo->A[l - 1];
     PetscCall(PCMGSetInterpolation(pc, l, mgo->P[l]));
     PetscCall(PCMGSetRestriction(pc, l, mgo->P[l]));
@@ -251,7 +291,7 @@ static PetscErrorCode MGOperatorPreSolve(KSP ksp, Vec b, Vec x, void *ctx)
     PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_REUSE_MATRIX));
   else {
     PetscCall(MGOperatorReset(mgo));
-    PetscCall(PetscCalloc2(levels, &mgo->P, levels, &mgo->A));
+    PetscCall(PetscCalloc3(levels, &mgo->P, levels, &mgo->A, levels, &mgo->cache));
     mgo->n_levels = levels;
     PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_INITIAL_MATRIX));
     PetscCall(PetscObjectReference((PetscObject)fine));
@@ -293,7 +333,8 @@ PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp)
    cyclic reduction, a direct solve up to rounding. As a PCSHELL under Richardson it is one
    residual and one masked diagonal scaling per application. */
 typedef struct {
-  Vec inv_diag_f; /* 1 / a_ii on the fine points, 0 on the coarse ones */
+  Vec              inv_diag_f; /* 1 / a_ii on the fine points, 0 on the coarse ones */
+  TridiagonalCache tri;        /* the operator's diagonal read in place if tridiagonal */
 } FRelaxation;
 
 static PetscErrorCode FRelaxationSetUp(PC pc)
@@ -302,18 +343,35 @@ static PetscErrorCode FRelaxationSetUp(PC pc)
   Mat          A;
   PetscInt     rs, re;
   PetscScalar *d;
+  PetscBool    tri;
 
   PetscFunctionBeginUser;
   PetscCall(PCShellGetContext(pc, &fr));
   PetscCall(PCGetOperators(pc, NULL, &A));
-  PetscCall(VecDestroy(&fr->inv_diag_f));
-  PetscCall(MatCreateVecs(A, &fr->inv_diag_f, NULL));
-  PetscCall(MatGetDiagonal(A, fr->inv_diag_f));
+  if (fr->inv_diag_f) { /* every time step: keep the vector if the layout is the same */
+    PetscInt  n_vec, n_mat;
+    PetscBool same;
+    PetscCall(VecGetLocalSize(fr->inv_diag_f, &n_vec));
+    PetscCall(MatGetLocalSize(A, &n_mat, NULL));
+    same = (PetscBool)(n_vec == n_mat);
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &same, 1, MPIU_BOOL, MPI_LAND, PetscObjectComm((PetscObject)pc)));
+    if (!same) PetscCall(VecDestroy(&fr->inv_diag_f));
+  }
+  if (!fr->inv_diag_f) PetscCall(MatCreateVecs(A, &fr->inv_diag_f, NULL));
+  PetscCall(TridiagonalCacheGet(&fr->tri, A, &tri));
+  if (!tri) PetscCall(MatGetDiagonal(A, fr->inv_diag_f));
   PetscCall(VecGetOwnershipRange(fr->inv_diag_f, &rs, &re));
   PetscCall(VecGetArray(fr->inv_diag_f, &d));
-  for (PetscInt i = rs; i < re; i++) {
-    PetscCheck(i % 2 == 0 || PetscAbsScalar(d[i - rs]) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "F-relaxation: row %" PetscInt_FMT " has a zero diagonal; use -mg_smoother sor", i);
-    d[i - rs] = i % 2 ? 1.0 / d[i - rs] : 0.0;
+  if (tri) { /* every time step on one rank: the odd rows' diagonals read in place */
+    const PetscScalar *a;
+    PetscCall(MatSeqAIJGetArrayRead(A, &a));
+    for (PetscInt i = 1; i < re; i += 2) d[i] = a[3 * i]; /* one rank: rs = 0 */
+    PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
+  }
+  for (PetscInt i = rs + rs % 2; i < re; i += 2) d[i - rs] = 0.0;
+  for (PetscInt i = rs + 1 - rs % 2; i < re; i += 2) {
+    PetscCheck(PetscAbsScalar(d[i - rs]) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "F-relaxation: row %" PetscInt_FMT " has a zero diagonal; use -mg_smoother sor", i);
+    d[i - rs] = 1.0 / d[i - rs];
   }
   PetscCall(VecRestoreArray(fr->inv_diag_f, &d));
   PetscFunctionReturn(0);
@@ -336,6 +394,7 @@ static PetscErrorCode FRelaxationDestroy(PC pc)
   PetscFunctionBeginUser;
   PetscCall(PCShellGetContext(pc, &fr));
   PetscCall(VecDestroy(&fr->inv_diag_f));
+  PetscCall(MatDestroy(&fr->tri.A));
   PetscCall(PetscFree(fr));
   PetscFunctionReturn(0);
 }
