@@ -337,12 +337,38 @@ typedef struct {
   TridiagonalCache tri;        /* the operator's diagonal read in place if tridiagonal */
 } FRelaxation;
 
+/* d = 1 / a_ii on the odd rows, 0 on the even ones; a tridiagonal A (one rank) is read in place
+   (a_ii is its 3i-th value), any other through MatGetDiagonal. */
+static PetscErrorCode InverseFineDiagonal(Mat A, PetscBool tri, Vec d)
+{
+  const PetscScalar *a;
+  PetscScalar       *di;
+  PetscInt           rs, re, stride = 3;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetOwnershipRange(d, &rs, &re));
+  if (!tri) {
+    PetscCall(MatGetDiagonal(A, d));
+    stride = 1;
+  }
+  PetscCall(VecGetArray(d, &di));
+  if (tri) PetscCall(MatSeqAIJGetArrayRead(A, &a));
+  else a = di;
+  for (PetscInt i = rs + rs % 2; i < re; i += 2) di[i - rs] = 0.0;
+  for (PetscInt i = rs + 1 - rs % 2; i < re; i += 2) {
+    const PetscScalar a_ii = a[stride * (i - rs)];
+    PetscCheck(PetscAbsScalar(a_ii) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "F-relaxation: row %" PetscInt_FMT " has a zero diagonal; use -mg_smoother sor", i);
+    di[i - rs] = 1.0 / a_ii;
+  }
+  if (tri) PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
+  PetscCall(VecRestoreArray(d, &di));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode FRelaxationSetUp(PC pc)
 {
   FRelaxation *fr;
   Mat          A;
-  PetscInt     rs, re;
-  PetscScalar *d;
   PetscBool    tri;
 
   PetscFunctionBeginUser;
@@ -359,21 +385,7 @@ static PetscErrorCode FRelaxationSetUp(PC pc)
   }
   if (!fr->inv_diag_f) PetscCall(MatCreateVecs(A, &fr->inv_diag_f, NULL));
   PetscCall(TridiagonalCacheGet(&fr->tri, A, &tri));
-  if (!tri) PetscCall(MatGetDiagonal(A, fr->inv_diag_f));
-  PetscCall(VecGetOwnershipRange(fr->inv_diag_f, &rs, &re));
-  PetscCall(VecGetArray(fr->inv_diag_f, &d));
-  if (tri) { /* every time step on one rank: the odd rows' diagonals read in place */
-    const PetscScalar *a;
-    PetscCall(MatSeqAIJGetArrayRead(A, &a));
-    for (PetscInt i = 1; i < re; i += 2) d[i] = a[3 * i]; /* one rank: rs = 0 */
-    PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
-  }
-  for (PetscInt i = rs + rs % 2; i < re; i += 2) d[i - rs] = 0.0;
-  for (PetscInt i = rs + 1 - rs % 2; i < re; i += 2) {
-    PetscCheck(PetscAbsScalar(d[i - rs]) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "F-relaxation: row %" PetscInt_FMT " has a zero diagonal; use -mg_smoother sor", i);
-    d[i - rs] = 1.0 / d[i - rs];
-  }
-  PetscCall(VecRestoreArray(fr->inv_diag_f, &d));
+  PetscCall(InverseFineDiagonal(A, tri, fr->inv_diag_f));
   PetscFunctionReturn(0);
 }
 
