@@ -330,11 +330,15 @@ PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp)
    alone. For a 3-point operator the fine points are coupled only to coarse ones, so this solves
    the fine rows exactly given the coarse values; after the Galerkin correction with the
    operator-dependent P (exact coarse values, A P = 0 on the fine rows) the V-cycle is then
-   cyclic reduction, a direct solve up to rounding. As a PCSHELL under Richardson it is one
-   residual and one masked diagonal scaling per application. */
+   cyclic reduction, a direct solve up to rounding. A PCSHELL whose apply scales a residual by
+   1 / a_ff on the fine points and its Richardson form (what KSPRICHARDSON calls) relaxes in
+   place: for a one-rank tridiagonal matrix one pass over the odd rows, else a residual and the
+   scaling. The diagonal is computed when first needed after a set-up: the Richardson form of a
+   tridiagonal matrix, and a smoother of no steps, never need it. */
 typedef struct {
   Vec              inv_diag_f; /* 1 / a_ii on the fine points, 0 on the coarse ones */
-  TridiagonalCache tri;        /* the operator's diagonal read in place if tridiagonal */
+  PetscBool        stale;      /* inv_diag_f is not yet the current operator's */
+  TridiagonalCache tri;        /* whether the operator is tridiagonal on one rank */
 } FRelaxation;
 
 /* d = 1 / a_ii on the odd rows, 0 on the even ones; a tridiagonal A (one rank) is read in place
@@ -368,11 +372,20 @@ static PetscErrorCode InverseFineDiagonal(Mat A, PetscBool tri, Vec d)
 static PetscErrorCode FRelaxationSetUp(PC pc)
 {
   FRelaxation *fr;
-  Mat          A;
-  PetscBool    tri;
 
   PetscFunctionBeginUser;
   PetscCall(PCShellGetContext(pc, &fr));
+  fr->stale = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FRelaxationDiagonal(PC pc, FRelaxation *fr)
+{
+  Mat       A;
+  PetscBool tri;
+
+  PetscFunctionBeginUser;
+  if (!fr->stale) PetscFunctionReturn(0);
   PetscCall(PCGetOperators(pc, NULL, &A));
   if (fr->inv_diag_f) { /* every time step: keep the vector if the layout is the same */
     PetscInt  n_vec, n_mat;
@@ -386,6 +399,7 @@ static PetscErrorCode FRelaxationSetUp(PC pc)
   if (!fr->inv_diag_f) PetscCall(MatCreateVecs(A, &fr->inv_diag_f, NULL));
   PetscCall(TridiagonalCacheGet(&fr->tri, A, &tri));
   PetscCall(InverseFineDiagonal(A, tri, fr->inv_diag_f));
+  fr->stale = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -395,7 +409,62 @@ static PetscErrorCode FRelaxationApply(PC pc, Vec r, Vec y)
 
   PetscFunctionBeginUser;
   PetscCall(PCShellGetContext(pc, &fr));
+  PetscCall(FRelaxationDiagonal(pc, fr));
   PetscCall(VecPointwiseMult(y, fr->inv_diag_f, r));
+  PetscFunctionReturn(0);
+}
+
+/* x_f = (b_f - a(f, f-1) x_{f-1} - a(f, f+1) x_{f+1}) / a_ff on the odd rows of a one-rank
+   tridiagonal A (entry (i, i + o) is value 3i + o), in place: they read only even points. */
+static PetscErrorCode FineRowsSolveTridiagonal(Mat A, Vec b, Vec x)
+{
+  const PetscScalar *a, *bb;
+  PetscScalar       *xx;
+  PetscInt           n;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatGetSize(A, &n, NULL));
+  PetscCall(MatSeqAIJGetArrayRead(A, &a));
+  PetscCall(VecGetArrayRead(b, &bb));
+  PetscCall(VecGetArray(x, &xx));
+  for (PetscInt i = 1; i < n; i += 2) {
+    const PetscScalar right = i + 1 < n ? a[3 * i + 1] * xx[i + 1] : 0.0;
+    PetscCheck(a[3 * i] != 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "F-relaxation: row %" PetscInt_FMT " has a zero diagonal; use -mg_smoother sor", i);
+    xx[i] = (bb[i] - a[3 * i - 1] * xx[i - 1] - right) / a[3 * i];
+  }
+  PetscCall(VecRestoreArray(x, &xx));
+  PetscCall(VecRestoreArrayRead(b, &bb));
+  PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
+  PetscFunctionReturn(0);
+}
+
+/* its F-relaxation steps on x for A x = b (PCShellSetApplyRichardson's form; w: work) */
+static PetscErrorCode FRelaxationApplyRichardson(PC pc, Vec b, Vec x, Vec w, PetscReal rtol, PetscReal abstol, PetscReal dtol, PetscInt its, PetscBool guesszero, PetscInt *outits, PCRichardsonConvergedReason *reason)
+{
+  FRelaxation *fr;
+  Mat          A;
+  PetscBool    tri;
+
+  PetscFunctionBeginUser;
+  (void)rtol;
+  (void)abstol;
+  (void)dtol;
+  PetscCall(PCShellGetContext(pc, &fr));
+  PetscCall(PCGetOperators(pc, NULL, &A));
+  PetscCall(TridiagonalCacheGet(&fr->tri, A, &tri));
+  if (guesszero) PetscCall(VecSet(x, 0.0));
+  for (PetscInt k = 0; k < its; k++) {
+    if (tri) {
+      PetscCall(FineRowsSolveTridiagonal(A, b, x));
+      continue;
+    }
+    PetscCall(FRelaxationDiagonal(pc, fr));
+    PetscCall(MatResidual(A, b, x, w));
+    PetscCall(VecPointwiseMult(w, fr->inv_diag_f, w));
+    PetscCall(VecAXPY(x, 1.0, w));
+  }
+  *outits = its;
+  *reason = PCRICHARDSON_CONVERGED_ITS;
   PetscFunctionReturn(0);
 }
 
@@ -428,6 +497,7 @@ PetscErrorCode PdennMGSmootherFRelaxation(KSP smoother, PetscInt steps)
   PetscCall(PCShellSetName(pc, "F-relaxation (fine points, Jacobi)"));
   PetscCall(PCShellSetSetUp(pc, FRelaxationSetUp));
   PetscCall(PCShellSetApply(pc, FRelaxationApply));
+  PetscCall(PCShellSetApplyRichardson(pc, FRelaxationApplyRichardson));
   PetscCall(PCShellSetDestroy(pc, FRelaxationDestroy));
   PetscFunctionReturn(0);
 }

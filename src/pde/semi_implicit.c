@@ -102,21 +102,12 @@ static PetscErrorCode MGSmootherSOR(PC pc, PetscInt l, PetscBool up, PetscBool s
 static PetscErrorCode MGSmootherFRelaxation(PC pc, PetscInt l, PetscBool symmetric)
 {
   KSP down, up;
-  PC  down_pc;
 
   PetscFunctionBeginUser;
   PetscCall(PCMGGetSmoother(pc, l, &down));
   PetscCall(PCMGGetSmootherUp(pc, l, &up));
   PetscCall(PdennMGSmootherFRelaxation(up, 1));
-  if (symmetric) {
-    PetscCall(PdennMGSmootherFRelaxation(down, 1));
-    PetscFunctionReturn(0);
-  }
-  /* no step: the diagonal need not be set up either */
-  PetscCall(KSPSetType(down, KSPRICHARDSON));
-  PetscCall(KSPSetTolerances(down, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 0));
-  PetscCall(KSPGetPC(down, &down_pc));
-  PetscCall(PCSetType(down_pc, PCNONE));
+  PetscCall(PdennMGSmootherFRelaxation(down, symmetric ? 1 : 0));
   PetscFunctionReturn(0);
 }
 
