@@ -121,9 +121,10 @@ typedef enum {
   PDENN_MG_INTERPOLATION_NTYPES
 } PdennMGInterpolation;
 extern const char *const PdennMGInterpolations[];
-/* After KSPSetFromOptions: for -pc_type mg, reads -mg_interpolation (default def), checks -N
-   against -pc_mg_levels and sets the defaults not given (levels from N, 2 or 4 smoothing steps
-   by order; Galerkin coarse operators for linear, Richardson/SOR smoothers for operator). */
+/* After KSPSetFromOptions: for -pc_type mg, reads -mg_interpolation (default def) and
+   -mg_smoother, checks -N against -pc_mg_levels and sets the defaults not given (levels from N,
+   2 or 4 smoothing steps by order; Galerkin coarse operators for linear; for operator the
+   -mg_smoother: F-relaxation for order 1, Richardson/SOR for order 2). */
 PetscErrorCode PdennDiffusionKSPSetUpMGDefault(PdennDiffusion pde, KSP ksp, PdennMGInterpolation def);
 /* The same with default linear (the Newton solver's). */
 PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp);

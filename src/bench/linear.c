@@ -187,8 +187,8 @@ static PetscErrorCode SweepMG(PdennBench b, LinearResult *at_compare)
     const PetscInt N = ((PetscInt)1 << k) + 1;
     PetscCall(RunCase(b, SOLVER_MG, N, &res));
     PetscCall(AddRows(b, SOLVER_MG, N, &res));
-    lo = PetscMin(lo, res.t_linear / N);
-    hi = PetscMax(hi, res.t_linear / N);
+    lo     = PetscMin(lo, res.t_linear / N);
+    hi     = PetscMax(hi, res.t_linear / N);
     cpu_lo = PetscMin(cpu_lo, res.t_cpu / N);
     cpu_hi = PetscMax(cpu_hi, res.t_cpu / N);
     if (k == b->compare_log2) *at_compare = res;

@@ -16,8 +16,8 @@ typedef struct {
    operator of level l < n_levels - 1 (the finest is the KSP's own); cache[l]: whether the
    operators of levels l and l - 1 are tridiagonal. */
 typedef struct {
-  PetscInt          n_levels;
-  Mat              *P, *A;
+  PetscInt n_levels;
+  Mat     *P, *A;
   TridiagonalCache (*cache)[2];
   Mat              fine;  /* the fine operator the hierarchy was built for (a reference) */
   PetscObjectState state; /* its state then: a new state means new values */
@@ -356,8 +356,10 @@ static PetscErrorCode InverseFineDiagonal(Mat A, PetscBool tri, Vec d)
     stride = 1;
   }
   PetscCall(VecGetArray(d, &di));
-  if (tri) PetscCall(MatSeqAIJGetArrayRead(A, &a));
-  else a = di;
+  if (tri)
+    PetscCall(MatSeqAIJGetArrayRead(A, &a));
+  else
+    a = di;
   for (PetscInt i = rs + rs % 2; i < re; i += 2) di[i - rs] = 0.0;
   for (PetscInt i = rs + 1 - rs % 2; i < re; i += 2) {
     const PetscScalar a_ii = a[stride * (i - rs)];
