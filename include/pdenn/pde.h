@@ -137,6 +137,9 @@ PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P);
    call for A's pattern before) a one-rank tridiagonal A takes a closed form (the Schur
    complement, written in place), anything else MatPtAP. */
 PetscErrorCode PdennMGOperatorCoarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac);
+/* *tri: A is a one-rank AIJ matrix with the full tridiagonal pattern (rows {i-1, i, i+1} within
+   range, sorted), so that entry (i, i + o) is its value 3i + o. */
+PetscErrorCode PdennMatIsFullTridiagonal(Mat A, PetscBool *tri);
 /* Makes ksp's PCMG rebuild P_l = PdennMGOperatorInterpolation(A_l), A_{l-1} = P_l^T A_l P_l on
    every level at the start of each KSPSolve with a new operator (a KSP pre-solve hook). */
 PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp);

@@ -83,7 +83,7 @@ static PetscErrorCode RowWeights(Mat A, PetscInt f, PetscScalar w[2])
 
 /* A one-rank AIJ matrix with the full tridiagonal pattern (order 1, and every P^T A P of it):
    entry (i, i + o) is then the 3i + o-th stored value. */
-static PetscErrorCode IsFullTridiagonal(Mat A, PetscBool *tri)
+PetscErrorCode PdennMatIsFullTridiagonal(Mat A, PetscBool *tri)
 {
   const PetscInt *ia, *ja;
   PetscInt        n;
@@ -115,7 +115,7 @@ static PetscErrorCode TridiagonalCacheGet(TridiagonalCache *cache, Mat A, PetscB
   PetscFunctionBeginUser;
   PetscCall(MatGetNonzeroState(A, &state));
   if (cache->A != A || cache->nonzero_state != state) {
-    PetscCall(IsFullTridiagonal(A, &cache->tri));
+    PetscCall(PdennMatIsFullTridiagonal(A, &cache->tri));
     PetscCall(PetscObjectReference((PetscObject)A));
     PetscCall(MatDestroy(&cache->A));
     cache->A             = A;

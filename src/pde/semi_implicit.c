@@ -26,13 +26,48 @@ static PetscInt KRow(PdennDiffusion pde, PetscInt i, PetscInt col[], PetscReal v
   return nc;
 }
 
+/* The same sum written straight into the values of a one-rank tridiagonal A (order 1: K couples
+   neighbours only; entry (i, i + o) is value 3i + o), instead of MatSetValuesStencil per point,
+   which costs more than the linear solve of the step. *done: PETSC_FALSE for any other A or K. */
+static PetscErrorCode ImplicitMatrixTridiagonal(PdennDiffusion pde, PetscReal tau, const PetscReal *restrict wa, Mat A, PetscBool *done)
+{
+  PetscScalar *a;
+  PetscInt     n;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennMatIsFullTridiagonal(A, done));
+  if (!*done || pde->order != 1) {
+    *done = PETSC_FALSE;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(MatGetSize(A, &n, NULL));
+  PetscCall(MatSeqAIJGetArrayWrite(A, &a));
+  PetscCall(PetscArrayzero(a, 3 * n - 2));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscInt  col[3];
+    PetscReal kv[3];
+    PetscInt  nc = KRow(pde, i, col, kv);
+
+    a[3 * i] += 1.0;
+    for (PetscInt r = 0; r < nc; r++)
+      for (PetscInt c = 0; c < nc; c++) a[2 * col[r] + col[c]] += tau * wa[i] * kv[r] * kv[c]; /* 3 col[r] + (col[c] - col[r]) */
+  }
+  PetscCall(MatSeqAIJRestoreArrayWrite(A, &a));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennDiffusionImplicitMatrix(PdennDiffusion pde, PetscReal tau, Vec w, Mat A)
 {
   const PetscReal *wa;
   PetscInt         xs, xm;
+  PetscBool        done;
 
   PetscFunctionBeginUser;
   PetscCheck(pde->K.radius <= 1, pde->comm, PETSC_ERR_SUP, "K of radius %" PetscInt_FMT ": the implicit matrix supports radius 1", pde->K.radius);
+  PetscCall(VecGetArrayRead(w, &wa));
+  PetscCall(ImplicitMatrixTridiagonal(pde, tau, wa, A, &done));
+  PetscCall(VecRestoreArrayRead(w, &wa));
+  if (done) PetscFunctionReturn(0);
   PetscCall(MatZeroEntries(A));
   PetscCall(PdennDMDAGetOwnership(pde->da, &xs, &xm, NULL, NULL));
   PetscCall(VecGetArrayRead(w, &wa));
