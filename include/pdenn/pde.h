@@ -121,9 +121,10 @@ typedef enum {
   PDENN_MG_INTERPOLATION_NTYPES
 } PdennMGInterpolation;
 extern const char *const PdennMGInterpolations[];
-/* After KSPSetFromOptions: for -pc_type mg, reads -mg_interpolation (default def), checks -N
-   against -pc_mg_levels and sets the defaults not given (levels from N, 2 or 4 smoothing steps
-   by order; Galerkin coarse operators for linear, Richardson/SOR smoothers for operator). */
+/* After KSPSetFromOptions: for -pc_type mg, reads -mg_interpolation (default def) and
+   -mg_smoother, checks -N against -pc_mg_levels and sets the defaults not given (levels from N,
+   2 or 4 smoothing steps by order; Galerkin coarse operators for linear; for operator the
+   -mg_smoother: F-relaxation for order 1, Richardson/SOR for order 2). */
 PetscErrorCode PdennDiffusionKSPSetUpMGDefault(PdennDiffusion pde, KSP ksp, PdennMGInterpolation def);
 /* The same with default linear (the Newton solver's). */
 PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp);
@@ -132,9 +133,27 @@ PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp);
    -a(f,f-1)/d and -a(f,f+1)/d with d row f's other entries summed (exact for 3-point rows).
    Rows of P are A's rows; reuse = MAT_REUSE_MATRIX refills a P made before for A's pattern. */
 PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P);
+/* P = PdennMGOperatorInterpolation(A) and Ac = P^T A P; with MAT_REUSE_MATRIX (P, Ac made by this
+   call for A's pattern before) a one-rank tridiagonal A takes a closed form (the Schur
+   complement, written in place), anything else MatPtAP. */
+PetscErrorCode PdennMGOperatorCoarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac);
+/* *tri: A is a one-rank AIJ matrix with the full tridiagonal pattern (rows {i-1, i, i+1} within
+   range, sorted), so that entry (i, i + o) is its value 3i + o. */
+PetscErrorCode PdennMatIsFullTridiagonal(Mat A, PetscBool *tri);
 /* Makes ksp's PCMG rebuild P_l = PdennMGOperatorInterpolation(A_l), A_{l-1} = P_l^T A_l P_l on
    every level at the start of each KSPSolve with a new operator (a KSP pre-solve hook). */
 PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp);
+/* PCMG level smoothers on the implicit matrices (key -mg_smoother): Richardson/SOR (Gauss-Seidel)
+   or F-relaxation (the odd points only, x_f += r_f / a_ff), with which the operator-dependent
+   V-cycle is exact for 3-point operators (src/pde/mg_operator.c). */
+typedef enum {
+  PDENN_MG_SMOOTHER_SOR,
+  PDENN_MG_SMOOTHER_F_RELAXATION,
+  PDENN_MG_SMOOTHER_NTYPES
+} PdennMGSmoother;
+extern const char *const PdennMGSmoothers[];
+/* Makes smoother `steps` Richardson steps with F-relaxation as its preconditioner. */
+PetscErrorCode PdennMGSmootherFRelaxation(KSP smoother, PetscInt steps);
 /* The implicit step: -tau (0: default_factor tau_max), shortened to n equal steps that reach
    t_stop exactly. */
 PetscErrorCode PdennSolverImplicitStep(PdennSolver solver, PetscReal default_factor, PetscReal *tau, PetscInt *n_steps);

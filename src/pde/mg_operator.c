@@ -5,11 +5,20 @@
 #include <pdenn/pde.h>
 #include <petsc/private/petscimpl.h> /* PetscObjectStateGet: has the operator new values? */
 
-/* The hierarchy kept between solves: P[l] maps level l-1 to level l (l >= 1), A[l] is the
-   operator of level l < n_levels - 1 (the finest is the KSP's own). */
+/* Whether a matrix (a reference) with a nonzero pattern has the full tridiagonal pattern. */
 typedef struct {
-  PetscInt         n_levels;
-  Mat             *P, *A;
+  Mat              A;
+  PetscObjectState nonzero_state;
+  PetscBool        tri;
+} TridiagonalCache;
+
+/* The hierarchy kept between solves: P[l] maps level l-1 to level l (l >= 1), A[l] is the
+   operator of level l < n_levels - 1 (the finest is the KSP's own); cache[l]: whether the
+   operators of levels l and l - 1 are tridiagonal. */
+typedef struct {
+  PetscInt n_levels;
+  Mat     *P, *A;
+  TridiagonalCache (*cache)[2];
   Mat              fine;  /* the fine operator the hierarchy was built for (a reference) */
   PetscObjectState state; /* its state then: a new state means new values */
 } MGOperator;
@@ -20,8 +29,10 @@ static PetscErrorCode MGOperatorReset(MGOperator *mgo)
   for (PetscInt l = 0; l < mgo->n_levels; l++) {
     PetscCall(MatDestroy(&mgo->P[l]));
     PetscCall(MatDestroy(&mgo->A[l]));
+    PetscCall(MatDestroy(&mgo->cache[l][0].A));
+    PetscCall(MatDestroy(&mgo->cache[l][1].A));
   }
-  PetscCall(PetscFree2(mgo->P, mgo->A));
+  PetscCall(PetscFree3(mgo->P, mgo->A, mgo->cache));
   mgo->n_levels = 0;
   PetscCall(MatDestroy(&mgo->fine));
   PetscFunctionReturn(0);
@@ -70,6 +81,140 @@ static PetscErrorCode RowWeights(Mat A, PetscInt f, PetscScalar w[2])
   PetscFunctionReturn(0);
 }
 
+/* A one-rank AIJ matrix with the full tridiagonal pattern (order 1, and every P^T A P of it):
+   entry (i, i + o) is then the 3i + o-th stored value. */
+PetscErrorCode PdennMatIsFullTridiagonal(Mat A, PetscBool *tri)
+{
+  const PetscInt *ia, *ja;
+  PetscInt        n;
+  PetscBool       seq, done;
+
+  PetscFunctionBeginUser;
+  *tri = PETSC_FALSE;
+  PetscCall(PetscObjectTypeCompare((PetscObject)A, MATSEQAIJ, &seq));
+  if (!seq) PetscFunctionReturn(0);
+  PetscCall(MatGetRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
+  if (!done) PetscFunctionReturn(0);
+  *tri = (PetscBool)(n >= 2 && ia[0] == 0 && ia[n] == 3 * n - 2);
+  for (PetscInt i = 0; i < n && *tri; i++) {
+    if (ia[i + 1] - ia[i] != 3 - (i == 0) - (i == n - 1)) *tri = PETSC_FALSE;
+    for (PetscInt k = ia[i]; k < ia[i + 1]; k++)
+      if (ja[k] != k - 2 * i) *tri = PETSC_FALSE; /* k = 3i + o holds column i + o */
+  }
+  PetscCall(MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
+  PetscFunctionReturn(0);
+}
+
+/* IsFullTridiagonal of the matrix seen last, until it or its nonzero pattern changes: a pass over the
+   pattern costs as much as the closed-form rebuild it selects, and the pattern of a time step's
+   operator is the last one's. Holds a reference to that matrix. */
+static PetscErrorCode TridiagonalCacheGet(TridiagonalCache *cache, Mat A, PetscBool *tri)
+{
+  PetscObjectState state;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatGetNonzeroState(A, &state));
+  if (cache->A != A || cache->nonzero_state != state) {
+    PetscCall(PdennMatIsFullTridiagonal(A, &cache->tri));
+    PetscCall(PetscObjectReference((PetscObject)A));
+    PetscCall(MatDestroy(&cache->A));
+    cache->A             = A;
+    cache->nonzero_state = state;
+  }
+  *tri = cache->tri;
+  PetscFunctionReturn(0);
+}
+
+/* P's odd rows -a(f, f -+ 1) / a(f, f) into P's values p (row f starting at pi[f]) */
+static PetscErrorCode FillTridiagonalP(PetscInt n, const PetscScalar *restrict a, const PetscInt *restrict pi, PetscScalar *restrict p)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt f = 1; f < n; f += 2) {
+    const PetscScalar d = a[3 * f];
+    PetscCheck(PetscAbsScalar(d) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero reduced diagonal; use -mg_interpolation linear", f);
+    p[pi[f]]     = -a[3 * f - 1] / d; /* columns (f - 1)/2, (f + 1)/2, sorted */
+    p[pi[f] + 1] = -a[3 * f + 1] / d;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Since A P vanishes on the fine rows, P^T A P = (A P) on the coarse rows:
+   A_c(r, r + o) = sum_j a(2r, j) P(j, r + o), j = 2r - 1, 2r, 2r + 1 (the Schur complement
+   A_cc - A_cf A_ff^-1 A_fc), each a product with the left or right weight of the fine rows
+   2r -+ 1. */
+static void FillTridiagonalCoarse(PetscInt n, const PetscScalar *restrict a, const PetscInt *restrict pi, const PetscScalar *restrict p, PetscScalar *restrict c)
+{
+  const PetscInt nc = (n + 1) / 2;
+
+  for (PetscInt r = 0; r < nc; r++) {
+    const PetscInt i = 2 * r;
+
+    c[3 * r] = a[3 * i];
+    if (r > 0) {
+      c[3 * r] += a[3 * i - 1] * p[pi[i - 1] + 1];
+      c[3 * r - 1] = a[3 * i - 1] * p[pi[i - 1]];
+    }
+    if (r < nc - 1) {
+      c[3 * r] += a[3 * i + 1] * p[pi[i + 1]];
+      c[3 * r + 1] = a[3 * i + 1] * p[pi[i + 1] + 1];
+    }
+  }
+}
+
+/* The rebuild of every time step for a tridiagonal A on one rank, in place in the arrays of the
+   P and A_c made by the general path before (same patterns): two passes instead of
+   MatSetValues and MatPtAP. *done: PETSC_FALSE (nothing written) for any other A. */
+static PetscErrorCode RebuildTridiagonal(Mat A, Mat P, Mat Ac, TridiagonalCache cache[2], PetscBool *done)
+{
+  const PetscScalar *a;
+  PetscScalar       *p, *c;
+  const PetscInt    *pi, *pj;
+  PetscInt           n, np;
+  PetscBool          tri_a, tri_c, got;
+
+  PetscFunctionBeginUser;
+  PetscCall(TridiagonalCacheGet(&cache[0], A, &tri_a));
+  PetscCall(TridiagonalCacheGet(&cache[1], Ac, &tri_c));
+  *done = (PetscBool)(tri_a && tri_c);
+  if (!*done) PetscFunctionReturn(0);
+  PetscCall(MatGetSize(A, &n, NULL));
+  PetscCall(MatGetRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &np, &pi, &pj, &got));
+  PetscCheck(got && np == n, PETSC_COMM_SELF, PETSC_ERR_PLIB, "P does not match A");
+  PetscCall(MatSeqAIJGetArrayRead(A, &a));
+  PetscCall(MatSeqAIJGetArray(P, &p));
+  PetscCall(MatSeqAIJGetArray(Ac, &c));
+  PetscCall(FillTridiagonalP(n, a, pi, p));
+  FillTridiagonalCoarse(n, a, pi, p, c);
+  PetscCall(MatSeqAIJRestoreArray(Ac, &c));
+  PetscCall(MatSeqAIJRestoreArray(P, &p));
+  PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
+  PetscCall(MatRestoreRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &np, &pi, &pj, &got));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Coarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac, TridiagonalCache cache[2])
+{
+  PetscBool done = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  if (reuse == MAT_REUSE_MATRIX) PetscCall(RebuildTridiagonal(A, *P, *Ac, cache, &done));
+  if (done) PetscFunctionReturn(0);
+  PetscCall(PdennMGOperatorInterpolation(A, reuse, P));
+  PetscCall(MatPtAP(A, *P, reuse, 2.0, Ac));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennMGOperatorCoarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac)
+{
+  TridiagonalCache cache[2] = {{NULL, 0, PETSC_FALSE}, {NULL, 0, PETSC_FALSE}};
+
+  PetscFunctionBeginUser;
+  PetscCall(Coarsen(A, reuse, P, Ac, cache));
+  PetscCall(MatDestroy(&cache[0].A));
+  PetscCall(MatDestroy(&cache[1].A));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P)
 {
   PetscInt rs, re, N;
@@ -111,8 +256,7 @@ static PetscErrorCode MGOperatorBuild(MGOperator *mgo, PC pc, Mat fine, MatReuse
   for (PetscInt l = mgo->n_levels - 1; l > 0; l--) {
     KSP smoother;
 
-    PetscCall(PdennMGOperatorInterpolation(A, reuse, &mgo->P[l]));
-    PetscCall(MatPtAP(A, mgo->P[l], reuse, 2.0, &mgo->A[l - 1]));
+    PetscCall(Coarsen(A, reuse, &mgo->P[l], &mgo->A[l - 1], mgo->cache[l]));
     A = mgo->A[l - 1];
     PetscCall(PCMGSetInterpolation(pc, l, mgo->P[l]));
     PetscCall(PCMGSetRestriction(pc, l, mgo->P[l]));
@@ -147,7 +291,7 @@ static PetscErrorCode MGOperatorPreSolve(KSP ksp, Vec b, Vec x, void *ctx)
     PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_REUSE_MATRIX));
   else {
     PetscCall(MGOperatorReset(mgo));
-    PetscCall(PetscCalloc2(levels, &mgo->P, levels, &mgo->A));
+    PetscCall(PetscCalloc3(levels, &mgo->P, levels, &mgo->A, levels, &mgo->cache));
     mgo->n_levels = levels;
     PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_INITIAL_MATRIX));
     PetscCall(PetscObjectReference((PetscObject)fine));
@@ -178,5 +322,184 @@ PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp)
   PetscCall(KSPGetPC(ksp, &pc));
   /* the coarse operators are ours: PCMG must neither form R A P nor ask the DM for them */
   PetscCall(PCMGSetGalerkin(pc, PC_MG_GALERKIN_EXTERNAL));
+  PetscFunctionReturn(0);
+}
+
+/* F-relaxation (docs/theory_implicit.md, "Multigrid"): the fine points (odd global index, the
+   points P interpolates) are relaxed simultaneously, x_f += r_f / a_ff, the C points are left
+   alone. For a 3-point operator the fine points are coupled only to coarse ones, so this solves
+   the fine rows exactly given the coarse values; after the Galerkin correction with the
+   operator-dependent P (exact coarse values, A P = 0 on the fine rows) the V-cycle is then
+   cyclic reduction, a direct solve up to rounding. A PCSHELL whose apply scales a residual by
+   1 / a_ff on the fine points and its Richardson form (what KSPRICHARDSON calls) relaxes in
+   place: for a one-rank tridiagonal matrix one pass over the odd rows, else a residual and the
+   scaling. The diagonal is computed when first needed after a set-up: the Richardson form of a
+   tridiagonal matrix, and a smoother of no steps, never need it. */
+typedef struct {
+  Vec              inv_diag_f; /* 1 / a_ii on the fine points, 0 on the coarse ones */
+  PetscBool        stale;      /* inv_diag_f is not yet the current operator's */
+  TridiagonalCache tri;        /* whether the operator is tridiagonal on one rank */
+} FRelaxation;
+
+/* d = 1 / a_ii on the odd rows, 0 on the even ones; a tridiagonal A (one rank) is read in place
+   (a_ii is its 3i-th value), any other through MatGetDiagonal. */
+static PetscErrorCode InverseFineDiagonal(Mat A, PetscBool tri, Vec d)
+{
+  const PetscScalar *a;
+  PetscScalar       *di;
+  PetscInt           rs, re, stride = 3;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetOwnershipRange(d, &rs, &re));
+  if (!tri) {
+    PetscCall(MatGetDiagonal(A, d));
+    stride = 1;
+  }
+  PetscCall(VecGetArray(d, &di));
+  if (tri)
+    PetscCall(MatSeqAIJGetArrayRead(A, &a));
+  else
+    a = di;
+  for (PetscInt i = rs + rs % 2; i < re; i += 2) di[i - rs] = 0.0;
+  for (PetscInt i = rs + 1 - rs % 2; i < re; i += 2) {
+    const PetscScalar a_ii = a[stride * (i - rs)];
+    PetscCheck(PetscAbsScalar(a_ii) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "F-relaxation: row %" PetscInt_FMT " has a zero diagonal; use -mg_smoother sor", i);
+    di[i - rs] = 1.0 / a_ii;
+  }
+  if (tri) PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
+  PetscCall(VecRestoreArray(d, &di));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FRelaxationSetUp(PC pc)
+{
+  FRelaxation *fr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PCShellGetContext(pc, &fr));
+  fr->stale = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FRelaxationDiagonal(PC pc, FRelaxation *fr)
+{
+  Mat       A;
+  PetscBool tri;
+
+  PetscFunctionBeginUser;
+  if (!fr->stale) PetscFunctionReturn(0);
+  PetscCall(PCGetOperators(pc, NULL, &A));
+  if (fr->inv_diag_f) { /* every time step: keep the vector if the layout is the same */
+    PetscInt  n_vec, n_mat;
+    PetscBool same;
+    PetscCall(VecGetLocalSize(fr->inv_diag_f, &n_vec));
+    PetscCall(MatGetLocalSize(A, &n_mat, NULL));
+    same = (PetscBool)(n_vec == n_mat);
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &same, 1, MPIU_BOOL, MPI_LAND, PetscObjectComm((PetscObject)pc)));
+    if (!same) PetscCall(VecDestroy(&fr->inv_diag_f));
+  }
+  if (!fr->inv_diag_f) PetscCall(MatCreateVecs(A, &fr->inv_diag_f, NULL));
+  PetscCall(TridiagonalCacheGet(&fr->tri, A, &tri));
+  PetscCall(InverseFineDiagonal(A, tri, fr->inv_diag_f));
+  fr->stale = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FRelaxationApply(PC pc, Vec r, Vec y)
+{
+  FRelaxation *fr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PCShellGetContext(pc, &fr));
+  PetscCall(FRelaxationDiagonal(pc, fr));
+  PetscCall(VecPointwiseMult(y, fr->inv_diag_f, r));
+  PetscFunctionReturn(0);
+}
+
+/* x_f = (b_f - a(f, f-1) x_{f-1} - a(f, f+1) x_{f+1}) / a_ff on the odd rows of a one-rank
+   tridiagonal A (entry (i, i + o) is value 3i + o), in place: they read only even points. */
+static PetscErrorCode FineRowsSolveTridiagonal(Mat A, Vec b, Vec x)
+{
+  const PetscScalar *a, *bb;
+  PetscScalar       *xx;
+  PetscInt           n;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatGetSize(A, &n, NULL));
+  PetscCall(MatSeqAIJGetArrayRead(A, &a));
+  PetscCall(VecGetArrayRead(b, &bb));
+  PetscCall(VecGetArray(x, &xx));
+  for (PetscInt i = 1; i < n; i += 2) {
+    const PetscScalar right = i + 1 < n ? a[3 * i + 1] * xx[i + 1] : 0.0;
+    PetscCheck(a[3 * i] != 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "F-relaxation: row %" PetscInt_FMT " has a zero diagonal; use -mg_smoother sor", i);
+    xx[i] = (bb[i] - a[3 * i - 1] * xx[i - 1] - right) / a[3 * i];
+  }
+  PetscCall(VecRestoreArray(x, &xx));
+  PetscCall(VecRestoreArrayRead(b, &bb));
+  PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
+  PetscFunctionReturn(0);
+}
+
+/* its F-relaxation steps on x for A x = b (PCShellSetApplyRichardson's form; w: work) */
+static PetscErrorCode FRelaxationApplyRichardson(PC pc, Vec b, Vec x, Vec w, PetscReal rtol, PetscReal abstol, PetscReal dtol, PetscInt its, PetscBool guesszero, PetscInt *outits, PCRichardsonConvergedReason *reason)
+{
+  FRelaxation *fr;
+  Mat          A;
+  PetscBool    tri;
+
+  PetscFunctionBeginUser;
+  (void)rtol;
+  (void)abstol;
+  (void)dtol;
+  PetscCall(PCShellGetContext(pc, &fr));
+  PetscCall(PCGetOperators(pc, NULL, &A));
+  PetscCall(TridiagonalCacheGet(&fr->tri, A, &tri));
+  if (guesszero) PetscCall(VecSet(x, 0.0));
+  for (PetscInt k = 0; k < its; k++) {
+    if (tri) {
+      PetscCall(FineRowsSolveTridiagonal(A, b, x));
+      continue;
+    }
+    PetscCall(FRelaxationDiagonal(pc, fr));
+    PetscCall(MatResidual(A, b, x, w));
+    PetscCall(VecPointwiseMult(w, fr->inv_diag_f, w));
+    PetscCall(VecAXPY(x, 1.0, w));
+  }
+  *outits = its;
+  *reason = PCRICHARDSON_CONVERGED_ITS;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FRelaxationDestroy(PC pc)
+{
+  FRelaxation *fr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PCShellGetContext(pc, &fr));
+  PetscCall(VecDestroy(&fr->inv_diag_f));
+  PetscCall(MatDestroy(&fr->tri.A));
+  PetscCall(PetscFree(fr));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennMGSmootherFRelaxation(KSP smoother, PetscInt steps)
+{
+  PC           pc;
+  FRelaxation *fr;
+
+  PetscFunctionBeginUser;
+  PetscCall(KSPSetType(smoother, KSPRICHARDSON));
+  PetscCall(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, steps));
+  PetscCall(KSPSetNormType(smoother, KSP_NORM_NONE));
+  PetscCall(KSPSetConvergenceTest(smoother, KSPConvergedSkip, NULL, NULL));
+  PetscCall(KSPGetPC(smoother, &pc));
+  PetscCall(PCSetType(pc, PCSHELL));
+  PetscCall(PetscNew(&fr));
+  PetscCall(PCShellSetContext(pc, fr));
+  PetscCall(PCShellSetName(pc, "F-relaxation (fine points, Jacobi)"));
+  PetscCall(PCShellSetSetUp(pc, FRelaxationSetUp));
+  PetscCall(PCShellSetApply(pc, FRelaxationApply));
+  PetscCall(PCShellSetApplyRichardson(pc, FRelaxationApplyRichardson));
+  PetscCall(PCShellSetDestroy(pc, FRelaxationDestroy));
   PetscFunctionReturn(0);
 }

@@ -8,6 +8,9 @@
    - on tau K^T G K without the identity, P reproduces the functions K annihilates: constants
      for order 1, constants and linears for order 2 (these away from the reflecting boundaries,
      where K does not annihilate them), to 1e-12 relative (rounding of 5 terms).
+   - PdennMGOperatorCoarsen refilling P and P^T A P for new values of A (MAT_REUSE_MATRIX; on one
+     rank for order 1 its closed form, else MatSetValues and MatPtAP) gives the P and MatPtAP of
+     a fresh build, to 1e-13 of max |entry| (a few rounded products in another order).
    Tolerances on (A P)_F: 1e-13 of the row's scale |a_ff| (three rounded products).
    Keys: the problem's (-N odd, -order, -lambda) and -tau_factor. */
 #include "implicit_test.h"
@@ -141,6 +144,46 @@ static PetscErrorCode BuildMatrix(PdennDiffusion pde, PetscReal tau, Mat *A)
   PetscFunctionReturn(0);
 }
 
+/* max |X - Y| / max |Y| */
+static PetscErrorCode RelativeDifference(Mat X, Mat Y, PetscReal *diff)
+{
+  Mat       D;
+  PetscReal scale;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatDuplicate(Y, MAT_COPY_VALUES, &D));
+  PetscCall(MatAXPY(D, -1.0, X, DIFFERENT_NONZERO_PATTERN));
+  PetscCall(MatNorm(D, NORM_MAX, diff));
+  PetscCall(MatNorm(Y, NORM_MAX, &scale));
+  *diff /= scale;
+  PetscCall(MatDestroy(&D));
+  PetscFunctionReturn(0);
+}
+
+/* The rebuild of a time step: P and A_c made for other values of A (A + I), then refilled. */
+static PetscErrorCode CheckCoarsenReuse(PdennDiffusion pde, Mat A)
+{
+  Mat       P, Ac, P_ref, Ac_ref;
+  PetscReal dP, dAc;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatShift(A, 1.0));
+  PetscCall(PdennMGOperatorCoarsen(A, MAT_INITIAL_MATRIX, &P, &Ac));
+  PetscCall(MatShift(A, -1.0));
+  PetscCall(PdennMGOperatorCoarsen(A, MAT_REUSE_MATRIX, &P, &Ac));
+  PetscCall(PdennMGOperatorInterpolation(A, MAT_INITIAL_MATRIX, &P_ref));
+  PetscCall(MatPtAP(A, P_ref, MAT_INITIAL_MATRIX, 2.0, &Ac_ref));
+  PetscCall(RelativeDifference(P, P_ref, &dP));
+  PetscCall(RelativeDifference(Ac, Ac_ref, &dAc));
+  PetscCall(PetscPrintf(pde->comm, "refilled P, P^T A P against a fresh build: %.2e, %.2e\n", (double)dP, (double)dAc));
+  PetscCheck(dP <= 1e-13 && dAc <= 1e-13, pde->comm, PETSC_ERR_PLIB, "refilled P or P^T A P differ from a fresh build by %g, %g", (double)dP, (double)dAc);
+  PetscCall(MatDestroy(&P));
+  PetscCall(MatDestroy(&Ac));
+  PetscCall(MatDestroy(&P_ref));
+  PetscCall(MatDestroy(&Ac_ref));
+  PetscFunctionReturn(0);
+}
+
 /* The properties of A's interpolation that hold for pde->order (see the header). */
 static PetscErrorCode CheckInterpolation(PdennDiffusion pde, Mat A)
 {
@@ -195,6 +238,7 @@ int main(int argc, char **argv)
   PetscCall(PdennDiffusionSetUp(pde));
   PetscCall(PdennDiffusionTauMax(pde, &tau_max));
   PetscCall(BuildMatrix(pde, tau_factor * tau_max, &A));
+  PetscCall(CheckCoarsenReuse(pde, A));
   PetscCall(CheckInterpolation(pde, A));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "mg operator interpolation checks passed\n"));
   PetscCall(MatDestroy(&A));
