@@ -2,6 +2,7 @@
    set up in code, relative differences. */
 #pragma once
 #include <pdenn/pdenn.h>
+#include "pdenn_test.h"
 
 /* x_i = sin(a i) + b cos(0.37 i^2): smooth for b = 0, rough (noise-like) for b > 0; a function
    of the global index only, so every rank layout sees the same signal. */
@@ -28,22 +29,6 @@ static inline PetscErrorCode TestCreateProblem(MPI_Comm comm, PetscInt N, PetscI
   (*pde)->flux.type   = flux;
   (*pde)->flux.lambda = lambda;
   PetscCall(PdennDiffusionSetUp(*pde));
-  PetscFunctionReturn(0);
-}
-
-/* |a - b| / |b| */
-static inline PetscErrorCode TestRelDiff(Vec a, Vec b, PetscReal *rel)
-{
-  Vec       d;
-  PetscReal nd, nb;
-
-  PetscFunctionBeginUser;
-  PetscCall(VecDuplicate(a, &d));
-  PetscCall(VecWAXPY(d, -1.0, a, b));
-  PetscCall(VecNorm(d, NORM_2, &nd));
-  PetscCall(VecNorm(b, NORM_2, &nb));
-  *rel = nd / PetscMax(nb, PETSC_SMALL);
-  PetscCall(VecDestroy(&d));
   PetscFunctionReturn(0);
 }
 

@@ -46,7 +46,7 @@ static PetscErrorCode CheckArbitraryWeights(PetscInt N, PetscInt order)
   PetscCall(PdennSymStepSetUp(&op, pde->da, pde->da, pde->K, WeightedIdentity, (void *)wa));
   PetscCall(PdennSymStepApply(&op, -tau, x, ref, NULL)); /* x + tau K^T (w K x) */
   PetscCall(VecRestoreArrayRead(w, &wa));
-  PetscCall(TestRelDiff(Ax, ref, &rel));
+  PetscCall(PdennTestRelDiff(Ax, ref, NORM_2, PETSC_SMALL, &rel));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "order %" PetscInt_FMT ": |A x - (x + tau K^T w K x)| / |.| = %.3e\n", order, (double)rel));
   PetscCheck(rel < 1e-12, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "implicit matrix differs from the operator (order %" PetscInt_FMT "): %g", order, (double)rel);
   PetscCall(PdennSymStepDestroy(&op));
@@ -79,7 +79,7 @@ static PetscErrorCode CheckSemiImplicitMatrix(PetscInt N, PetscInt order, PdennF
   PetscCall(MatMult(A, u, Au));
   PetscCall(PdennDiffusionResidual(pde, u, ref));
   PetscCall(VecAYPX(ref, tau, u));
-  PetscCall(TestRelDiff(Au, ref, &rel));
+  PetscCall(PdennTestRelDiff(Au, ref, NORM_2, PETSC_SMALL, &rel));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "order %" PetscInt_FMT " %-16s: |A(u) u - (u + tau K^T Phi(K u))| / |.| = %.3e\n", order, PdennFluxTypes[flux], (double)rel));
   PetscCheck(rel < 1e-12, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "semi-implicit matrix differs from the operator (order %" PetscInt_FMT ", %s): %g", order, PdennFluxTypes[flux], (double)rel);
   PetscCall(VecDestroy(&u));
@@ -155,7 +155,7 @@ static PetscErrorCode CheckNewtonJacobian(PetscInt N, PetscInt order, PdennFluxT
   PetscCall(ImplicitOperator(pde, tau, v, fm));
   PetscCall(VecAXPY(fp, -1.0, fm));
   PetscCall(VecScale(fp, 0.5 / eps));
-  PetscCall(TestRelDiff(Jx, fp, &rel));
+  PetscCall(PdennTestRelDiff(Jx, fp, NORM_2, PETSC_SMALL, &rel));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "order %" PetscInt_FMT " %-16s: Newton Jacobian vs central differences %.3e\n", order, PdennFluxTypes[flux], (double)rel));
   PetscCheck(rel < 1e-6, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "Newton Jacobian differs from finite differences (order %" PetscInt_FMT ", %s): %g", order, PdennFluxTypes[flux], (double)rel);
   PetscCall(VecDestroy(&v));

@@ -84,7 +84,7 @@ static PetscErrorCode CompareLibraryFixedPoint(PdennDiffusion pde, PetscReal t_s
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  (PdennSolverRun_ImplicitFixedPoint not available: comparison skipped)\n"));
   } else {
     PetscCall(ierr);
-    PetscCall(TestRelDiff(u, newton, &rel));
+    PetscCall(PdennTestRelDiff(u, newton, NORM_2, PETSC_SMALL, &rel));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  library fixed point vs Newton %.2e\n", (double)rel));
     PetscCheck(rel <= 1e-10, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "PdennSolverRun_ImplicitFixedPoint and Newton differ by %g", (double)rel);
   }
@@ -109,7 +109,7 @@ static PetscErrorCode CheckAgainstFixedPoint(PetscInt order, PdennFluxType flux)
   PetscCall(RunMethod(pde, PDENN_METHOD_IMPLICIT_NEWTON, 5 * tau, tau, 0.3, 0.5, u, &steps, &its));
   PetscCall(TestFillSignal(pde->da, ref, 0.3, 0.5));
   PetscCall(FixedPointReference(pde, tau, 5, ref));
-  PetscCall(TestRelDiff(u, ref, &rel));
+  PetscCall(PdennTestRelDiff(u, ref, NORM_2, PETSC_SMALL, &rel));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "order %" PetscInt_FMT " %-16s: Newton vs fixed point %.2e, %.1f Newton iterations per step\n", order, PdennFluxTypes[flux], (double)rel, (double)its / steps));
   PetscCheck(steps == 5 && rel <= 1e-10, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "order %" PetscInt_FMT ", %s: Newton and fixed point differ by %g", order, PdennFluxTypes[flux], (double)rel);
   PetscCheck(its <= 6 * steps, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "order %" PetscInt_FMT ", %s: %" PetscInt_FMT " Newton iterations for %" PetscInt_FMT " steps: not quadratic", order, PdennFluxTypes[flux], its, steps);
@@ -129,7 +129,7 @@ static PetscErrorCode SemiImplicitGap(PdennDiffusion pde, PetscReal t_stop, Pets
   PetscCall(VecDuplicate(u, &v));
   PetscCall(RunMethod(pde, PDENN_METHOD_IMPLICIT_NEWTON, t_stop, t_stop / n, 0.15, 0.0, u, NULL, NULL));
   PetscCall(RunMethod(pde, PDENN_METHOD_SEMI_IMPLICIT, t_stop, t_stop / n, 0.15, 0.0, v, NULL, NULL));
-  PetscCall(TestRelDiff(u, v, gap));
+  PetscCall(PdennTestRelDiff(u, v, NORM_2, PETSC_SMALL, gap));
   PetscCall(VecDestroy(&u));
   PetscCall(VecDestroy(&v));
   PetscFunctionReturn(0);
