@@ -32,21 +32,6 @@ static PetscErrorCode PointDependentApply(void *ctx, PetscInt n, const PetscReal
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode FillSignal(DM da, Vec x, PetscReal a)
-{
-  PetscInt   xs, xm, dof;
-  PetscReal *xa;
-
-  PetscFunctionBeginUser;
-  PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
-  PetscCall(PdennDMDAGetOwnership(da, &xs, &xm, NULL, NULL));
-  PetscCall(VecGetArray(x, &xa));
-  for (PetscInt i = 0; i < xm; i++)
-    for (PetscInt c = 0; c < dof; c++) xa[i * dof + c] = PetscSinReal(a * (xs + i) + c) + 0.3 * PetscCosReal(7.1 * (xs + i)) + 0.1 * c;
-  PetscCall(VecRestoreArray(x, &xa));
-  PetscFunctionReturn(0);
-}
-
 /* The unfused step: r = W^T phi(W u), z = W u, a = phi(z), d = phi'(z) from the primitives,
    out = u - tau r. */
 static PetscErrorCode Reference(PdennSymStep *s, PetscReal tau, Vec u, Vec out, Vec z, Vec a, Vec d, Vec r)
@@ -101,7 +86,7 @@ static PetscErrorCode Compare(PdennSymStep *s, const char name[], PetscReal *wor
   PetscCall(VecDuplicate(z, &a_ref));
   PetscCall(VecDuplicate(z, &dphi));
   PetscCall(VecDuplicate(z, &d_ref));
-  PetscCall(FillSignal(s->da_u, u, 0.71));
+  PetscCall(PdennTestFillSignal(s->da_u, u, 0.71));
   PetscCall(Reference(s, tau, u, out_ref, z_ref, a_ref, d_ref, r_ref));
   {
     const PdennSymStepTape tape = {z, a, dphi, r};

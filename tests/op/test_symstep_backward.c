@@ -11,21 +11,6 @@
 
 #define TOL 1e-13
 
-static PetscErrorCode FillSignal(DM da, Vec x, PetscReal a)
-{
-  PetscInt   xs, xm, dof;
-  PetscReal *xa;
-
-  PetscFunctionBeginUser;
-  PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
-  PetscCall(PdennDMDAGetOwnership(da, &xs, &xm, NULL, NULL));
-  PetscCall(VecGetArray(x, &xa));
-  for (PetscInt i = 0; i < xm; i++)
-    for (PetscInt c = 0; c < dof; c++) xa[i * dof + c] = PetscSinReal(a * (xs + i) + c) + 0.3 * PetscCosReal(7.1 * (xs + i)) + 0.1 * c;
-  PetscCall(VecRestoreArray(x, &xa));
-  PetscFunctionReturn(0);
-}
-
 /* q = phi'(z) (W s) with s = -tau dy; dw += grad<W s, a> + grad<q, W u> on this rank */
 static PetscErrorCode ReferenceQ(PdennSymStep *st, PetscReal tau, Vec u, Vec a, Vec d, Vec dy, Vec q, PetscReal dw[])
 {
@@ -95,8 +80,8 @@ static PetscErrorCode VectorsCreate(PdennSymStep *st, Vectors *v)
   PetscCall(DMCreateGlobalVector(st->da_z, &v->a));
   PetscCall(VecDuplicate(v->a, &v->d));
   PetscCall(VecDuplicate(v->a, &v->q));
-  PetscCall(FillSignal(st->da_u, v->u, 0.71));
-  PetscCall(FillSignal(st->da_u, v->dy, 0.23));
+  PetscCall(PdennTestFillSignal(st->da_u, v->u, 0.71));
+  PetscCall(PdennTestFillSignal(st->da_u, v->dy, 0.23));
   PetscFunctionReturn(0);
 }
 
