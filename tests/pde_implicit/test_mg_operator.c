@@ -11,6 +11,8 @@
    - PdennMGOperatorCoarsen refilling P and P^T A P for new values of A (MAT_REUSE_MATRIX; on one
      rank for order 1 its closed form, else MatSetValues and MatPtAP) gives the P and MatPtAP of
      a fresh build, to 1e-13 of max |entry| (a few rounded products in another order).
+   - order 1 on one rank: the one-pass residual of PCMG's levels, PdennMatResidualTridiagonal,
+     gives MatResidual's b - A x to 1e-13 of max |r| (the same products, summed in another order).
    Tolerances on (A P)_F: 1e-13 of the row's scale |a_ff| (three rounded products).
    Keys: the problem's (-N odd, -order, -lambda) and -tau_factor. */
 #include "implicit_test.h"
@@ -184,6 +186,40 @@ static PetscErrorCode CheckCoarsenReuse(PdennDiffusion pde, Mat A)
   PetscFunctionReturn(0);
 }
 
+/* The one-pass residual of PCMG's levels (PdennMatResidualTridiagonal) against MatResidual, where
+   A is a one-rank tridiagonal matrix (order 1 on one rank), with rough x and b. */
+static PetscErrorCode CheckResidual(PdennDiffusion pde, Mat A)
+{
+  Vec         x, b, r, r_ref;
+  PetscReal   diff, scale;
+  PetscBool   tri;
+  PetscMPIInt size;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(pde->comm, &size));
+  PetscCall(PdennMatIsFullTridiagonal(A, &tri));
+  PetscCheck(tri == (PetscBool)(pde->order == 1 && size == 1), pde->comm, PETSC_ERR_PLIB, "tridiagonal test: %d for order %" PetscInt_FMT " on %d ranks", (int)tri, pde->order, (int)size);
+  if (!tri) PetscFunctionReturn(0);
+  PetscCall(MatCreateVecs(A, &x, &b));
+  PetscCall(VecDuplicate(b, &r));
+  PetscCall(VecDuplicate(b, &r_ref));
+  PetscCall(TestFillSignal(pde->da, x, 0.7, 1.0));
+  PetscCall(TestFillSignal(pde->da, b, 0.3, 0.5));
+  PetscCall(PdennMatResidualTridiagonal(A, b, x, r));
+  PetscCall(MatResidual(A, b, x, r_ref));
+  PetscCall(VecNorm(r_ref, NORM_INFINITY, &scale));
+  PetscCall(VecAXPY(r, -1.0, r_ref));
+  PetscCall(VecNorm(r, NORM_INFINITY, &diff));
+  diff /= scale;
+  PetscCall(PetscPrintf(pde->comm, "one-pass tridiagonal residual against MatResidual: %.2e\n", (double)diff));
+  PetscCheck(scale > 0.0 && diff <= 1e-13, pde->comm, PETSC_ERR_PLIB, "one-pass residual differs from MatResidual by %g", (double)diff);
+  PetscCall(VecDestroy(&x));
+  PetscCall(VecDestroy(&b));
+  PetscCall(VecDestroy(&r));
+  PetscCall(VecDestroy(&r_ref));
+  PetscFunctionReturn(0);
+}
+
 /* The properties of A's interpolation that hold for pde->order (see the header). */
 static PetscErrorCode CheckInterpolation(PdennDiffusion pde, Mat A)
 {
@@ -239,6 +275,7 @@ int main(int argc, char **argv)
   PetscCall(PdennDiffusionTauMax(pde, &tau_max));
   PetscCall(BuildMatrix(pde, tau_factor * tau_max, &A));
   PetscCall(CheckCoarsenReuse(pde, A));
+  PetscCall(CheckResidual(pde, A));
   PetscCall(CheckInterpolation(pde, A));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "mg operator interpolation checks passed\n"));
   PetscCall(MatDestroy(&A));
