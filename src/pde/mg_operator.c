@@ -125,44 +125,44 @@ static PetscErrorCode TridiagonalCacheGet(TridiagonalCache *cache, Mat A, PetscB
   PetscFunctionReturn(0);
 }
 
-/* P's odd rows -a(f, f -+ 1) / a(f, f) into P's values p (row f starting at pi[f]) */
-static PetscErrorCode FillTridiagonalP(PetscInt n, const PetscScalar *restrict a, const PetscInt *restrict pi, PetscScalar *restrict p)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt f = 1; f < n; f += 2) {
-    const PetscScalar d = a[3 * f];
-    PetscCheck(PetscAbsScalar(d) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero reduced diagonal; use -mg_interpolation linear", f);
-    p[pi[f]]     = -a[3 * f - 1] / d; /* columns (f - 1)/2, (f + 1)/2, sorted */
-    p[pi[f] + 1] = -a[3 * f + 1] / d;
-  }
-  PetscFunctionReturn(0);
-}
-
-/* Since A P vanishes on the fine rows, P^T A P = (A P) on the coarse rows:
+/* P's odd rows -a(f, f -+ 1) / a(f, f) into P's values p (row f starting at pi[f]) and, in the
+   same pass over A (out of cache the rebuild's cost is its passes over memory), the coarse
+   operator c: since A P vanishes on the fine rows, P^T A P = (A P) on the coarse rows,
    A_c(r, r + o) = sum_j a(2r, j) P(j, r + o), j = 2r - 1, 2r, 2r + 1 (the Schur complement
    A_cc - A_cf A_ff^-1 A_fc), each a product with the left or right weight of the fine rows
-   2r -+ 1. */
-static void FillTridiagonalCoarse(PetscInt n, const PetscScalar *restrict a, const PetscInt *restrict pi, const PetscScalar *restrict p, PetscScalar *restrict c)
+   2r -+ 1; row 2r + 1's weights are computed at coarse row r and kept for row r + 1. */
+static PetscErrorCode FillTridiagonal(PetscInt n, const PetscScalar *restrict a, const PetscInt *restrict pi, PetscScalar *restrict p, PetscScalar *restrict c)
 {
-  const PetscInt nc = (n + 1) / 2;
+  const PetscInt nc   = (n + 1) / 2;
+  PetscScalar    left = 0.0, right = 0.0; /* weights of fine row 2r - 1 */
 
+  PetscFunctionBeginUser;
   for (PetscInt r = 0; r < nc; r++) {
     const PetscInt i = 2 * r;
 
     c[3 * r] = a[3 * i];
     if (r > 0) {
-      c[3 * r] += a[3 * i - 1] * p[pi[i - 1] + 1];
-      c[3 * r - 1] = a[3 * i - 1] * p[pi[i - 1]];
+      c[3 * r] += a[3 * i - 1] * right;
+      c[3 * r - 1] = a[3 * i - 1] * left;
     }
-    if (r < nc - 1) {
-      c[3 * r] += a[3 * i + 1] * p[pi[i + 1]];
-      c[3 * r + 1] = a[3 * i + 1] * p[pi[i + 1] + 1];
+    if (r == nc - 1) break;
+    {
+      const PetscInt    f = i + 1;
+      const PetscScalar d = a[3 * f];
+      PetscCheck(PetscAbsScalar(d) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero reduced diagonal; use -mg_interpolation linear", f);
+      left         = -a[3 * f - 1] / d; /* columns r, r + 1, sorted */
+      right        = -a[3 * f + 1] / d;
+      p[pi[f]]     = left;
+      p[pi[f] + 1] = right;
     }
+    c[3 * r] += a[3 * i + 1] * left;
+    c[3 * r + 1] = a[3 * i + 1] * right;
   }
+  PetscFunctionReturn(0);
 }
 
 /* The rebuild of every time step for a tridiagonal A on one rank, in place in the arrays of the
-   P and A_c made by the general path before (same patterns): two passes instead of
+   P and A_c made by the general path before (same patterns): one pass instead of
    MatSetValues and MatPtAP. *done: PETSC_FALSE (nothing written) for any other A. */
 static PetscErrorCode RebuildTridiagonal(Mat A, Mat P, Mat Ac, TridiagonalCache cache[2], PetscBool *done)
 {
@@ -183,8 +183,7 @@ static PetscErrorCode RebuildTridiagonal(Mat A, Mat P, Mat Ac, TridiagonalCache 
   PetscCall(MatSeqAIJGetArrayRead(A, &a));
   PetscCall(MatSeqAIJGetArray(P, &p));
   PetscCall(MatSeqAIJGetArray(Ac, &c));
-  PetscCall(FillTridiagonalP(n, a, pi, p));
-  FillTridiagonalCoarse(n, a, pi, p, c);
+  PetscCall(FillTridiagonal(n, a, pi, p, c));
   PetscCall(MatSeqAIJRestoreArray(Ac, &c));
   PetscCall(MatSeqAIJRestoreArray(P, &p));
   PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
