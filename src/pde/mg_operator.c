@@ -17,7 +17,7 @@ typedef struct {
    operators of levels l and l - 1 are tridiagonal. */
 typedef struct {
   PetscInt n_levels;
-  Mat     *P, *A;
+  Mat     *P, *A, *T; /* T[l]: P[l]'s one-pass transfers (MATSHELL) or NULL */
   TridiagonalCache (*cache)[2];
   Mat              fine;  /* the fine operator the hierarchy was built for (a reference) */
   PetscObjectState state; /* its state then: a new state means new values */
@@ -29,10 +29,11 @@ static PetscErrorCode MGOperatorReset(MGOperator *mgo)
   for (PetscInt l = 0; l < mgo->n_levels; l++) {
     PetscCall(MatDestroy(&mgo->P[l]));
     PetscCall(MatDestroy(&mgo->A[l]));
+    PetscCall(MatDestroy(&mgo->T[l]));
     PetscCall(MatDestroy(&mgo->cache[l][0].A));
     PetscCall(MatDestroy(&mgo->cache[l][1].A));
   }
-  PetscCall(PetscFree3(mgo->P, mgo->A, mgo->cache));
+  PetscCall(PetscFree4(mgo->P, mgo->A, mgo->T, mgo->cache));
   mgo->n_levels = 0;
   PetscCall(MatDestroy(&mgo->fine));
   PetscFunctionReturn(0);
@@ -271,14 +272,129 @@ PetscErrorCode PdennMatResidualTridiagonal(Mat A, Vec b, Vec x, Vec r)
   PetscFunctionReturn(0);
 }
 
-/* Level l's residual: the one-pass form for a one-rank tridiagonal A, else PCMG's MatResidual. */
-static PetscErrorCode MGOperatorSetResidual(PC pc, PetscInt l, Mat A, TridiagonalCache *cache)
+/* The transfers of a one-rank P of the closed-form pattern: even row 2c holds 1 in column c (value
+   3c), odd row 2c + 1 its weights for columns c and c + 1 (values 3c + 1, 3c + 2). AIJ's
+   MatMultTranspose zeroes y and then scatters, reading the column indices; this is one pass. */
+static PetscErrorCode TransferRestrict(Mat T, Vec x, Vec y)
 {
-  PetscBool tri;
+  Mat                P;
+  const PetscScalar *p, *xx;
+  PetscScalar       *yy;
+  PetscInt           nc;
 
   PetscFunctionBeginUser;
-  PetscCall(TridiagonalCacheGet(cache, A, &tri));
-  PetscCall(PCMGSetResidual(pc, l, tri ? PdennMatResidualTridiagonal : PCMGResidualDefault, A));
+  PetscCall(MatShellGetContext(T, &P));
+  PetscCall(MatGetSize(P, NULL, &nc));
+  PetscCall(MatSeqAIJGetArrayRead(P, &p));
+  PetscCall(VecGetArrayRead(x, &xx));
+  PetscCall(VecGetArrayWrite(y, &yy));
+  yy[0] = xx[0] + p[1] * xx[1];
+  for (PetscInt c = 1; c < nc - 1; c++) yy[c] = xx[2 * c] + p[3 * c - 1] * xx[2 * c - 1] + p[3 * c + 1] * xx[2 * c + 1];
+  yy[nc - 1] = xx[2 * nc - 2] + p[3 * nc - 4] * xx[2 * nc - 3];
+  PetscCall(VecRestoreArrayWrite(y, &yy));
+  PetscCall(VecRestoreArrayRead(x, &xx));
+  PetscCall(MatSeqAIJRestoreArrayRead(P, &p));
+  PetscCall(PetscLogFlops(4.0 * nc));
+  PetscFunctionReturn(0);
+}
+
+/* w = y + P x (PCMG's interpolation adds to the fine iterate, w = y), one pass */
+static PetscErrorCode TransferInterpolateAdd(Mat T, Vec x, Vec y, Vec w)
+{
+  Mat                P;
+  const PetscScalar *p, *xx, *yy;
+  PetscScalar       *ww;
+  PetscInt           nc;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatShellGetContext(T, &P));
+  PetscCall(MatGetSize(P, NULL, &nc));
+  PetscCall(MatSeqAIJGetArrayRead(P, &p));
+  PetscCall(VecGetArrayRead(x, &xx));
+  if (w != y) PetscCall(VecCopy(y, w));
+  PetscCall(VecGetArray(w, &ww));
+  yy = ww;
+  for (PetscInt c = 0; c < nc - 1; c++) {
+    ww[2 * c]     = yy[2 * c] + xx[c];
+    ww[2 * c + 1] = yy[2 * c + 1] + p[3 * c + 1] * xx[c] + p[3 * c + 2] * xx[c + 1];
+  }
+  ww[2 * nc - 2] = yy[2 * nc - 2] + xx[nc - 1];
+  PetscCall(VecRestoreArray(w, &ww));
+  PetscCall(VecRestoreArrayRead(x, &xx));
+  PetscCall(MatSeqAIJRestoreArrayRead(P, &p));
+  PetscCall(PetscLogFlops(4.0 * nc));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TransferInterpolate(Mat T, Vec x, Vec y)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecZeroEntries(y));
+  PetscCall(TransferInterpolateAdd(T, x, y, y));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TransferDestroy(void *ctx)
+{
+  Mat P = (Mat)ctx;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatDestroy(&P));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennMGTridiagonalTransfer(Mat P, Mat *T)
+{
+  const PetscInt *pi, *pj;
+  PetscInt        n, nc, m;
+  PetscBool       seq, got, closed;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscObjectTypeCompare((PetscObject)P, MATSEQAIJ, &seq));
+  PetscCall(MatGetSize(P, &n, &nc));
+  closed = (PetscBool)(seq && n >= 3 && n % 2 == 1 && nc == (n + 1) / 2);
+  if (closed) {
+    PetscCall(MatGetRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &m, &pi, &pj, &got));
+    closed = (PetscBool)(got && m == n);
+    for (PetscInt f = 0; f < n && closed; f++) {
+      const PetscInt c = f / 2, odd = f % 2;
+      closed = (PetscBool)(pi[f] == 3 * c + odd && pi[f + 1] - pi[f] == 1 + odd && pj[pi[f]] == c && (!odd || pj[pi[f] + 1] == c + 1));
+    }
+    if (got) PetscCall(MatRestoreRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &m, &pi, &pj, &got));
+  }
+  PetscCheck(closed, PetscObjectComm((PetscObject)P), PETSC_ERR_ARG_WRONG, "one-pass transfers: P must be a one-rank operator-dependent interpolation of odd size (rows 2c: column c; rows 2c+1: columns c, c+1)");
+  PetscCall(PetscObjectReference((PetscObject)P));
+  PetscCall(MatCreateShell(PETSC_COMM_SELF, n, nc, n, nc, P, T));
+  PetscCall(MatShellSetContextDestroy(*T, TransferDestroy));
+  PetscCall(MatShellSetOperation(*T, MATOP_MULT, (void (*)(void))TransferInterpolate));
+  PetscCall(MatShellSetOperation(*T, MATOP_MULT_ADD, (void (*)(void))TransferInterpolateAdd));
+  PetscCall(MatShellSetOperation(*T, MATOP_MULT_TRANSPOSE, (void (*)(void))TransferRestrict));
+  PetscFunctionReturn(0);
+}
+
+/* PCMG's interpolation and restriction of level l: P[l]'s one-pass transfers where the level was
+   rebuilt in closed form (tri), else P[l] itself. */
+static PetscErrorCode MGOperatorSetTransfer(MGOperator *mgo, PC pc, PetscInt l, PetscBool tri)
+{
+  Mat T = mgo->P[l];
+
+  PetscFunctionBeginUser;
+  if (tri) {
+    if (!mgo->T[l]) PetscCall(PdennMGTridiagonalTransfer(mgo->P[l], &mgo->T[l]));
+    T = mgo->T[l];
+  }
+  PetscCall(PCMGSetInterpolation(pc, l, T));
+  PetscCall(PCMGSetRestriction(pc, l, T));
+  PetscFunctionReturn(0);
+}
+
+/* Level l's residual: the one-pass form for a one-rank tridiagonal A (*tri), else PCMG's
+   MatResidual. */
+static PetscErrorCode MGOperatorSetResidual(PC pc, PetscInt l, Mat A, TridiagonalCache *cache, PetscBool *tri)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TridiagonalCacheGet(cache, A, tri));
+  PetscCall(PCMGSetResidual(pc, l, *tri ? PdennMatResidualTridiagonal : PCMGResidualDefault, A));
   PetscFunctionReturn(0);
 }
 
@@ -290,13 +406,13 @@ static PetscErrorCode MGOperatorBuild(MGOperator *mgo, PC pc, Mat fine, MatReuse
 
   PetscFunctionBeginUser;
   for (PetscInt l = mgo->n_levels - 1; l > 0; l--) {
-    KSP smoother;
+    KSP       smoother;
+    PetscBool tri;
 
     PetscCall(Coarsen(A, reuse, &mgo->P[l], &mgo->A[l - 1], mgo->cache[l]));
-    PetscCall(MGOperatorSetResidual(pc, l, A, &mgo->cache[l][0]));
+    PetscCall(MGOperatorSetResidual(pc, l, A, &mgo->cache[l][0], &tri));
+    PetscCall(MGOperatorSetTransfer(mgo, pc, l, tri));
     A = mgo->A[l - 1];
-    PetscCall(PCMGSetInterpolation(pc, l, mgo->P[l]));
-    PetscCall(PCMGSetRestriction(pc, l, mgo->P[l]));
     PetscCall(PCMGGetSmoother(pc, l - 1, &smoother));
     PetscCall(KSPSetOperators(smoother, A, A));
   }
@@ -328,7 +444,7 @@ static PetscErrorCode MGOperatorPreSolve(KSP ksp, Vec b, Vec x, void *ctx)
     PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_REUSE_MATRIX));
   else {
     PetscCall(MGOperatorReset(mgo));
-    PetscCall(PetscCalloc3(levels, &mgo->P, levels, &mgo->A, levels, &mgo->cache));
+    PetscCall(PetscCalloc4(levels, &mgo->P, levels, &mgo->A, levels, &mgo->T, levels, &mgo->cache));
     mgo->n_levels = levels;
     PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_INITIAL_MATRIX));
     PetscCall(PetscObjectReference((PetscObject)fine));

@@ -12,7 +12,9 @@
      rank for order 1 its closed form, else MatSetValues and MatPtAP) gives the P and MatPtAP of
      a fresh build, to 1e-13 of max |entry| (a few rounded products in another order).
    - order 1 on one rank: the one-pass residual of PCMG's levels, PdennMatResidualTridiagonal,
-     gives MatResidual's b - A x to 1e-13 of max |r| (the same products, summed in another order).
+     gives MatResidual's b - A x to 1e-13 of max |r| (the same products, summed in another order),
+     and its one-pass transfers (PdennMGTridiagonalTransfer) give P's P^T r, P x, y + P x to 1e-14
+     of max |result| (at most three products).
    Tolerances on (A P)_F: 1e-13 of the row's scale |a_ff| (three rounded products).
    Keys: the problem's (-N odd, -order, -lambda) and -tau_factor. */
 #include "implicit_test.h"
@@ -220,6 +222,63 @@ static PetscErrorCode CheckResidual(PdennDiffusion pde, Mat A)
   PetscFunctionReturn(0);
 }
 
+/* max |y_T - y_P| / max |y_P| of one application */
+static PetscErrorCode TransferDifference(Vec yT, Vec yP, PetscReal *diff)
+{
+  PetscReal scale;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecNorm(yP, NORM_INFINITY, &scale));
+  PetscCall(VecAXPY(yT, -1.0, yP));
+  PetscCall(VecNorm(yT, NORM_INFINITY, diff));
+  PetscCheck(scale > 0.0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "transfer test: zero result");
+  *diff /= scale;
+  PetscFunctionReturn(0);
+}
+
+/* PCMG's one-pass transfers (PdennMGTridiagonalTransfer) against P's AIJ products, one rank,
+   order 1: restriction P^T r, interpolation P x and y + P x into another vector. */
+static PetscErrorCode CheckTransfer(PdennDiffusion pde, Mat A)
+{
+  Mat       P, T;
+  Vec       xf, xc, yf, yf2, yc, yc2;
+  PetscReal diff[3];
+  PetscBool tri;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennMatIsFullTridiagonal(A, &tri));
+  if (!tri) PetscFunctionReturn(0);
+  PetscCall(PdennMGOperatorInterpolation(A, MAT_INITIAL_MATRIX, &P));
+  PetscCall(PdennMGTridiagonalTransfer(P, &T));
+  PetscCall(MatCreateVecs(P, &xc, &xf));
+  PetscCall(VecDuplicate(xf, &yf));
+  PetscCall(VecDuplicate(xf, &yf2));
+  PetscCall(VecDuplicate(xc, &yc));
+  PetscCall(VecDuplicate(xc, &yc2));
+  PetscCall(TestFillSignal(pde->da, xf, 0.7, 1.0));
+  PetscCall(VecSetRandom(xc, NULL));
+  PetscCall(MatMultTranspose(T, xf, yc));
+  PetscCall(MatMultTranspose(P, xf, yc2));
+  PetscCall(TransferDifference(yc, yc2, &diff[0]));
+  PetscCall(MatMult(T, xc, yf));
+  PetscCall(MatMult(P, xc, yf2));
+  PetscCall(TransferDifference(yf, yf2, &diff[1]));
+  PetscCall(MatMultAdd(T, xc, xf, yf));
+  PetscCall(MatMultAdd(P, xc, xf, yf2));
+  PetscCall(TransferDifference(yf, yf2, &diff[2]));
+  PetscCall(PetscPrintf(pde->comm, "one-pass transfers against P (P^T r, P x, y + P x): %.2e %.2e %.2e\n", (double)diff[0], (double)diff[1], (double)diff[2]));
+  PetscCheck(diff[0] <= 1e-14 && diff[1] <= 1e-14 && diff[2] <= 1e-14, pde->comm, PETSC_ERR_PLIB, "one-pass transfers differ from P's products: %g %g %g", (double)diff[0], (double)diff[1], (double)diff[2]);
+  PetscCall(VecDestroy(&xf));
+  PetscCall(VecDestroy(&xc));
+  PetscCall(VecDestroy(&yf));
+  PetscCall(VecDestroy(&yf2));
+  PetscCall(VecDestroy(&yc));
+  PetscCall(VecDestroy(&yc2));
+  PetscCall(MatDestroy(&T));
+  PetscCall(MatDestroy(&P));
+  PetscFunctionReturn(0);
+}
+
 /* The properties of A's interpolation that hold for pde->order (see the header). */
 static PetscErrorCode CheckInterpolation(PdennDiffusion pde, Mat A)
 {
@@ -276,6 +335,7 @@ int main(int argc, char **argv)
   PetscCall(BuildMatrix(pde, tau_factor * tau_max, &A));
   PetscCall(CheckCoarsenReuse(pde, A));
   PetscCall(CheckResidual(pde, A));
+  PetscCall(CheckTransfer(pde, A));
   PetscCall(CheckInterpolation(pde, A));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "mg operator interpolation checks passed\n"));
   PetscCall(MatDestroy(&A));
