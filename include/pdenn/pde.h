@@ -140,6 +140,14 @@ PetscErrorCode PdennMGOperatorCoarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac);
 /* *tri: A is a one-rank AIJ matrix with the full tridiagonal pattern (rows {i-1, i, i+1} within
    range, sorted), so that entry (i, i + o) is its value 3i + o. */
 PetscErrorCode PdennMatIsFullTridiagonal(Mat A, PetscBool *tri);
+/* r = b - A x for A with PdennMatIsFullTridiagonal, in one pass (PCMGSetResidual's form; the
+   operator-dependent hierarchy's residual on such levels). */
+PetscErrorCode PdennMatResidualTridiagonal(Mat A, Vec b, Vec x, Vec r);
+/* *T: a MATSHELL applying P (one rank, odd size, the pattern of PdennMGOperatorInterpolation: row
+   2c column c with value 1, row 2c+1 columns c, c+1) in one pass each: MatMult, MatMultAdd
+   (interpolation) and MatMultTranspose (restriction), what PCMG calls; T keeps a reference to P
+   and reads its current values. */
+PetscErrorCode PdennMGTridiagonalTransfer(Mat P, Mat *T);
 /* Makes ksp's PCMG rebuild P_l = PdennMGOperatorInterpolation(A_l), A_{l-1} = P_l^T A_l P_l on
    every level at the start of each KSPSolve with a new operator (a KSP pre-solve hook). */
 PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp);

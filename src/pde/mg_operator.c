@@ -17,7 +17,7 @@ typedef struct {
    operators of levels l and l - 1 are tridiagonal. */
 typedef struct {
   PetscInt n_levels;
-  Mat     *P, *A;
+  Mat     *P, *A, *T; /* T[l]: P[l]'s one-pass transfers (MATSHELL) or NULL */
   TridiagonalCache (*cache)[2];
   Mat              fine;  /* the fine operator the hierarchy was built for (a reference) */
   PetscObjectState state; /* its state then: a new state means new values */
@@ -29,10 +29,11 @@ static PetscErrorCode MGOperatorReset(MGOperator *mgo)
   for (PetscInt l = 0; l < mgo->n_levels; l++) {
     PetscCall(MatDestroy(&mgo->P[l]));
     PetscCall(MatDestroy(&mgo->A[l]));
+    PetscCall(MatDestroy(&mgo->T[l]));
     PetscCall(MatDestroy(&mgo->cache[l][0].A));
     PetscCall(MatDestroy(&mgo->cache[l][1].A));
   }
-  PetscCall(PetscFree3(mgo->P, mgo->A, mgo->cache));
+  PetscCall(PetscFree4(mgo->P, mgo->A, mgo->T, mgo->cache));
   mgo->n_levels = 0;
   PetscCall(MatDestroy(&mgo->fine));
   PetscFunctionReturn(0);
@@ -125,44 +126,44 @@ static PetscErrorCode TridiagonalCacheGet(TridiagonalCache *cache, Mat A, PetscB
   PetscFunctionReturn(0);
 }
 
-/* P's odd rows -a(f, f -+ 1) / a(f, f) into P's values p (row f starting at pi[f]) */
-static PetscErrorCode FillTridiagonalP(PetscInt n, const PetscScalar *restrict a, const PetscInt *restrict pi, PetscScalar *restrict p)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt f = 1; f < n; f += 2) {
-    const PetscScalar d = a[3 * f];
-    PetscCheck(PetscAbsScalar(d) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero reduced diagonal; use -mg_interpolation linear", f);
-    p[pi[f]]     = -a[3 * f - 1] / d; /* columns (f - 1)/2, (f + 1)/2, sorted */
-    p[pi[f] + 1] = -a[3 * f + 1] / d;
-  }
-  PetscFunctionReturn(0);
-}
-
-/* Since A P vanishes on the fine rows, P^T A P = (A P) on the coarse rows:
+/* P's odd rows -a(f, f -+ 1) / a(f, f) into P's values p (row f starting at pi[f]) and, in the
+   same pass over A (out of cache the rebuild's cost is its passes over memory), the coarse
+   operator c: since A P vanishes on the fine rows, P^T A P = (A P) on the coarse rows,
    A_c(r, r + o) = sum_j a(2r, j) P(j, r + o), j = 2r - 1, 2r, 2r + 1 (the Schur complement
    A_cc - A_cf A_ff^-1 A_fc), each a product with the left or right weight of the fine rows
-   2r -+ 1. */
-static void FillTridiagonalCoarse(PetscInt n, const PetscScalar *restrict a, const PetscInt *restrict pi, const PetscScalar *restrict p, PetscScalar *restrict c)
+   2r -+ 1; row 2r + 1's weights are computed at coarse row r and kept for row r + 1. */
+static PetscErrorCode FillTridiagonal(PetscInt n, const PetscScalar *restrict a, const PetscInt *restrict pi, PetscScalar *restrict p, PetscScalar *restrict c)
 {
-  const PetscInt nc = (n + 1) / 2;
+  const PetscInt nc   = (n + 1) / 2;
+  PetscScalar    left = 0.0, right = 0.0; /* weights of fine row 2r - 1 */
 
+  PetscFunctionBeginUser;
   for (PetscInt r = 0; r < nc; r++) {
     const PetscInt i = 2 * r;
 
     c[3 * r] = a[3 * i];
     if (r > 0) {
-      c[3 * r] += a[3 * i - 1] * p[pi[i - 1] + 1];
-      c[3 * r - 1] = a[3 * i - 1] * p[pi[i - 1]];
+      c[3 * r] += a[3 * i - 1] * right;
+      c[3 * r - 1] = a[3 * i - 1] * left;
     }
-    if (r < nc - 1) {
-      c[3 * r] += a[3 * i + 1] * p[pi[i + 1]];
-      c[3 * r + 1] = a[3 * i + 1] * p[pi[i + 1] + 1];
+    if (r == nc - 1) break;
+    {
+      const PetscInt    f = i + 1;
+      const PetscScalar d = a[3 * f];
+      PetscCheck(PetscAbsScalar(d) > 0.0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "operator-dependent interpolation: row %" PetscInt_FMT " has a zero reduced diagonal; use -mg_interpolation linear", f);
+      left         = -a[3 * f - 1] / d; /* columns r, r + 1, sorted */
+      right        = -a[3 * f + 1] / d;
+      p[pi[f]]     = left;
+      p[pi[f] + 1] = right;
     }
+    c[3 * r] += a[3 * i + 1] * left;
+    c[3 * r + 1] = a[3 * i + 1] * right;
   }
+  PetscFunctionReturn(0);
 }
 
 /* The rebuild of every time step for a tridiagonal A on one rank, in place in the arrays of the
-   P and A_c made by the general path before (same patterns): two passes instead of
+   P and A_c made by the general path before (same patterns): one pass instead of
    MatSetValues and MatPtAP. *done: PETSC_FALSE (nothing written) for any other A. */
 static PetscErrorCode RebuildTridiagonal(Mat A, Mat P, Mat Ac, TridiagonalCache cache[2], PetscBool *done)
 {
@@ -183,8 +184,7 @@ static PetscErrorCode RebuildTridiagonal(Mat A, Mat P, Mat Ac, TridiagonalCache 
   PetscCall(MatSeqAIJGetArrayRead(A, &a));
   PetscCall(MatSeqAIJGetArray(P, &p));
   PetscCall(MatSeqAIJGetArray(Ac, &c));
-  PetscCall(FillTridiagonalP(n, a, pi, p));
-  FillTridiagonalCoarse(n, a, pi, p, c);
+  PetscCall(FillTridiagonal(n, a, pi, p, c));
   PetscCall(MatSeqAIJRestoreArray(Ac, &c));
   PetscCall(MatSeqAIJRestoreArray(P, &p));
   PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
@@ -246,6 +246,158 @@ PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P)
   PetscFunctionReturn(0);
 }
 
+/* r = b - A x for a one-rank tridiagonal A (entry (i, i + o) is value 3i + o) in one pass:
+   MatResidual is a MatMult and a VecAYPX, two passes that also read the column indices, about
+   twice the memory traffic, which out of cache is the V-cycle's largest cost. */
+PetscErrorCode PdennMatResidualTridiagonal(Mat A, Vec b, Vec x, Vec r)
+{
+  const PetscScalar *a, *bb, *xx;
+  PetscScalar       *rr;
+  PetscInt           n;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatGetSize(A, &n, NULL));
+  PetscCall(MatSeqAIJGetArrayRead(A, &a));
+  PetscCall(VecGetArrayRead(b, &bb));
+  PetscCall(VecGetArrayRead(x, &xx));
+  PetscCall(VecGetArray(r, &rr));
+  rr[0] = bb[0] - a[0] * xx[0] - a[1] * xx[1];
+  for (PetscInt i = 1; i < n - 1; i++) rr[i] = bb[i] - a[3 * i - 1] * xx[i - 1] - a[3 * i] * xx[i] - a[3 * i + 1] * xx[i + 1];
+  rr[n - 1] = bb[n - 1] - a[3 * n - 4] * xx[n - 2] - a[3 * n - 3] * xx[n - 1];
+  PetscCall(VecRestoreArray(r, &rr));
+  PetscCall(VecRestoreArrayRead(x, &xx));
+  PetscCall(VecRestoreArrayRead(b, &bb));
+  PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
+  PetscCall(PetscLogFlops(6.0 * n));
+  PetscFunctionReturn(0);
+}
+
+/* The transfers of a one-rank P of the closed-form pattern: even row 2c holds 1 in column c (value
+   3c), odd row 2c + 1 its weights for columns c and c + 1 (values 3c + 1, 3c + 2). AIJ's
+   MatMultTranspose zeroes y and then scatters, reading the column indices; this is one pass. */
+static PetscErrorCode TransferRestrict(Mat T, Vec x, Vec y)
+{
+  Mat                P;
+  const PetscScalar *p, *xx;
+  PetscScalar       *yy;
+  PetscInt           nc;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatShellGetContext(T, &P));
+  PetscCall(MatGetSize(P, NULL, &nc));
+  PetscCall(MatSeqAIJGetArrayRead(P, &p));
+  PetscCall(VecGetArrayRead(x, &xx));
+  PetscCall(VecGetArrayWrite(y, &yy));
+  yy[0] = xx[0] + p[1] * xx[1];
+  for (PetscInt c = 1; c < nc - 1; c++) yy[c] = xx[2 * c] + p[3 * c - 1] * xx[2 * c - 1] + p[3 * c + 1] * xx[2 * c + 1];
+  yy[nc - 1] = xx[2 * nc - 2] + p[3 * nc - 4] * xx[2 * nc - 3];
+  PetscCall(VecRestoreArrayWrite(y, &yy));
+  PetscCall(VecRestoreArrayRead(x, &xx));
+  PetscCall(MatSeqAIJRestoreArrayRead(P, &p));
+  PetscCall(PetscLogFlops(4.0 * nc));
+  PetscFunctionReturn(0);
+}
+
+/* w = y + P x (PCMG's interpolation adds to the fine iterate, w = y), one pass */
+static PetscErrorCode TransferInterpolateAdd(Mat T, Vec x, Vec y, Vec w)
+{
+  Mat                P;
+  const PetscScalar *p, *xx, *yy;
+  PetscScalar       *ww;
+  PetscInt           nc;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatShellGetContext(T, &P));
+  PetscCall(MatGetSize(P, NULL, &nc));
+  PetscCall(MatSeqAIJGetArrayRead(P, &p));
+  PetscCall(VecGetArrayRead(x, &xx));
+  if (w != y) PetscCall(VecCopy(y, w));
+  PetscCall(VecGetArray(w, &ww));
+  yy = ww;
+  for (PetscInt c = 0; c < nc - 1; c++) {
+    ww[2 * c]     = yy[2 * c] + xx[c];
+    ww[2 * c + 1] = yy[2 * c + 1] + p[3 * c + 1] * xx[c] + p[3 * c + 2] * xx[c + 1];
+  }
+  ww[2 * nc - 2] = yy[2 * nc - 2] + xx[nc - 1];
+  PetscCall(VecRestoreArray(w, &ww));
+  PetscCall(VecRestoreArrayRead(x, &xx));
+  PetscCall(MatSeqAIJRestoreArrayRead(P, &p));
+  PetscCall(PetscLogFlops(4.0 * nc));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TransferInterpolate(Mat T, Vec x, Vec y)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecZeroEntries(y));
+  PetscCall(TransferInterpolateAdd(T, x, y, y));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TransferDestroy(void *ctx)
+{
+  Mat P = (Mat)ctx;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatDestroy(&P));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennMGTridiagonalTransfer(Mat P, Mat *T)
+{
+  const PetscInt *pi, *pj;
+  PetscInt        n, nc, m;
+  PetscBool       seq, got, closed;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscObjectTypeCompare((PetscObject)P, MATSEQAIJ, &seq));
+  PetscCall(MatGetSize(P, &n, &nc));
+  closed = (PetscBool)(seq && n >= 3 && n % 2 == 1 && nc == (n + 1) / 2);
+  if (closed) {
+    PetscCall(MatGetRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &m, &pi, &pj, &got));
+    closed = (PetscBool)(got && m == n);
+    for (PetscInt f = 0; f < n && closed; f++) {
+      const PetscInt c = f / 2, odd = f % 2;
+      closed = (PetscBool)(pi[f] == 3 * c + odd && pi[f + 1] - pi[f] == 1 + odd && pj[pi[f]] == c && (!odd || pj[pi[f] + 1] == c + 1));
+    }
+    if (got) PetscCall(MatRestoreRowIJ(P, 0, PETSC_FALSE, PETSC_FALSE, &m, &pi, &pj, &got));
+  }
+  PetscCheck(closed, PetscObjectComm((PetscObject)P), PETSC_ERR_ARG_WRONG, "one-pass transfers: P must be a one-rank operator-dependent interpolation of odd size (rows 2c: column c; rows 2c+1: columns c, c+1)");
+  PetscCall(PetscObjectReference((PetscObject)P));
+  PetscCall(MatCreateShell(PETSC_COMM_SELF, n, nc, n, nc, P, T));
+  PetscCall(MatShellSetContextDestroy(*T, TransferDestroy));
+  PetscCall(MatShellSetOperation(*T, MATOP_MULT, (void (*)(void))TransferInterpolate));
+  PetscCall(MatShellSetOperation(*T, MATOP_MULT_ADD, (void (*)(void))TransferInterpolateAdd));
+  PetscCall(MatShellSetOperation(*T, MATOP_MULT_TRANSPOSE, (void (*)(void))TransferRestrict));
+  PetscFunctionReturn(0);
+}
+
+/* PCMG's interpolation and restriction of level l: P[l]'s one-pass transfers where the level was
+   rebuilt in closed form (tri), else P[l] itself. */
+static PetscErrorCode MGOperatorSetTransfer(MGOperator *mgo, PC pc, PetscInt l, PetscBool tri)
+{
+  Mat T = mgo->P[l];
+
+  PetscFunctionBeginUser;
+  if (tri) {
+    if (!mgo->T[l]) PetscCall(PdennMGTridiagonalTransfer(mgo->P[l], &mgo->T[l]));
+    T = mgo->T[l];
+  }
+  PetscCall(PCMGSetInterpolation(pc, l, T));
+  PetscCall(PCMGSetRestriction(pc, l, T));
+  PetscFunctionReturn(0);
+}
+
+/* Level l's residual: the one-pass form for a one-rank tridiagonal A (*tri), else PCMG's
+   MatResidual. */
+static PetscErrorCode MGOperatorSetResidual(PC pc, PetscInt l, Mat A, TridiagonalCache *cache, PetscBool *tri)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TridiagonalCacheGet(cache, A, tri));
+  PetscCall(PCMGSetResidual(pc, l, *tri ? PdennMatResidualTridiagonal : PCMGResidualDefault, A));
+  PetscFunctionReturn(0);
+}
+
 /* P_l from A_l and A_{l-1} = P_l^T A_l P_l, finest to coarsest, handed to PCMG (restriction
    P^T, each level's smoother operator). reuse: the same sizes and patterns as last time. */
 static PetscErrorCode MGOperatorBuild(MGOperator *mgo, PC pc, Mat fine, MatReuse reuse)
@@ -254,12 +406,13 @@ static PetscErrorCode MGOperatorBuild(MGOperator *mgo, PC pc, Mat fine, MatReuse
 
   PetscFunctionBeginUser;
   for (PetscInt l = mgo->n_levels - 1; l > 0; l--) {
-    KSP smoother;
+    KSP       smoother;
+    PetscBool tri;
 
     PetscCall(Coarsen(A, reuse, &mgo->P[l], &mgo->A[l - 1], mgo->cache[l]));
+    PetscCall(MGOperatorSetResidual(pc, l, A, &mgo->cache[l][0], &tri));
+    PetscCall(MGOperatorSetTransfer(mgo, pc, l, tri));
     A = mgo->A[l - 1];
-    PetscCall(PCMGSetInterpolation(pc, l, mgo->P[l]));
-    PetscCall(PCMGSetRestriction(pc, l, mgo->P[l]));
     PetscCall(PCMGGetSmoother(pc, l - 1, &smoother));
     PetscCall(KSPSetOperators(smoother, A, A));
   }
@@ -291,7 +444,7 @@ static PetscErrorCode MGOperatorPreSolve(KSP ksp, Vec b, Vec x, void *ctx)
     PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_REUSE_MATRIX));
   else {
     PetscCall(MGOperatorReset(mgo));
-    PetscCall(PetscCalloc3(levels, &mgo->P, levels, &mgo->A, levels, &mgo->cache));
+    PetscCall(PetscCalloc4(levels, &mgo->P, levels, &mgo->A, levels, &mgo->T, levels, &mgo->cache));
     mgo->n_levels = levels;
     PetscCall(MGOperatorBuild(mgo, pc, fine, MAT_INITIAL_MATRIX));
     PetscCall(PetscObjectReference((PetscObject)fine));

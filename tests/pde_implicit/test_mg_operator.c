@@ -11,6 +11,10 @@
    - PdennMGOperatorCoarsen refilling P and P^T A P for new values of A (MAT_REUSE_MATRIX; on one
      rank for order 1 its closed form, else MatSetValues and MatPtAP) gives the P and MatPtAP of
      a fresh build, to 1e-13 of max |entry| (a few rounded products in another order).
+   - order 1 on one rank: the one-pass residual of PCMG's levels, PdennMatResidualTridiagonal,
+     gives MatResidual's b - A x to 1e-13 of max |r| (the same products, summed in another order),
+     and its one-pass transfers (PdennMGTridiagonalTransfer) give P's P^T r, P x, y + P x to 1e-14
+     of max |result| (at most three products).
    Tolerances on (A P)_F: 1e-13 of the row's scale |a_ff| (three rounded products).
    Keys: the problem's (-N odd, -order, -lambda) and -tau_factor. */
 #include "implicit_test.h"
@@ -184,6 +188,97 @@ static PetscErrorCode CheckCoarsenReuse(PdennDiffusion pde, Mat A)
   PetscFunctionReturn(0);
 }
 
+/* The one-pass residual of PCMG's levels (PdennMatResidualTridiagonal) against MatResidual, where
+   A is a one-rank tridiagonal matrix (order 1 on one rank), with rough x and b. */
+static PetscErrorCode CheckResidual(PdennDiffusion pde, Mat A)
+{
+  Vec         x, b, r, r_ref;
+  PetscReal   diff, scale;
+  PetscBool   tri;
+  PetscMPIInt size;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(pde->comm, &size));
+  PetscCall(PdennMatIsFullTridiagonal(A, &tri));
+  PetscCheck(tri == (PetscBool)(pde->order == 1 && size == 1), pde->comm, PETSC_ERR_PLIB, "tridiagonal test: %d for order %" PetscInt_FMT " on %d ranks", (int)tri, pde->order, (int)size);
+  if (!tri) PetscFunctionReturn(0);
+  PetscCall(MatCreateVecs(A, &x, &b));
+  PetscCall(VecDuplicate(b, &r));
+  PetscCall(VecDuplicate(b, &r_ref));
+  PetscCall(TestFillSignal(pde->da, x, 0.7, 1.0));
+  PetscCall(TestFillSignal(pde->da, b, 0.3, 0.5));
+  PetscCall(PdennMatResidualTridiagonal(A, b, x, r));
+  PetscCall(MatResidual(A, b, x, r_ref));
+  PetscCall(VecNorm(r_ref, NORM_INFINITY, &scale));
+  PetscCall(VecAXPY(r, -1.0, r_ref));
+  PetscCall(VecNorm(r, NORM_INFINITY, &diff));
+  diff /= scale;
+  PetscCall(PetscPrintf(pde->comm, "one-pass tridiagonal residual against MatResidual: %.2e\n", (double)diff));
+  PetscCheck(scale > 0.0 && diff <= 1e-13, pde->comm, PETSC_ERR_PLIB, "one-pass residual differs from MatResidual by %g", (double)diff);
+  PetscCall(VecDestroy(&x));
+  PetscCall(VecDestroy(&b));
+  PetscCall(VecDestroy(&r));
+  PetscCall(VecDestroy(&r_ref));
+  PetscFunctionReturn(0);
+}
+
+/* max |y_T - y_P| / max |y_P| of one application */
+static PetscErrorCode TransferDifference(Vec yT, Vec yP, PetscReal *diff)
+{
+  PetscReal scale;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecNorm(yP, NORM_INFINITY, &scale));
+  PetscCall(VecAXPY(yT, -1.0, yP));
+  PetscCall(VecNorm(yT, NORM_INFINITY, diff));
+  PetscCheck(scale > 0.0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "transfer test: zero result");
+  *diff /= scale;
+  PetscFunctionReturn(0);
+}
+
+/* PCMG's one-pass transfers (PdennMGTridiagonalTransfer) against P's AIJ products, one rank,
+   order 1: restriction P^T r, interpolation P x and y + P x into another vector. */
+static PetscErrorCode CheckTransfer(PdennDiffusion pde, Mat A)
+{
+  Mat       P, T;
+  Vec       xf, xc, yf, yf2, yc, yc2;
+  PetscReal diff[3];
+  PetscBool tri;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennMatIsFullTridiagonal(A, &tri));
+  if (!tri) PetscFunctionReturn(0);
+  PetscCall(PdennMGOperatorInterpolation(A, MAT_INITIAL_MATRIX, &P));
+  PetscCall(PdennMGTridiagonalTransfer(P, &T));
+  PetscCall(MatCreateVecs(P, &xc, &xf));
+  PetscCall(VecDuplicate(xf, &yf));
+  PetscCall(VecDuplicate(xf, &yf2));
+  PetscCall(VecDuplicate(xc, &yc));
+  PetscCall(VecDuplicate(xc, &yc2));
+  PetscCall(TestFillSignal(pde->da, xf, 0.7, 1.0));
+  PetscCall(VecSetRandom(xc, NULL));
+  PetscCall(MatMultTranspose(T, xf, yc));
+  PetscCall(MatMultTranspose(P, xf, yc2));
+  PetscCall(TransferDifference(yc, yc2, &diff[0]));
+  PetscCall(MatMult(T, xc, yf));
+  PetscCall(MatMult(P, xc, yf2));
+  PetscCall(TransferDifference(yf, yf2, &diff[1]));
+  PetscCall(MatMultAdd(T, xc, xf, yf));
+  PetscCall(MatMultAdd(P, xc, xf, yf2));
+  PetscCall(TransferDifference(yf, yf2, &diff[2]));
+  PetscCall(PetscPrintf(pde->comm, "one-pass transfers against P (P^T r, P x, y + P x): %.2e %.2e %.2e\n", (double)diff[0], (double)diff[1], (double)diff[2]));
+  PetscCheck(diff[0] <= 1e-14 && diff[1] <= 1e-14 && diff[2] <= 1e-14, pde->comm, PETSC_ERR_PLIB, "one-pass transfers differ from P's products: %g %g %g", (double)diff[0], (double)diff[1], (double)diff[2]);
+  PetscCall(VecDestroy(&xf));
+  PetscCall(VecDestroy(&xc));
+  PetscCall(VecDestroy(&yf));
+  PetscCall(VecDestroy(&yf2));
+  PetscCall(VecDestroy(&yc));
+  PetscCall(VecDestroy(&yc2));
+  PetscCall(MatDestroy(&T));
+  PetscCall(MatDestroy(&P));
+  PetscFunctionReturn(0);
+}
+
 /* The properties of A's interpolation that hold for pde->order (see the header). */
 static PetscErrorCode CheckInterpolation(PdennDiffusion pde, Mat A)
 {
@@ -239,6 +334,8 @@ int main(int argc, char **argv)
   PetscCall(PdennDiffusionTauMax(pde, &tau_max));
   PetscCall(BuildMatrix(pde, tau_factor * tau_max, &A));
   PetscCall(CheckCoarsenReuse(pde, A));
+  PetscCall(CheckResidual(pde, A));
+  PetscCall(CheckTransfer(pde, A));
   PetscCall(CheckInterpolation(pde, A));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "mg operator interpolation checks passed\n"));
   PetscCall(MatDestroy(&A));
