@@ -83,10 +83,7 @@ PetscErrorCode PdennActivationApply(PdennActivation *act, PetscInt n, const Pets
 PetscErrorCode PdennActivationTableApply(void *act, PetscInt n, const PetscReal z[], PetscReal phi[], PetscReal dphi[]);
 /* dg[j] += sum_i dl_dphi[i] d phi(z_i)/d g_j (nothing for fixed activations). */
 PetscErrorCode PdennActivationParamGrad(const PdennActivation *act, PetscInt n, const PetscReal z[], const PetscReal dl_dphi[], PetscReal dg[]);
-/* On vectors: a = phi(z); if dl_da != NULL (dL/da on entry) it becomes dL/dz = phi'(z) dL/da and
-   the table gradient is added to dg (may be NULL). a may not be dl_da. */
-PetscErrorCode PdennActivationApplyVec(PdennActivation *act, Vec z, Vec a, Vec dl_da, PetscReal dg[]);
-/* The same split in two so phi is evaluated once per training step: the forward pass keeps
+/* On vectors, split in two so phi is evaluated once per training step: the forward pass keeps
    dphi = phi'(z); the backward pass turns dl_da into dL/dz = dphi dl_da (and adds the table
    gradient to dg, may be NULL) without evaluating phi again. */
 PetscErrorCode PdennActivationForwardVec(PdennActivation *act, Vec z, Vec a, Vec dphi);

@@ -95,32 +95,6 @@ PetscErrorCode PdennActivationProject(const PdennActivation *act, PetscReal g[])
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PdennActivationApplyVec(PdennActivation *act, Vec z, Vec a, Vec dl_da, PetscReal dg[])
-{
-  const PetscReal *za;
-  PetscReal       *aa, *ga = NULL, *dphi = NULL;
-  PetscInt         m;
-
-  PetscFunctionBeginUser;
-  PetscCall(VecGetLocalSize(z, &m));
-  PetscCall(VecGetArrayRead(z, &za));
-  PetscCall(VecGetArray(a, &aa));
-  if (dl_da) {
-    PetscCall(PetscMalloc1(m, &dphi));
-    PetscCall(VecGetArray(dl_da, &ga));
-  }
-  PetscCall(PdennActivationApply(act, m, za, aa, dphi));
-  if (dl_da) {
-    PetscCall(PdennActivationParamGrad(act, m, za, ga, dg));
-    for (PetscInt i = 0; i < m; i++) ga[i] *= dphi[i];
-    PetscCall(VecRestoreArray(dl_da, &ga));
-    PetscCall(PetscFree(dphi));
-  }
-  PetscCall(VecRestoreArray(a, &aa));
-  PetscCall(VecRestoreArrayRead(z, &za));
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode PdennActivationForwardVec(PdennActivation *act, Vec z, Vec a, Vec dphi)
 {
   const PetscReal *za;
