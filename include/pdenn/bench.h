@@ -98,6 +98,9 @@ PetscErrorCode PdennBenchDestroy(PdennBench *bench);
 
 /* The sections (one file each). */
 PetscErrorCode PdennBenchStream(PdennBench bench);
+/* ns per element of the triad on n-element arrays cycled through `bytes` of memory: what the
+   memory hierarchy alone does to a streaming code of that footprint (src/bench/stream.c). */
+PetscErrorCode PdennBenchTriadFootprint(PdennBench bench, PetscInt n, PetscReal bytes, PetscReal *ns);
 PetscErrorCode PdennBenchDiffusion(PdennBench bench);
 /* The explicit step's passes one by one (called by PdennBenchDiffusion). */
 PetscErrorCode PdennBenchKernels(PdennBench bench);
@@ -132,5 +135,7 @@ typedef struct {
 } PdennBenchCatch;
 PetscErrorCode PdennBenchCatchBegin(PdennBenchCatch *c);
 PetscErrorCode PdennBenchCatchEnd(PdennBenchCatch *c, MPI_Comm comm, PetscErrorCode ierr, PetscBool *available);
+/* Heap bytes in use, summed over the ranks (glibc's count of allocated bytes, else the RSS). */
+PetscErrorCode PdennBenchHeapInUse(MPI_Comm comm, PetscReal *bytes);
 /* A deterministic noisy piecewise-constant signal (depends on the global index only). */
 PetscErrorCode PdennBenchSignal(DM da, Vec u);

@@ -1,7 +1,11 @@
 /* What every benchmark section needs: a timer that agrees across ranks, medians, a private
    options database for configuring library objects, a way to mark a method not written yet as
-   n/a, and a deterministic test signal. */
+   n/a, the heap in use, and a deterministic test signal. */
 #include <pdenn/bench.h>
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+#include <malloc.h>
+#define PDENN_BENCH_HAVE_MALLINFO2
+#endif
 
 PetscErrorCode PdennBenchTic(MPI_Comm comm, PetscLogDouble *t0)
 {
@@ -95,5 +99,28 @@ PetscErrorCode PdennBenchSignal(DM da, Vec u)
     ua[i]                 = step + 0.1 * (noise - PetscFloorReal(noise) - 0.5);
   }
   PetscCall(VecRestoreArray(u, &ua));
+  PetscFunctionReturn(0);
+}
+
+/* Heap bytes in use, summed over the ranks: glibc's count of allocated bytes (freed memory
+   kept by the allocator is not counted), else the resident set size. */
+PetscErrorCode PdennBenchHeapInUse(MPI_Comm comm, PetscReal *bytes)
+{
+  PetscReal local;
+
+  PetscFunctionBeginUser;
+#if defined(PDENN_BENCH_HAVE_MALLINFO2)
+  {
+    struct mallinfo2 mi = mallinfo2();
+    local               = (PetscReal)(mi.uordblks + mi.hblkhd);
+  }
+#else
+  {
+    PetscLogDouble rss;
+    PetscCall(PetscMemoryGetCurrentUsage(&rss));
+    local = (PetscReal)rss;
+  }
+#endif
+  PetscCall(MPIU_Allreduce(&local, bytes, 1, MPIU_REAL, MPIU_SUM, comm));
   PetscFunctionReturn(0);
 }

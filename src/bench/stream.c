@@ -51,3 +51,33 @@ PetscErrorCode PdennBenchStream(PdennBench bench)
   PetscCall(PdennBenchTableAdd(&bench->table, "stream", "triad", n, "bandwidth per rank", bench->bandwidth / 1e9 / bench->table.ranks, "GB/s", ""));
   PetscFunctionReturn(0);
 }
+
+/* The memory hierarchy's own share of a size sweep: the triad on arrays of n elements, cycled
+   through as many arrays as fill `bytes` (a_k = b_(k+1) + s c_(k+2), k = 0..m-1, then again), so
+   a sweep reads and writes as much memory, with the same reuse distance, as a solver whose data
+   take `bytes` and which touches all of it once per solve. Nanoseconds per element, best of the
+   repeats after a warm-up sweep, slowest rank. A code limited by bandwidth alone would change by
+   as much over the same sizes; a flatter one is limited by something else in cache. */
+PetscErrorCode PdennBenchTriadFootprint(PdennBench bench, PetscInt n, PetscReal bytes, PetscReal *ns)
+{
+  const PetscInt  m     = PetscMax(3, (PetscInt)PetscCeilReal(bytes / (8.0 * (PetscReal)n)));
+  const PetscInt  sweep = PetscMax(1, (PetscInt)(2e7 / ((PetscReal)m * (PetscReal)n))); /* >= 2e7 elements timed */
+  const PetscReal s     = 0.5; /* on zeros the values stay 0: no overflow, no denormals */
+  PetscReal      *v, best = PETSC_MAX_REAL;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1((size_t)m * (size_t)n, &v));
+  for (size_t i = 0; i < (size_t)m * (size_t)n; i++) v[i] = 0.0; /* first touch by this rank */
+  for (PetscInt r = -1; r < bench->repeats; r++) {
+    PetscLogDouble t0;
+    PetscReal      t;
+    PetscCall(PdennBenchTic(bench->comm, &t0));
+    for (PetscInt q = 0; q < sweep; q++)
+      for (PetscInt k = 0; k < m; k++) Triad(n, s, v + (size_t)k * n, v + (size_t)((k + 1) % m) * n, v + (size_t)((k + 2) % m) * n);
+    PetscCall(PdennBenchToc(bench->comm, t0, &t));
+    if (r >= 0) best = PetscMin(best, t);
+  }
+  PetscCall(PetscFree(v));
+  *ns = best / ((PetscReal)sweep * (PetscReal)m * (PetscReal)n) * 1e9;
+  PetscFunctionReturn(0);
+}

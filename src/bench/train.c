@@ -5,10 +5,6 @@
 #include <pdenn/bench.h>
 #include <pdenn/train.h>
 #include <time.h>
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-#include <malloc.h>
-#define PDENN_BENCH_HAVE_MALLINFO2
-#endif
 
 typedef struct {
   MPI_Comm       comm;         /* the model's (spatial) communicator */
@@ -110,29 +106,6 @@ static PetscErrorCode TrainStep(PdennBench b, TrainCase *tc)
   PetscFunctionReturn(0);
 }
 
-/* Heap bytes in use, summed over the ranks: glibc's count of allocated bytes (freed memory
-   kept by the allocator is not counted), else the resident set size. */
-static PetscErrorCode HeapInUse(MPI_Comm comm, PetscReal *bytes)
-{
-  PetscReal local;
-
-  PetscFunctionBeginUser;
-#if defined(PDENN_BENCH_HAVE_MALLINFO2)
-  {
-    struct mallinfo2 mi = mallinfo2();
-    local               = (PetscReal)(mi.uordblks + mi.hblkhd);
-  }
-#else
-  {
-    PetscLogDouble rss;
-    PetscCall(PetscMemoryGetCurrentUsage(&rss));
-    local = (PetscReal)rss;
-  }
-#endif
-  PetscCall(MPIU_Allreduce(&local, bytes, 1, MPIU_REAL, MPIU_SUM, comm));
-  PetscFunctionReturn(0);
-}
-
 typedef struct {
   PetscBool available;
   PetscReal step_seconds;   /* median */
@@ -158,12 +131,12 @@ static PetscErrorCode BenchModel(PdennBench b, PdennModelType type, PetscInt N, 
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(res, sizeof(*res)));
-  PetscCall(HeapInUse(b->comm, &m0));
+  PetscCall(PdennBenchHeapInUse(b->comm, &m0));
   PetscCall(TrainCaseCreate(b, type, N, &tc, &res->available));
   if (res->available) {
     PetscCall(PetscMalloc2(b->repeats, &t, b->repeats, &c));
     PetscCall(TrainStep(b, &tc)); /* warm-up: first touch of every work vector */
-    PetscCall(HeapInUse(b->comm, &m1));
+    PetscCall(PdennBenchHeapInUse(b->comm, &m1));
     for (PetscInt r = 0; r < b->repeats; r++) {
       PetscLogDouble t0;
       PetscReal      c0;
@@ -175,7 +148,7 @@ static PetscErrorCode BenchModel(PdennBench b, PdennModelType type, PetscInt N, 
     }
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, c, (PetscMPIInt)b->repeats, MPIU_REAL, MPI_SUM, b->comm));
     res->step_cpu = PdennBenchMedian(b->repeats, c);
-    PetscCall(HeapInUse(b->comm, &m2));
+    PetscCall(PdennBenchHeapInUse(b->comm, &m2));
     res->step_seconds = PdennBenchMedian(b->repeats, t);
     res->memory       = m1 - m0;
     res->growth       = m2 - m1;
