@@ -132,17 +132,21 @@ static PetscErrorCode MGSmootherSOR(PC pc, PetscInt l, PetscBool up, PetscBool s
 
 /* F-relaxation after the coarse correction only: before it, it would not change what the
    correction leaves (exact coarse values, whatever the fine ones); a symmetric preconditioner
-   (CG) gets it before as well, the same step on both sides. The user's -mg_levels_ksp_max_it,
-   -pc_mg_smoothup/down still win (KSPSetFromOptions on the levels comes later). */
+   (CG) gets it before as well, the same step on both sides. The additive and Kaskade cycles
+   smooth with the down smoother only, so they get it there too (without it the fine points
+   get no correction at all). The user's -mg_levels_ksp_max_it, -pc_mg_smoothup/down still win
+   (KSPSetFromOptions on the levels comes later). */
 static PetscErrorCode MGSmootherFRelaxation(PC pc, PetscInt l, PetscBool symmetric)
 {
-  KSP down, up;
+  KSP      down, up;
+  PCMGType type;
 
   PetscFunctionBeginUser;
+  PetscCall(PCMGGetType(pc, &type));
   PetscCall(PCMGGetSmoother(pc, l, &down));
   PetscCall(PCMGGetSmootherUp(pc, l, &up));
   PetscCall(PdennMGSmootherFRelaxation(up, 1));
-  PetscCall(PdennMGSmootherFRelaxation(down, symmetric ? 1 : 0));
+  PetscCall(PdennMGSmootherFRelaxation(down, symmetric || type == PC_MG_ADDITIVE || type == PC_MG_KASKADE ? 1 : 0));
   PetscFunctionReturn(0);
 }
 
@@ -196,7 +200,8 @@ static PetscErrorCode MGDefaults(PdennDiffusion pde, KSP ksp, const char prefix[
 
 /* -mg_interpolation and -mg_smoother under the KSP's prefix; the interpolation's default is the
    caller's, the smoother's F-relaxation where it makes the V-cycle exact (operator-dependent
-   interpolation of a 3-point operator, order 1), else SOR. */
+   interpolation of a 3-point operator, order 1), else SOR. Read for PCMG, and for -help
+   whatever the preconditioner; otherwise unread, so the deck check reports them as unused. */
 static PetscErrorCode MGFromOptions(PdennDiffusion pde, const char prefix[], PdennMGInterpolation def, PdennMGInterpolation *interp, PdennMGSmoother *smoother)
 {
   PetscInt  choice = (PetscInt)def, smooth;
@@ -204,9 +209,9 @@ static PetscErrorCode MGFromOptions(PdennDiffusion pde, const char prefix[], Pde
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(pde->comm, prefix, "PCMG on the implicit matrix", NULL);
-  PetscCall(PdennOptionsChoice("-mg_interpolation", "PCMG interpolation: linear (DMDA, Galerkin R A P) or operator (operator-dependent, from each level's matrix)", PdennMGInterpolations, PDENN_MG_INTERPOLATION_NTYPES, choice, &choice, NULL));
+  PetscCall(PdennOptionsChoice("-mg_interpolation", "PCMG interpolation, with -pc_type mg: linear (DMDA, Galerkin R A P) or operator (operator-dependent, from each level's matrix)", PdennMGInterpolations, PDENN_MG_INTERPOLATION_NTYPES, choice, &choice, NULL));
   smooth = choice == PDENN_MG_INTERPOLATION_OPERATOR && pde->order == 1 ? PDENN_MG_SMOOTHER_F_RELAXATION : PDENN_MG_SMOOTHER_SOR;
-  PetscCall(PdennOptionsChoice("-mg_smoother", "PCMG level smoother with -mg_interpolation operator: sor (Gauss-Seidel) or f_relaxation (odd points)", PdennMGSmoothers, PDENN_MG_SMOOTHER_NTYPES, smooth, &smooth, &set));
+  PetscCall(PdennOptionsChoice("-mg_smoother", "PCMG level smoother, with -pc_type mg and -mg_interpolation operator: sor (Gauss-Seidel) or f_relaxation (odd points)", PdennMGSmoothers, PDENN_MG_SMOOTHER_NTYPES, smooth, &smooth, &set));
   PetscOptionsEnd();
   PetscCheck(!set || choice == PDENN_MG_INTERPOLATION_OPERATOR, pde->comm, PDENN_ERR_INPUT, "key -mg_smoother with -mg_interpolation linear: pdenn chooses the smoothers of the operator-dependent hierarchy only; use -mg_levels_ksp_type/-mg_levels_pc_type");
   *interp   = (PdennMGInterpolation)choice;
@@ -217,7 +222,7 @@ static PetscErrorCode MGFromOptions(PdennDiffusion pde, const char prefix[], Pde
 PetscErrorCode PdennDiffusionKSPSetUpMGDefault(PdennDiffusion pde, KSP ksp, PdennMGInterpolation def)
 {
   PC                   pc;
-  PetscBool            is_mg;
+  PetscBool            is_mg, help;
   PetscInt             levels, ratio;
   PCMGGalerkinType     galerkin;
   const char          *prefix;
@@ -228,9 +233,11 @@ PetscErrorCode PdennDiffusionKSPSetUpMGDefault(PdennDiffusion pde, KSP ksp, Pden
   PetscFunctionBeginUser;
   PetscCall(KSPGetPC(ksp, &pc));
   PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCMG, &is_mg));
-  if (!is_mg) PetscFunctionReturn(0);
+  PetscCall(PdennHelpRequested(&help));
+  if (!is_mg && !help) PetscFunctionReturn(0);
   PetscCall(KSPGetOptionsPrefix(ksp, &prefix));
   PetscCall(MGFromOptions(pde, prefix, def, &interp, &smoother));
+  if (!is_mg) PetscFunctionReturn(0);
   PetscCall(MGDefaults(pde, ksp, prefix, interp, smoother));
   PetscCall(PCMGGetLevels(pc, &levels));
   ratio = (PetscInt)1 << (levels - 1);
