@@ -1,6 +1,7 @@
 /* Start-up and shut-down of pdenn apps, and the one-line error handler for user errors:
    a bad deck or a missing file is the user's to fix, so it gets one line, not a traceback. */
 #include <pdenn/core.h>
+#include <string.h>
 
 static PetscBool PdennIsInputError(PetscErrorCode n)
 {
@@ -98,24 +99,38 @@ PetscErrorCode PdennDeckName(char name[], size_t len)
   PetscFunctionReturn(0);
 }
 
+/* Keys PETSc reads only at the end of a solve (KSPSolve's and SNESSolve's viewers), so they are
+   still unused when the deck is checked, before any solve: under any prefix. */
+static PetscBool ReadAfterSolve(const char name[])
+{
+  static const char *const suffixes[] = {"ksp_converged_reason", "snes_converged_reason", "ksp_view", "snes_view", "ksp_view_final_residual"};
+  const size_t             len        = strlen(name);
+
+  for (size_t k = 0; k < sizeof(suffixes) / sizeof(suffixes[0]); k++) {
+    const size_t ls = strlen(suffixes[k]);
+    if (len >= ls && !strcmp(name + len - ls, suffixes[k]) && (len == ls || name[len - ls - 1] == '_')) return PETSC_TRUE;
+  }
+  return PETSC_FALSE;
+}
+
 PetscErrorCode PdennDeckCheckUnused(MPI_Comm comm)
 {
-  PetscInt  n;
+  PetscInt  n, first = -1;
   char    **names, **values;
-  char      deck[PETSC_MAX_PATH_LEN];
+  char      deck[PETSC_MAX_PATH_LEN], key[256] = "";
   PetscBool help;
 
   PetscFunctionBeginUser;
   PetscCall(PdennHelpRequested(&help));
   if (help) PetscFunctionReturn(0); /* -help queries everything it lists, nothing to check */
   PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
-  if (n > 0) {
-    char key[256];
-    PetscCall(PetscSNPrintf(key, sizeof(key), "-%s", names[0]));
+  for (PetscInt i = 0; i < n && first < 0; i++)
+    if (!ReadAfterSolve(names[i])) first = i;
+  if (first >= 0) PetscCall(PetscSNPrintf(key, sizeof(key), "-%s", names[first]));
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  if (first >= 0) {
     PetscCall(PdennDeckName(deck, sizeof(deck)));
-    PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
     SETERRQ(comm, PDENN_ERR_INPUT, "unknown key %s in %s (misspelled, or not used by this run; -help lists every key)", key, deck);
   }
-  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
   PetscFunctionReturn(0);
 }
