@@ -281,6 +281,14 @@ def bench(name, N, args):
     return args.batch / sec, flops / sec / 1e9, nparams, args.batch / statistics.median(cpu)
 
 
+def warm_up(seconds):
+    """Untimed work first, as pdenn_bench does: a CPU fresh from idle runs slower for a while."""
+    a = torch.rand(64, 64, dtype=torch.float64)
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        a = torch.tanh(a @ a)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (match pdenn's ranks)")
@@ -292,12 +300,15 @@ def main():
     p.add_argument("--smoothing-steps", dest="smoothing_steps", type=int, default=2)
     p.add_argument("--radius", type=int, default=1)
     p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--warmup", type=float, default=1.0,
+                   help="seconds of untimed work before the first model, as pdenn_bench -bench_warmup")
     p.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
     p.add_argument("--check", metavar="FILE", help="compare with the file of pdenn_bench -bench_dump_models FILE and exit")
     args = p.parse_args()
     if args.check:
         return check(args.check)
     torch.set_num_threads(args.threads)
+    warm_up(args.warmup)
     print(f"torch {torch.__version__}, float64, CPU, {torch.get_num_threads()} thread(s), batch {args.batch}, "
           f"median of {args.repeats} steps")
     print(f"{'model':<12} {'N':>8} {'params':>8} {'samples/s':>12} {'GFLOP/s':>9} {'samples/CPU-s':>14}")

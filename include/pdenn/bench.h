@@ -63,6 +63,7 @@ struct _n_PdennBench {
   MPI_Comm        comm;
   PetscBool       run[PDENN_BENCH_NSECTIONS];         /* -bench_sections */
   PetscInt        repeats;                            /* -bench_repeats: timed repeats (median; best for STREAM) */
+  PetscReal       warmup;                             /* -bench_warmup: seconds of untimed work before the first section */
   PetscInt        stream_n;                           /* -bench_stream_n: triad elements per rank */
   PetscInt        N;                                  /* -bench_N: grid points of the diffusion steps */
   PetscInt        steps;                              /* -bench_steps: explicit-type steps per timed run */
@@ -98,6 +99,8 @@ PetscErrorCode PdennBenchDestroy(PdennBench *bench);
 
 /* The sections (one file each). */
 PetscErrorCode PdennBenchStream(PdennBench bench);
+/* -bench_warmup seconds of untimed in-cache work on every rank, before the first section. */
+PetscErrorCode PdennBenchWarmUp(PdennBench bench, PetscReal seconds);
 /* ns per element of the triad on n-element arrays cycled through `bytes` of memory: what the
    memory hierarchy alone does to a streaming code of that footprint (src/bench/stream.c). */
 PetscErrorCode PdennBenchTriadFootprint(PdennBench bench, PetscInt n, PetscReal bytes, PetscReal *ns);

@@ -12,6 +12,7 @@ PetscErrorCode PdennBenchCreate(MPI_Comm comm, PdennBench *bench)
   PetscCall(PetscNew(&b));
   b->comm            = comm;
   b->repeats         = 3;
+  b->warmup          = 1.0;
   b->stream_n        = 20000000; /* 3 arrays of 160 MB: far beyond any cache */
   b->N               = 10000000;
   b->steps           = 5;
@@ -66,6 +67,7 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
   PetscOptionsBegin(b->comm, NULL, "pdenn benchmarks (docs/performance.md)", NULL);
   PetscCall(PdennOptionsString("-bench_sections", "Sections to run, comma-separated: stream, diffusion, linear, train", "stream,diffusion,linear,train", sections, sizeof(sections), NULL));
   PetscCall(PdennOptionsInt("-bench_repeats", "Timed repeats of every case (median reported; best for STREAM)", b->repeats, 1, 1000, &b->repeats, NULL));
+  PetscCall(PdennOptionsReal("-bench_warmup", "Seconds of untimed work on every rank before the first section (a CPU fresh from idle runs slower at first)", b->warmup, 0.0, 600.0, &b->warmup, NULL));
   PetscCall(PdennOptionsInt("-bench_stream_n", "STREAM triad: array length per rank (make the three arrays much larger than the caches)", b->stream_n, 1, PETSC_MAX_INT / 2, &b->stream_n, NULL));
   PetscCall(PdennOptionsInt("-bench_N", "Diffusion steps: grid points", b->N, 16, PETSC_MAX_INT / 16, &b->N, NULL));
   PetscCall(PdennOptionsInt("-bench_steps", "Diffusion steps: explicit-type steps per timed run", b->steps, 1, 100000, &b->steps, NULL));
@@ -103,6 +105,7 @@ PetscErrorCode PdennBenchRun(PdennBench b)
     PetscCall(PdennBenchDumpModels(b, b->dump));
     PetscFunctionReturn(0);
   }
+  PetscCall(PdennBenchWarmUp(b, b->warmup));
   for (PetscInt s = 0; s < PDENN_BENCH_NSECTIONS; s++) {
     if (!b->run[s]) continue;
     PetscCall(PetscLogStageRegister(stage_names[s], &b->stages[s]));

@@ -81,3 +81,26 @@ PetscErrorCode PdennBenchTriadFootprint(PdennBench bench, PetscInt n, PetscReal 
   *ns = best / ((PetscReal)sweep * (PetscReal)m * (PetscReal)n) * 1e9;
   PetscFunctionReturn(0);
 }
+
+/* Untimed work on every rank for `seconds` before the first section: a virtual CPU fresh from
+   idle runs slower for a while (here the first training case of a cold start was up to 1.5x
+   slower than the same case after other work, in the same binary), so without this the first
+   case timed depends on what ran before the benchmark. The triad on an in-cache array. */
+PetscErrorCode PdennBenchWarmUp(PdennBench bench, PetscReal seconds)
+{
+  const PetscInt n = 4096;
+  PetscReal     *a, *b, *c;
+  PetscLogDouble t0, t;
+
+  PetscFunctionBeginUser;
+  if (seconds <= 0) PetscFunctionReturn(0);
+  PetscCall(PetscCalloc3(n, &a, n, &b, n, &c));
+  PetscCall(PetscTime(&t0));
+  do {
+    for (PetscInt k = 0; k < 256; k++) Triad(n, 0.5, a, b, c);
+    PetscCall(PetscTime(&t));
+  } while (t - t0 < seconds);
+  PetscCall(PetscFree3(a, b, c));
+  PetscCallMPI(MPI_Barrier(bench->comm));
+  PetscFunctionReturn(0);
+}
