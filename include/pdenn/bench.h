@@ -40,6 +40,8 @@ typedef enum { PDENN_BENCH_STREAM,
                PDENN_BENCH_TRAIN,
                PDENN_BENCH_NSECTIONS } PdennBenchSection;
 extern const char *const PdennBenchSections[]; /* "stream", "diffusion", "linear", "train" */
+#define PDENN_BENCH_NMODELS 4
+extern const PdennModelType PdennBenchModels[]; /* the trained models, in the table's order */
 
 /* Bytes per grid point that PdennDiffusionExplicitStep moves, counted as STREAM counts (each
    read or written double once, no write-allocate), for the one-pass step of src/op/symstep.c:
@@ -81,6 +83,7 @@ struct _n_PdennBench {
   PetscInt        smoothing_steps;                    /* -bench_smoothing_steps */
   PetscInt        space_ranks;                        /* -bench_space_ranks: ranks per sample (the rest: batch groups) */
   char            model_options[PETSC_MAX_PATH_LEN];  /* -bench_model_options: extra model keys */
+  char            models[256];                        /* -bench_models: comma-separated model types to train */
   char            csv[PETSC_MAX_PATH_LEN];            /* -bench_csv */
   char            dump[PETSC_MAX_PATH_LEN];           /* -bench_dump_models */
   PetscReal       bandwidth;                          /* STREAM triad bytes/s over all ranks (0 until measured) */

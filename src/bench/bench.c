@@ -2,7 +2,8 @@
    -log_view stage), and the result table (docs/performance.md). */
 #include <pdenn/bench.h>
 
-const char *const PdennBenchSections[] = {"stream", "diffusion", "linear", "train"};
+const char *const     PdennBenchSections[] = {"stream", "diffusion", "linear", "train"};
+const PdennModelType PdennBenchModels[]   = {PDENN_MODEL_SYM_RESNET, PDENN_MODEL_RESNET, PDENN_MODEL_UNET, PDENN_MODEL_MG_UNET};
 
 PetscErrorCode PdennBenchCreate(MPI_Comm comm, PdennBench *bench)
 {
@@ -59,6 +60,25 @@ static PetscErrorCode ParseSections(PdennBench b, const char list[])
   PetscFunctionReturn(0);
 }
 
+/* -bench_models: every name one of the four benchmarked model types. */
+static PetscErrorCode CheckModels(PdennBench b)
+{
+  PetscToken token;
+  char      *name;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTokenCreate(b->models, ',', &token));
+  PetscCall(PetscTokenFind(token, &name));
+  while (name) {
+    PetscBool known = PETSC_FALSE;
+    for (PetscInt t = 0; t < PDENN_BENCH_NMODELS && !known; t++) PetscCall(PetscStrcmp(name, PdennModelTypes[PdennBenchModels[t]], &known));
+    PetscCheck(known, b->comm, PDENN_ERR_INPUT, "key -bench_models: unknown model '%s'; expected a comma-separated list of sym_resnet, resnet, unet, mg_unet", name);
+    PetscCall(PetscTokenFind(token, &name));
+  }
+  PetscCall(PetscTokenDestroy(&token));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
 {
   char sections[256];
@@ -86,12 +106,14 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
   PetscCall(PdennOptionsInt("-bench_levels", "Training: levels of the U-nets", b->levels, 1, 20, &b->levels, NULL));
   PetscCall(PdennOptionsInt("-bench_smoothing_steps", "Training: smoothing layers per U-net level, before and after the coarse correction", b->smoothing_steps, 1, 1000, &b->smoothing_steps, NULL));
   PetscCall(PdennOptionsInt("-bench_space_ranks", "Training: ranks per sample; the ranks form batch groups of this size (data parallel across groups)", b->space_ranks, 1, 1 << 20, &b->space_ranks, NULL));
+  PetscCall(PdennOptionsString("-bench_models", "Training: models to time, comma-separated: sym_resnet, resnet, unet, mg_unet", "sym_resnet,resnet,unet,mg_unet", b->models, sizeof(b->models), NULL));
   PetscCall(PdennOptionsString("-bench_model_options", "Training: extra model keys (as in docs/networks.md); start the value with a space, e.g. \" -activation trainable\"", "", b->model_options, sizeof(b->model_options), NULL));
   PetscCall(PdennOptionsString("-bench_csv", "Also write the table to this CSV file", "", b->csv, sizeof(b->csv), NULL));
   PetscCall(PdennOptionsString("-bench_dump_models", "Write small instances of the networks (weights, input, output, gradients) to this file for apps/torch_compare.py --check, and run no section", "", b->dump, sizeof(b->dump), NULL));
   PetscOptionsEnd();
   PetscCheck(b->mg_log2[0] <= b->mg_log2[1], b->comm, PDENN_ERR_INPUT, "keys -bench_mg_log2_min %" PetscInt_FMT " and -bench_mg_log2_max %" PetscInt_FMT ": expected min <= max", b->mg_log2[0], b->mg_log2[1]);
   PetscCall(ParseSections(b, sections));
+  PetscCall(CheckModels(b));
   PetscFunctionReturn(0);
 }
 

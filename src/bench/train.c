@@ -184,15 +184,18 @@ static PetscErrorCode AddRows(PdennBench b, PdennModelType type, PetscInt N, con
 
 PetscErrorCode PdennBenchTrain(PdennBench b)
 {
-  const PdennModelType types[] = {PDENN_MODEL_SYM_RESNET, PDENN_MODEL_RESNET, PDENN_MODEL_UNET, PDENN_MODEL_MG_UNET};
-  TrainResult          res;
+  TrainResult res;
 
   PetscFunctionBeginUser;
   for (PetscInt s = 0; s < 2; s++) {
     if (b->train_N[s] <= 0) continue;
-    for (size_t m = 0; m < sizeof(types) / sizeof(types[0]); m++) {
-      PetscCall(BenchModel(b, types[m], b->train_N[s], &res));
-      PetscCall(AddRows(b, types[m], b->train_N[s], &res));
+    for (PetscInt m = 0; m < PDENN_BENCH_NMODELS; m++) {
+      const PdennModelType type = PdennBenchModels[m];
+      PetscBool            chosen;
+      PetscCall(PetscStrInList(PdennModelTypes[type], b->models, ',', &chosen));
+      if (!chosen) continue;
+      PetscCall(BenchModel(b, type, b->train_N[s], &res));
+      PetscCall(AddRows(b, type, b->train_N[s], &res));
     }
   }
   PetscFunctionReturn(0);
