@@ -113,6 +113,26 @@ static PetscBool ReadAfterSolve(const char name[])
   return PETSC_FALSE;
 }
 
+/* Where a key was given: "the command line" if it is one of the arguments, else the deck. */
+static PetscErrorCode PdennKeySource(const char key[], char source[], size_t len)
+{
+  int    argc;
+  char **args;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscGetArgs(&argc, &args));
+  for (int i = 1; i < argc; i++) {
+    PetscBool is;
+    PetscCall(PetscStrcasecmp(args[i], key, &is));
+    if (is) {
+      PetscCall(PetscStrncpy(source, "the command line", len));
+      PetscFunctionReturn(0);
+    }
+  }
+  PetscCall(PdennDeckName(source, len));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennDeckCheckUnused(MPI_Comm comm)
 {
   PetscInt  n, first = -1;
@@ -129,7 +149,7 @@ PetscErrorCode PdennDeckCheckUnused(MPI_Comm comm)
   if (first >= 0) PetscCall(PetscSNPrintf(key, sizeof(key), "-%s", names[first]));
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
   if (first >= 0) {
-    PetscCall(PdennDeckName(deck, sizeof(deck)));
+    PetscCall(PdennKeySource(key, deck, sizeof(deck)));
     SETERRQ(comm, PDENN_ERR_INPUT, "unknown key %s in %s (misspelled, or not used by this run; -help lists every key)", key, deck);
   }
   PetscFunctionReturn(0);
