@@ -3,7 +3,8 @@
    2. the weight gradient equals central finite differences of <W x, v> (linear in w: exact up
       to rounding);
    3. with the kernel (0,-1,1) and reflecting boundary, W is the forward difference with
-      (W x)_{N-1} = 0 and W^T W the Neumann Laplacian (PAPER.md §1).
+      (W x)_{N-1} = 0 and W^T W the Neumann Laplacian (PAPER.md §1);
+   4. the 8-channel kernels (8 -> 1, 1 -> 8) equal naive loops on n = 1..20 points.
    Tolerances: 1e-12 relative; every quantity is a short sum of O(1) products. */
 #include <pdenn/pdenn.h>
 
@@ -216,6 +217,68 @@ static PetscErrorCode CheckClassicalK(PetscInt N)
   PetscFunctionReturn(0);
 }
 
+/* The networks' 8-channel kernels against naive loops on every n = 1..20, so that every remainder
+   of their point blocks (8 points for 8 -> 1, 4 for the 1 -> 8 weight gradient) is met: 8 -> 1
+   forward with bias, 1 -> 8 adjoint (the same window product) and 1 -> 8 weight gradient. 1e-13
+   relative to the sum of the terms' magnitudes: each result is a reordered sum of at most 8 kw + 1
+   (forward, adjoint) or n (gradient) products, so rounding stays below 1e-15 of that sum. */
+static PetscErrorCode CheckClose(const char *what, PetscInt n, PetscInt r, PetscInt k, PetscReal got, PetscReal want, PetscReal scale)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(PetscAbsReal(got - want) <= 1e-13 * scale, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s (n %" PetscInt_FMT ", r %" PetscInt_FMT ") entry %" PetscInt_FMT ": %.17g, naive loop %.17g", what, n, r, k, (double)got, (double)want);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CheckEightChannelKernels(PetscInt n, PetscInt r)
+{
+  const PetscInt kw = 2 * r + 1;
+  PetscReal      w[8 * 5], b[8], in8[8 * 24], v8[8 * 24], in1[24], out[8 * 20], dw[8 * 5] = {0}, db[8] = {0};
+  PdennConv1d    dot = {8, 1, r, PDENN_BC_ZERO, w, b}, lift = {1, 8, r, PDENN_BC_ZERO, w, NULL};
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < 8 * kw; k++) w[k] = PetscCosReal(0.7 * k + 0.2);
+  for (PetscInt k = 0; k < 8 * (n + 2 * r); k++) in8[k] = PetscSinReal(0.37 * k + 0.1 * n);
+  for (PetscInt k = 0; k < 8 * (n + 2 * r); k++) v8[k] = PetscCosReal(1.13 * k);
+  for (PetscInt k = 0; k < n + 2 * r; k++) in1[k] = PetscSinReal(0.53 * k) + 0.2;
+  b[0] = 0.3;
+  /* arrays start at the ghost -r: the owned point i is at i + r */
+  PetscCall(PdennConv1dForward(&dot, n, in8 + 8 * r, out));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal want = b[0], scale = b[0];
+    for (PetscInt ci = 0; ci < 8; ci++)
+      for (PetscInt o = 0; o < kw; o++) {
+        want += w[ci * kw + o] * in8[(i + o) * 8 + ci];
+        scale += PetscAbsReal(w[ci * kw + o] * in8[(i + o) * 8 + ci]);
+      }
+    PetscCall(CheckClose("8 -> 1 forward", n, r, i, out[i], want, scale));
+  }
+  PetscCall(PdennConv1dAdjoint(&lift, n, PETSC_FALSE, PETSC_FALSE, v8 + 8 * r, out));
+  for (PetscInt j = 0; j < n; j++) {
+    PetscReal want = 0.0, scale = 0.0;
+    for (PetscInt co = 0; co < 8; co++)
+      for (PetscInt o = 0; o < kw; o++) { /* x[j] = sum w[co][0][o] v[j - o + r][co] */
+        want += w[co * kw + o] * v8[(j - o + 2 * r) * 8 + co];
+        scale += PetscAbsReal(w[co * kw + o] * v8[(j - o + 2 * r) * 8 + co]);
+      }
+    PetscCall(CheckClose("1 -> 8 adjoint", n, r, j, out[j], want, scale));
+  }
+  PetscCall(PdennConv1dWeightGrad(&lift, n, in1 + r, v8, dw, db));
+  for (PetscInt co = 0; co < 8; co++) {
+    PetscReal want_b = 0.0, scale_b = 0.0;
+    for (PetscInt o = 0; o < kw; o++) {
+      PetscReal want = 0.0, scale = 0.0;
+      for (PetscInt i = 0; i < n; i++) {
+        want += v8[i * 8 + co] * in1[i + o];
+        scale += PetscAbsReal(v8[i * 8 + co] * in1[i + o]);
+      }
+      PetscCall(CheckClose("1 -> 8 weight gradient", n, r, co * kw + o, dw[co * kw + o], want, scale));
+    }
+    for (PetscInt i = 0; i < n; i++) want_b += v8[i * 8 + co], scale_b += PetscAbsReal(v8[i * 8 + co]);
+    PetscCall(CheckClose("1 -> 8 bias gradient", n, r, co, db[co], want_b, scale_b));
+  }
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, "Convolution adjoint, weight gradient and classical K checks"));
@@ -230,6 +293,8 @@ int main(int argc, char **argv)
     PetscCall(CheckBias(43, 3, 8, 1, (PdennBoundary)bc));
     PetscCall(CheckBias(43, 8, 1, 1, (PdennBoundary)bc));
   }
+  for (PetscInt r = 1; r <= 2; r++)
+    for (PetscInt n = 1; n <= 20; n++) PetscCall(CheckEightChannelKernels(n, r));
   PetscCall(CheckClassicalK(33));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "conv1d checks passed\n"));
   PetscCall(PetscFinalize());
