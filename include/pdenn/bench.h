@@ -25,6 +25,8 @@ typedef struct {
   PetscMPIInt    ranks;
   PetscInt       n, max;
   PdennBenchRow *rows;
+  PetscBool      progress; /* a line on stderr as each case's first row arrives (-bench_progress) */
+  PetscLogDouble t_start;  /* when the sections started, for those lines */
 } PdennBenchTable;
 
 PetscErrorCode PdennBenchTableAdd(PdennBenchTable *t, const char section[], const char name[], PetscInt N, const char metric[], PetscReal value, const char unit[], const char note[]);

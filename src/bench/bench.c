@@ -32,7 +32,8 @@ PetscErrorCode PdennBenchCreate(MPI_Comm comm, PdennBench *bench)
   b->smoothing_steps = 2;
   b->space_ranks     = 1;
   for (PetscInt s = 0; s < PDENN_BENCH_NSECTIONS; s++) b->run[s] = PETSC_TRUE;
-  b->table.comm = comm;
+  b->table.comm     = comm;
+  b->table.progress = PETSC_TRUE;
   PetscCallMPI(MPI_Comm_size(comm, &b->table.ranks));
   *bench = b;
   PetscFunctionReturn(0);
@@ -108,6 +109,7 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
   PetscCall(PdennOptionsInt("-bench_space_ranks", "Training: ranks per sample; the ranks form batch groups of this size (data parallel across groups)", b->space_ranks, 1, 1 << 20, &b->space_ranks, NULL));
   PetscCall(PdennOptionsString("-bench_models", "Training: models to time, comma-separated: sym_resnet, resnet, unet, mg_unet", "sym_resnet,resnet,unet,mg_unet", b->models, sizeof(b->models), NULL));
   PetscCall(PdennOptionsString("-bench_model_options", "Training: extra model keys (as in docs/networks.md); start the value with a space, e.g. \" -activation trainable\"", "", b->model_options, sizeof(b->model_options), NULL));
+  PetscCall(PdennOptionsBool("-bench_progress", "Print a line on stderr as each case finishes (the table comes at the end)", b->table.progress, &b->table.progress, NULL));
   PetscCall(PdennOptionsString("-bench_csv", "Also write the table to this CSV file", "", b->csv, sizeof(b->csv), NULL));
   PetscCall(PdennOptionsString("-bench_dump_models", "Write small instances of the networks (weights, input, output, gradients) to this file for apps/torch_compare.py --check, and run no section", "", b->dump, sizeof(b->dump), NULL));
   PetscOptionsEnd();
@@ -128,6 +130,7 @@ PetscErrorCode PdennBenchRun(PdennBench b)
     PetscFunctionReturn(0);
   }
   PetscCall(PdennBenchWarmUp(b, b->warmup));
+  PetscCall(PetscTime(&b->table.t_start));
   for (PetscInt s = 0; s < PDENN_BENCH_NSECTIONS; s++) {
     if (!b->run[s]) continue;
     PetscCall(PetscLogStageRegister(stage_names[s], &b->stages[s]));

@@ -3,6 +3,25 @@
 #include <pdenn/bench.h>
 #include <string.h>
 
+/* Rows are added when a case has been timed: its first row says it is done. A full run takes
+   minutes, and the table is printed only at the end. */
+static PetscErrorCode Progress(const PdennBenchTable *t, const char section[], const char name[], PetscInt N)
+{
+  const PdennBenchRow *last = t->n ? &t->rows[t->n - 1] : NULL;
+  PetscBool            same_section, same_name;
+  PetscLogDouble       now;
+
+  PetscFunctionBeginUser;
+  if (last) {
+    PetscCall(PetscStrcmp(last->section, section, &same_section));
+    PetscCall(PetscStrcmp(last->name, name, &same_name));
+    if (same_section && same_name && last->N == N) PetscFunctionReturn(0);
+  }
+  PetscCall(PetscTime(&now));
+  PetscCall(PetscFPrintf(t->comm, PETSC_STDERR, "pdenn_bench: %8.1f s  %-9s %s, N = %" PetscInt_FMT "\n", now - t->t_start, section, name, N));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennBenchTableAdd(PdennBenchTable *t, const char section[], const char name[], PetscInt N, const char metric[], PetscReal value, const char unit[], const char note[])
 {
   PdennBenchRow *row;
@@ -14,6 +33,7 @@ PetscErrorCode PdennBenchTableAdd(PdennBenchTable *t, const char section[], cons
     t->max = PetscMax(32, 2 * t->max);
     PetscCall(PetscRealloc(sizeof(PdennBenchRow) * t->max, &t->rows));
   }
+  if (t->progress) PetscCall(Progress(t, section, name, N));
   row = &t->rows[t->n++];
   PetscCall(PetscMemzero(row, sizeof(*row)));
   PetscCall(PetscStrncpy(row->section, section, sizeof(row->section)));
