@@ -5,7 +5,8 @@
 #include <pdenn/io.h>
 
 static const char usage[] = "pdenn_solve: evolves a 1D signal by generalised nonlinear diffusion with one classical solver.\n"
-                            "Usage: mpiexec -n <ranks> pdenn_solve -options_file <deck> [-key value ...]\n";
+                            "Usage: mpiexec -n <ranks> pdenn_solve -options_file <deck> [-key value ...]\n"
+                            "-help lists the keys of the chosen -method: e.g. -method semi_implicit -help for its KSP/PC and -mg_* keys.\n";
 
 typedef struct {
   char              input[PETSC_MAX_PATH_LEN], input_dataset[64];
