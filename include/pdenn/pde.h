@@ -124,7 +124,7 @@ extern const char *const PdennMGInterpolations[];
 /* After KSPSetFromOptions: for -pc_type mg, reads -mg_interpolation (default def) and
    -mg_smoother, checks -N against -pc_mg_levels and sets the defaults not given (levels from N,
    2 or 4 smoothing steps by order; Galerkin coarse operators for linear; for operator the
-   -mg_smoother: F-relaxation for order 1, Richardson/SOR for order 2). */
+   -mg_smoother: F-relaxation, exact for both orders). */
 PetscErrorCode PdennDiffusionKSPSetUpMGDefault(PdennDiffusion pde, KSP ksp, PdennMGInterpolation def);
 /* The same with default linear (the Newton solver's). */
 PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp);
@@ -168,8 +168,9 @@ PetscErrorCode PdennMGTridiagonalTransfer(Mat P, Mat *T);
    every level at the start of each KSPSolve with a new operator (a KSP pre-solve hook). */
 PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp);
 /* PCMG level smoothers on the implicit matrices (key -mg_smoother): Richardson/SOR (Gauss-Seidel)
-   or F-relaxation (the odd points only, x_f += r_f / a_ff), with which the operator-dependent
-   V-cycle is exact for 3-point operators (src/pde/mg_operator.c). */
+   or F-relaxation (the fine points only: x_f += r_f / a_ff on the odd points of a 3-point
+   operator, x_F += A_FF^-1 r_F on the fine pairs of a 5-point one), with which the
+   operator-dependent V-cycle is exact (src/pde/mg_operator.c, mg_block.c). */
 typedef enum {
   PDENN_MG_SMOOTHER_SOR,
   PDENN_MG_SMOOTHER_F_RELAXATION,

@@ -480,7 +480,8 @@ PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp)
 
 /* F-relaxation (docs/theory_implicit.md, "Multigrid"): the fine points (odd global index, the
    points P interpolates) are relaxed simultaneously, x_f += r_f / a_ff, the C points are left
-   alone. For a 3-point operator the fine points are coupled only to coarse ones, so this solves
+   alone; a 5-point operator (bandwidth > 1, order 2) gets the block form of mg_block.c instead,
+   x_F += A_FF^-1 r_F on its fine pairs, exact for the same reason. For a 3-point operator the fine points are coupled only to coarse ones, so this solves
    the fine rows exactly given the coarse values; after the Galerkin correction with the
    operator-dependent P (exact coarse values, A P = 0 on the fine rows) the V-cycle is then
    cyclic reduction, a direct solve up to rounding. A PCSHELL whose apply scales a residual by
