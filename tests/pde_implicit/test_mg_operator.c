@@ -335,8 +335,10 @@ static PetscErrorCode CheckInterpolation(PdennDiffusion pde, Mat A)
   PetscCall(PdennMGOperatorInterpolation(A, MAT_REUSE_MATRIX, &P)); /* the refill path */
   PetscCall(FineRowsAndBandwidth(pde->order, A, P, &fine_rows, bandwidth));
   PetscCall(PetscPrintf(comm, "order %" PetscInt_FMT ": P^T A P bandwidth %" PetscInt_FMT " (over pairs %" PetscInt_FMT "), max |(A P)_F| / |a_ff| = %.2e\n", pde->order, bandwidth[0], bandwidth[1], (double)fine_rows));
-  if (pde->order == 1) PetscCheck(bandwidth[0] == 1, comm, PETSC_ERR_PLIB, "P^T A P has bandwidth %" PetscInt_FMT ", A has 1", bandwidth[0]);
-  else PetscCheck(bandwidth[0] <= 3 && bandwidth[1] == 1, comm, PETSC_ERR_PLIB, "P^T A P has bandwidth %" PetscInt_FMT ", %" PetscInt_FMT " over pairs: not block tridiagonal", bandwidth[0], bandwidth[1]);
+  if (pde->order == 1)
+    PetscCheck(bandwidth[0] == 1, comm, PETSC_ERR_PLIB, "P^T A P has bandwidth %" PetscInt_FMT ", A has 1", bandwidth[0]);
+  else
+    PetscCheck(bandwidth[0] <= 3 && bandwidth[1] == 1, comm, PETSC_ERR_PLIB, "P^T A P has bandwidth %" PetscInt_FMT ", %" PetscInt_FMT " over pairs: not block tridiagonal", bandwidth[0], bandwidth[1]);
   PetscCheck(fine_rows <= 1e-13, comm, PETSC_ERR_PLIB, "(A P) on the fine rows is %g, not zero", (double)fine_rows);
   PetscCall(MatCreateVecs(A, &e, NULL));
   PetscCall(TestFillSignal(pde->da, e, 0.7, 1.0)); /* rough: every frequency */
