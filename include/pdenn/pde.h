@@ -124,15 +124,31 @@ extern const char *const PdennMGInterpolations[];
 /* After KSPSetFromOptions: for -pc_type mg, reads -mg_interpolation (default def) and
    -mg_smoother, checks -N against -pc_mg_levels and sets the defaults not given (levels from N,
    2 or 4 smoothing steps by order; Galerkin coarse operators for linear; for operator the
-   -mg_smoother: F-relaxation for order 1, Richardson/SOR for order 2). */
+   -mg_smoother: F-relaxation, exact for both orders). */
 PetscErrorCode PdennDiffusionKSPSetUpMGDefault(PdennDiffusion pde, KSP ksp, PdennMGInterpolation def);
 /* The same with default linear (the Newton solver's). */
 PetscErrorCode PdennDiffusionKSPSetUpMG(PdennDiffusion pde, KSP ksp);
-/* Operator-dependent interpolation from an assembled 1D matrix A of odd size N with bandwidth
-   <= 2 (tri- or pentadiagonal): coarse point c is fine point 2c (weight 1); odd point f takes
-   -a(f,f-1)/d and -a(f,f+1)/d with d row f's other entries summed (exact for 3-point rows).
-   Rows of P are A's rows; reuse = MAT_REUSE_MATRIX refills a P made before for A's pattern. */
+/* Operator-dependent interpolation from an assembled 1D matrix A: for bandwidth 1
+   (tridiagonal, odd size N) coarse point c is fine point 2c (weight 1); odd point f takes
+   -a(f,f-1)/d and -a(f,f+1)/d with d = a(f,f) (exact: A P = 0 on the odd rows); for bandwidth
+   > 1 (order 2) PdennMGBlockInterpolation. Rows of P are A's rows; reuse = MAT_REUSE_MATRIX
+   refills a P made before for A's pattern. */
 PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P);
+/* *bandwidth: max |j - i| over the stored entries (i, j) of A, on every rank (the pattern's, not
+   the values': 1 for order 1 and its coarse operators, 2 for order 2, 3 for its coarse ones). */
+PetscErrorCode PdennMatBandwidth(Mat A, PetscInt *bandwidth);
+/* The block scheme for operators of bandwidth > 1 (src/pde/mg_block.c), which
+   PdennMGOperatorInterpolation and F-relaxation choose by PdennMatBandwidth: points paired
+   (0,1), (2,3), ..., the last alone for odd N; pair j coarse for j even, fine for j odd (fine
+   point i is coarse iff i mod 4 < 2; coarse size (N+1)/2 for odd N). P = [I; -A_FF^-1 A_FC]
+   with A_FF the 2x2 blocks of the fine pairs, so A P = 0 on the fine rows if A is block
+   tridiagonal over the pairs (at most 5-point; P^T A P is again); its rows are A's rows,
+   coarse point c lives on the rank owning its fine point. reuse = MAT_REUSE_MATRIX refills a
+   P made for A's pattern before (the pattern is fixed). */
+PetscErrorCode PdennMGBlockInterpolation(Mat A, MatReuse reuse, Mat *P);
+/* *D = A_FF^-1 of the block scheme's fine pairs as a matrix of A's layout (the 2x2 inverse on
+   the fine rows, empty coarse rows): x += D (b - A x) is block F-relaxation. reuse as above. */
+PetscErrorCode PdennMGBlockFineInverse(Mat A, MatReuse reuse, Mat *D);
 /* P = PdennMGOperatorInterpolation(A) and Ac = P^T A P; with MAT_REUSE_MATRIX (P, Ac made by this
    call for A's pattern before) a one-rank tridiagonal A takes a closed form (the Schur
    complement, written in place), anything else MatPtAP. */
@@ -152,8 +168,9 @@ PetscErrorCode PdennMGTridiagonalTransfer(Mat P, Mat *T);
    every level at the start of each KSPSolve with a new operator (a KSP pre-solve hook). */
 PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp);
 /* PCMG level smoothers on the implicit matrices (key -mg_smoother): Richardson/SOR (Gauss-Seidel)
-   or F-relaxation (the odd points only, x_f += r_f / a_ff), with which the operator-dependent
-   V-cycle is exact for 3-point operators (src/pde/mg_operator.c). */
+   or F-relaxation (the fine points only: x_f += r_f / a_ff on the odd points of a 3-point
+   operator, x_F += A_FF^-1 r_F on the fine pairs of a 5-point one), with which the
+   operator-dependent V-cycle is exact (src/pde/mg_operator.c, mg_block.c). */
 typedef enum {
   PDENN_MG_SMOOTHER_SOR,
   PDENN_MG_SMOOTHER_F_RELAXATION,

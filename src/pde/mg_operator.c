@@ -51,10 +51,7 @@ static PetscErrorCode MGOperatorDestroy(void *ctx)
 
 /* Weights of fine point f (odd) from its coarse neighbours f - 1 and f + 1, from row f of A
    set to zero: for 3-point rows they are exact (A P = 0 on the fine points, Dendy's black-box
-   interpolation); the couplings to the fine points f -+ 2 of a 5-point row are eliminated with
-   e(f -+ 2) ~ 2 e(f -+ 1) - e(f), exact for linear e, so that the constants and linears that
-   K^T G K annihilates for order 2 stay in the range of P; anything else is lumped into the
-   diagonal (e_j ~ e_f). */
+   interpolation). (5-point operators take the block scheme of mg_block.c instead.) */
 static PetscErrorCode RowWeights(Mat A, PetscInt f, PetscScalar w[2])
 {
   const PetscInt    *cols;
@@ -69,10 +66,7 @@ static PetscErrorCode RowWeights(Mat A, PetscInt f, PetscScalar w[2])
     const PetscInt o = cols[k] - f;
     if (o == -1 || o == 1)
       w[o > 0] -= vals[k];
-    else if (o == -2 || o == 2) {
-      w[o > 0] -= 2.0 * vals[k];
-      diag -= vals[k];
-    } else
+    else
       diag += vals[k];
   }
   PetscCall(MatRestoreRow(A, f, &ncols, &cols, &vals));
@@ -217,10 +211,16 @@ PetscErrorCode PdennMGOperatorCoarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac)
 
 PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P)
 {
-  PetscInt rs, re, N;
+  PetscInt rs, re, N, bandwidth;
   MPI_Comm comm = PetscObjectComm((PetscObject)A);
 
   PetscFunctionBeginUser;
+  /* a 5-point operator (order 2, and its coarse operators): pairs of points (mg_block.c) */
+  PetscCall(PdennMatBandwidth(A, &bandwidth));
+  if (bandwidth > 1) {
+    PetscCall(PdennMGBlockInterpolation(A, reuse, P));
+    PetscFunctionReturn(0);
+  }
   PetscCall(MatGetSize(A, &N, NULL));
   PetscCheck(N >= 3 && N % 2 == 1, comm, PETSC_ERR_ARG_SIZ, "operator-dependent interpolation coarsens N -> (N+1)/2 and needs N odd and >= 3, got %" PetscInt_FMT, N);
   PetscCall(MatGetOwnershipRange(A, &rs, &re));
@@ -480,7 +480,8 @@ PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp)
 
 /* F-relaxation (docs/theory_implicit.md, "Multigrid"): the fine points (odd global index, the
    points P interpolates) are relaxed simultaneously, x_f += r_f / a_ff, the C points are left
-   alone. For a 3-point operator the fine points are coupled only to coarse ones, so this solves
+   alone; a 5-point operator (bandwidth > 1, order 2) gets the block form of mg_block.c instead,
+   x_F += A_FF^-1 r_F on its fine pairs, exact for the same reason. For a 3-point operator the fine points are coupled only to coarse ones, so this solves
    the fine rows exactly given the coarse values; after the Galerkin correction with the
    operator-dependent P (exact coarse values, A P = 0 on the fine rows) the V-cycle is then
    cyclic reduction, a direct solve up to rounding. A PCSHELL whose apply scales a residual by
@@ -490,7 +491,9 @@ PetscErrorCode PdennKSPSetMGOperatorHierarchy(KSP ksp)
    tridiagonal matrix, and a smoother of no steps, never need it. */
 typedef struct {
   Vec              inv_diag_f; /* 1 / a_ii on the fine points, 0 on the coarse ones */
-  PetscBool        stale;      /* inv_diag_f is not yet the current operator's */
+  Mat              inv_block;  /* 5-point operators: A_FF^-1 of the F pairs (mg_block.c), or NULL */
+  Vec              work;       /* its product with a residual */
+  PetscBool        stale;      /* inv_diag_f / inv_block is not yet the current operator's */
   TridiagonalCache tri;        /* whether the operator is tridiagonal on one rank */
 } FRelaxation;
 
@@ -534,27 +537,62 @@ static PetscErrorCode FRelaxationSetUp(PC pc)
   PetscFunctionReturn(0);
 }
 
+/* Whether what was built for another operator (local size n_old, or -1: none) fits A's layout
+   on every rank: every time step keeps its vector or matrix. */
+static PetscErrorCode FRelaxationSameLayout(PC pc, Mat A, PetscInt n_old, PetscBool *same)
+{
+  PetscInt n_mat;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatGetLocalSize(A, &n_mat, NULL));
+  *same = (PetscBool)(n_old == n_mat);
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, same, 1, MPIU_BOOL, MPI_LAND, PetscObjectComm((PetscObject)pc)));
+  PetscFunctionReturn(0);
+}
+
+/* A 5-point operator's F-pair inverses (block F-relaxation, mg_block.c), else its 1 / a_ff */
 static PetscErrorCode FRelaxationDiagonal(PC pc, FRelaxation *fr)
 {
   Mat       A;
-  PetscBool tri;
+  PetscBool tri, same;
+  PetscInt  bandwidth, n_old = -1;
 
   PetscFunctionBeginUser;
   if (!fr->stale) PetscFunctionReturn(0);
   PetscCall(PCGetOperators(pc, NULL, &A));
-  if (fr->inv_diag_f) { /* every time step: keep the vector if the layout is the same */
-    PetscInt  n_vec, n_mat;
-    PetscBool same;
-    PetscCall(VecGetLocalSize(fr->inv_diag_f, &n_vec));
-    PetscCall(MatGetLocalSize(A, &n_mat, NULL));
-    same = (PetscBool)(n_vec == n_mat);
-    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &same, 1, MPIU_BOOL, MPI_LAND, PetscObjectComm((PetscObject)pc)));
-    if (!same) PetscCall(VecDestroy(&fr->inv_diag_f));
+  PetscCall(PdennMatBandwidth(A, &bandwidth));
+  if (bandwidth > 1) {
+    PetscCall(VecDestroy(&fr->inv_diag_f));
+    if (fr->inv_block) PetscCall(MatGetLocalSize(fr->inv_block, &n_old, NULL));
+    PetscCall(FRelaxationSameLayout(pc, A, n_old, &same));
+    if (!same) {
+      PetscCall(MatDestroy(&fr->inv_block));
+      PetscCall(VecDestroy(&fr->work));
+    }
+    PetscCall(PdennMGBlockFineInverse(A, same ? MAT_REUSE_MATRIX : MAT_INITIAL_MATRIX, &fr->inv_block));
+    fr->stale = PETSC_FALSE;
+    PetscFunctionReturn(0);
   }
+  PetscCall(MatDestroy(&fr->inv_block));
+  PetscCall(VecDestroy(&fr->work));
+  if (fr->inv_diag_f) PetscCall(VecGetLocalSize(fr->inv_diag_f, &n_old));
+  PetscCall(FRelaxationSameLayout(pc, A, n_old, &same));
+  if (!same) PetscCall(VecDestroy(&fr->inv_diag_f));
   if (!fr->inv_diag_f) PetscCall(MatCreateVecs(A, &fr->inv_diag_f, NULL));
   PetscCall(TridiagonalCacheGet(&fr->tri, A, &tri));
   PetscCall(InverseFineDiagonal(A, tri, fr->inv_diag_f));
   fr->stale = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/* y = the F-relaxation's scaling of the residual r: A_FF^-1 r_F, zero on the C points */
+static PetscErrorCode FRelaxationScale(FRelaxation *fr, Vec r, Vec y)
+{
+  PetscFunctionBeginUser;
+  if (fr->inv_block)
+    PetscCall(MatMult(fr->inv_block, r, y));
+  else
+    PetscCall(VecPointwiseMult(y, fr->inv_diag_f, r));
   PetscFunctionReturn(0);
 }
 
@@ -565,7 +603,7 @@ static PetscErrorCode FRelaxationApply(PC pc, Vec r, Vec y)
   PetscFunctionBeginUser;
   PetscCall(PCShellGetContext(pc, &fr));
   PetscCall(FRelaxationDiagonal(pc, fr));
-  PetscCall(VecPointwiseMult(y, fr->inv_diag_f, r));
+  PetscCall(FRelaxationScale(fr, r, y));
   PetscFunctionReturn(0);
 }
 
@@ -615,6 +653,12 @@ static PetscErrorCode FRelaxationApplyRichardson(PC pc, Vec b, Vec x, Vec w, Pet
     }
     PetscCall(FRelaxationDiagonal(pc, fr));
     PetscCall(MatResidual(A, b, x, w));
+    if (fr->inv_block) { /* MatMult cannot work in place */
+      if (!fr->work) PetscCall(VecDuplicate(w, &fr->work));
+      PetscCall(MatMult(fr->inv_block, w, fr->work));
+      PetscCall(VecAXPY(x, 1.0, fr->work));
+      continue;
+    }
     PetscCall(VecPointwiseMult(w, fr->inv_diag_f, w));
     PetscCall(VecAXPY(x, 1.0, w));
   }
@@ -630,6 +674,8 @@ static PetscErrorCode FRelaxationDestroy(PC pc)
   PetscFunctionBeginUser;
   PetscCall(PCShellGetContext(pc, &fr));
   PetscCall(VecDestroy(&fr->inv_diag_f));
+  PetscCall(MatDestroy(&fr->inv_block));
+  PetscCall(VecDestroy(&fr->work));
   PetscCall(MatDestroy(&fr->tri.A));
   PetscCall(PetscFree(fr));
   PetscFunctionReturn(0);

@@ -155,7 +155,7 @@ static PetscErrorCode MGSmootherFRelaxation(PC pc, PetscInt l, PetscBool symmetr
    the DMDA needs), and 2 smoothing steps for order 1 but 4 for order 2, whose transfers violate
    the order rule m_P + m_R > 2m. Linear interpolation needs PCMG's Galerkin coarse operators;
    the operator-dependent one brings its own and smooths with the -mg_smoother chosen:
-   F-relaxation (order 1), with which the V-cycle is exact, or Richardson/SOR, whose set-up is
+   F-relaxation (the default), with which the V-cycle is exact, or Richardson/SOR, whose set-up is
    free (Chebyshev estimates eigenvalues at every set-up, i.e. every time step), and which
    converges better with it (0.02-0.06 against 0.10-0.16). */
 static PetscErrorCode MGDefaults(PdennDiffusion pde, KSP ksp, const char prefix[], PdennMGInterpolation interp, PdennMGSmoother smoother)
@@ -200,7 +200,8 @@ static PetscErrorCode MGDefaults(PdennDiffusion pde, KSP ksp, const char prefix[
 
 /* -mg_interpolation and -mg_smoother under the KSP's prefix; the interpolation's default is the
    caller's, the smoother's F-relaxation where it makes the V-cycle exact (operator-dependent
-   interpolation of a 3-point operator, order 1), else SOR. Read for PCMG, and for -help
+   interpolation: point cyclic reduction for order 1, block cyclic reduction for order 2), else
+   SOR. Read for PCMG, and for -help
    whatever the preconditioner; otherwise unread, so the deck check reports them as unused. */
 static PetscErrorCode MGFromOptions(PdennDiffusion pde, const char prefix[], PdennMGInterpolation def, PdennMGInterpolation *interp, PdennMGSmoother *smoother)
 {
@@ -210,8 +211,8 @@ static PetscErrorCode MGFromOptions(PdennDiffusion pde, const char prefix[], Pde
   PetscFunctionBeginUser;
   PetscOptionsBegin(pde->comm, prefix, "PCMG on the implicit matrix", NULL);
   PetscCall(PdennOptionsChoice("-mg_interpolation", "PCMG interpolation, with -pc_type mg: linear (DMDA, Galerkin R A P) or operator (operator-dependent, from each level's matrix)", PdennMGInterpolations, PDENN_MG_INTERPOLATION_NTYPES, choice, &choice, NULL));
-  smooth = choice == PDENN_MG_INTERPOLATION_OPERATOR && pde->order == 1 ? PDENN_MG_SMOOTHER_F_RELAXATION : PDENN_MG_SMOOTHER_SOR;
-  PetscCall(PdennOptionsChoice("-mg_smoother", "PCMG level smoother, with -pc_type mg and -mg_interpolation operator: sor (Gauss-Seidel) or f_relaxation (odd points)", PdennMGSmoothers, PDENN_MG_SMOOTHER_NTYPES, smooth, &smooth, &set));
+  smooth = choice == PDENN_MG_INTERPOLATION_OPERATOR ? PDENN_MG_SMOOTHER_F_RELAXATION : PDENN_MG_SMOOTHER_SOR;
+  PetscCall(PdennOptionsChoice("-mg_smoother", "PCMG level smoother, with -pc_type mg and -mg_interpolation operator: sor (Gauss-Seidel) or f_relaxation (fine points: odd ones for order 1, pairs 4k+2, 4k+3 for order 2)", PdennMGSmoothers, PDENN_MG_SMOOTHER_NTYPES, smooth, &smooth, &set));
   PetscOptionsEnd();
   PetscCheck(!set || choice == PDENN_MG_INTERPOLATION_OPERATOR, pde->comm, PDENN_ERR_INPUT, "key -mg_smoother with -mg_interpolation linear: pdenn chooses the smoothers of the operator-dependent hierarchy only; use -mg_levels_ksp_type/-mg_levels_pc_type");
   *interp   = (PdennMGInterpolation)choice;
@@ -297,9 +298,10 @@ PetscErrorCode PdennSolverSetFromOptions_SemiImplicit(PdennSolver s)
     PetscCall(KSPSetTolerances(s->ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
   }
   PetscCall(KSPSetFromOptions(s->ksp));
-  /* operator-dependent interpolation makes PCMG robust to the jumping diffusivity for order 1;
-     for order 2 its two-point form does not beat linear interpolation (docs/performance.md) */
-  PetscCall(PdennDiffusionKSPSetUpMGDefault(pde, s->ksp, pde->order == 1 ? PDENN_MG_INTERPOLATION_OPERATOR : PDENN_MG_INTERPOLATION_LINEAR));
+  /* operator-dependent interpolation with F-relaxation makes the V-cycle a direct solve
+     (cyclic reduction, by points for order 1, by pairs of points for order 2), whatever the
+     jumps of the diffusivity */
+  PetscCall(PdennDiffusionKSPSetUpMGDefault(pde, s->ksp, PDENN_MG_INTERPOLATION_OPERATOR));
   PetscFunctionReturn(0);
 }
 

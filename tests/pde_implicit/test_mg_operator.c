@@ -1,10 +1,14 @@
-/* The operator-dependent interpolation of src/pde/mg_operator.c on the semi-implicit matrix
+/* The operator-dependent interpolation of src/pde/mg_operator.c (order 1: points) and
+   src/pde/mg_block.c (order 2: pairs of points) on the semi-implicit matrix
    A = I + tau K^T G(u) K (Perona-Malik, rough u, tau = -tau_factor tau_max):
-   - P^T A P keeps A's bandwidth (1 for order 1, 2 for order 2): the hierarchy stays 3-/5-point;
-   - order 1: (A P) vanishes on the fine (odd) rows, i.e. P is the ideal interpolation
-     [-A_FF^{-1} A_FC; I], and the two-grid cycle with an exact coarse solve followed by one
-     F-relaxation (Jacobi on the odd points, exact there since A_FF is diagonal) removes any
-     error: ||e_2|| / ||e_0|| <= 1e-10 (cond(A) eps ~ 1e4 1e-16 for the default tau, with margin);
+   - P^T A P keeps the structure: tridiagonal for order 1; for order 2 block tridiagonal over
+     its own pairs (bandwidth <= 3), so the block scheme applies again on the next level;
+   - (A P) vanishes on the fine rows (odd ones for order 1, i mod 4 in {2, 3} for order 2), i.e.
+     P is the ideal interpolation [-A_FF^{-1} A_FC; I], and the two-grid cycle with an exact
+     coarse solve followed by one F-relaxation (Jacobi on the odd points, order 1; the 2x2
+     block inverses of PdennMGBlockFineInverse on the fine pairs, order 2; exact since A_FF is
+     (block) diagonal) removes any error: ||e_2|| / ||e_0|| <= 1e-10 (cond(A) eps ~ 1e4 1e-16
+     for the default tau, with margin);
    - on tau K^T G K without the identity, P reproduces the functions K annihilates: constants
      for order 1, constants and linears for order 2 (these away from the reflecting boundaries,
      where K does not annihilate them), to 1e-12 relative (rounding of 5 terms).
@@ -15,25 +19,39 @@
      gives MatResidual's b - A x to 1e-13 of max |r| (the same products, summed in another order),
      and its one-pass transfers (PdennMGTridiagonalTransfer) give P's P^T r, P x, y + P x to 1e-14
      of max |result| (at most three products).
-   Tolerances on (A P)_F: 1e-13 of the row's scale |a_ff| (three rounded products).
+   Tolerances on (A P)_F: 1e-13 of the row's scale |a_ff| (a few rounded products).
    Keys: the problem's (-N odd, -order, -lambda) and -tau_factor. */
 #include "implicit_test.h"
 
-/* max over the odd rows of |(A P)(f, :)| / |a_ff|, and the structural bandwidth of P^T A P */
-static PetscErrorCode FineRowsAndBandwidth(Mat A, Mat P, PetscReal *fine_rows, PetscInt *bandwidth)
+/* Whether fine point i is a fine (F) point of the scheme of pde->order (see the header). */
+static PetscBool IsFine(PetscInt order, PetscInt i)
+{
+  return (PetscBool)(order == 1 ? i % 2 == 1 : i % 4 >= 2);
+}
+
+/* The fine point of coarse point c: 2c (order 1); for order 2 the pairs' points, 2c or 2c - 1. */
+static PetscInt FineOfCoarse(PetscInt order, PetscInt c)
+{
+  return order == 1 || c % 2 == 0 ? 2 * c : 2 * c - 1;
+}
+
+/* max over the F rows of |(A P)(f, :)| / |a_ff|, the structural bandwidth of P^T A P and its
+   bandwidth over pairs (max |c/2 - k/2| over its entries (c, k)) */
+static PetscErrorCode FineRowsAndBandwidth(PetscInt order, Mat A, Mat P, PetscReal *fine_rows, PetscInt bandwidth[2])
 {
   Mat      AP, Ac;
   PetscInt rs, re;
 
   PetscFunctionBeginUser;
-  *fine_rows = 0.0;
-  *bandwidth = 0;
+  *fine_rows   = 0.0;
+  bandwidth[0] = bandwidth[1] = 0;
   PetscCall(MatMatMult(A, P, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &AP));
   PetscCall(MatGetOwnershipRange(AP, &rs, &re));
-  for (PetscInt f = rs + (rs % 2 == 0); f < re; f += 2) {
+  for (PetscInt f = rs; f < re; f++) {
     const PetscScalar *vals;
     PetscInt           ncols;
     PetscScalar        a_ff;
+    if (!IsFine(order, f)) continue;
     PetscCall(MatGetValue(A, f, f, &a_ff));
     PetscCall(MatGetRow(AP, f, &ncols, NULL, &vals));
     for (PetscInt k = 0; k < ncols; k++) *fine_rows = PetscMax(*fine_rows, PetscAbsScalar(vals[k]) / PetscAbsScalar(a_ff));
@@ -45,40 +63,40 @@ static PetscErrorCode FineRowsAndBandwidth(Mat A, Mat P, PetscReal *fine_rows, P
     const PetscInt *cols;
     PetscInt        ncols;
     PetscCall(MatGetRow(Ac, c, &ncols, &cols, NULL));
-    for (PetscInt k = 0; k < ncols; k++) *bandwidth = PetscMax(*bandwidth, PetscAbsInt(cols[k] - c));
+    for (PetscInt k = 0; k < ncols; k++) {
+      bandwidth[0] = PetscMax(bandwidth[0], PetscAbsInt(cols[k] - c));
+      bandwidth[1] = PetscMax(bandwidth[1], PetscAbsInt(cols[k] / 2 - c / 2));
+    }
     PetscCall(MatRestoreRow(Ac, c, &ncols, &cols, NULL));
   }
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, fine_rows, 1, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)A)));
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, bandwidth, 1, MPIU_INT, MPI_MAX, PetscObjectComm((PetscObject)A)));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, bandwidth, 2, MPIU_INT, MPI_MAX, PetscObjectComm((PetscObject)A)));
   PetscCall(MatDestroy(&AP));
   PetscCall(MatDestroy(&Ac));
   PetscFunctionReturn(0);
 }
 
-/* e <- e - P (P^T A P)^{-1} P^T A e (exact coarse solve), then Jacobi on the odd points only */
-static PetscErrorCode TwoGridFRelaxation(Mat A, Mat P, Vec e)
+/* e <- e - D A e: Jacobi on the odd points (order 1), D = A_FF^-1 on the fine pairs (order 2) */
+static PetscErrorCode FRelax(PetscInt order, Mat A, Vec e, Vec r)
 {
-  Mat              Ac;
-  KSP              coarse;
-  Vec              r, rc, ec, d;
+  Mat              D;
+  Vec              d;
   PetscInt         rs, re;
   PetscReal       *ea;
   const PetscReal *ra, *da;
 
   PetscFunctionBeginUser;
-  PetscCall(MatPtAP(A, P, MAT_INITIAL_MATRIX, 2.0, &Ac));
-  PetscCall(KSPCreate(PetscObjectComm((PetscObject)A), &coarse));
-  PetscCall(KSPSetOperators(coarse, Ac, Ac));
-  PetscCall(TestKSPDirect(coarse));
-  PetscCall(MatCreateVecs(P, &ec, &r));
-  PetscCall(VecDuplicate(ec, &rc));
+  PetscCall(MatMult(A, e, r));
+  if (order == 2) {
+    PetscCall(PdennMGBlockFineInverse(A, MAT_INITIAL_MATRIX, &D));
+    PetscCall(VecDuplicate(r, &d));
+    PetscCall(MatMult(D, r, d));
+    PetscCall(VecAXPY(e, -1.0, d));
+    PetscCall(VecDestroy(&d));
+    PetscCall(MatDestroy(&D));
+    PetscFunctionReturn(0);
+  }
   PetscCall(VecDuplicate(r, &d));
-  PetscCall(MatMult(A, e, r));
-  PetscCall(MatMultTranspose(P, r, rc));
-  PetscCall(KSPSolve(coarse, rc, ec));
-  PetscCall(MatMult(P, ec, r));
-  PetscCall(VecAXPY(e, -1.0, r));
-  PetscCall(MatMult(A, e, r));
   PetscCall(MatGetDiagonal(A, d));
   PetscCall(MatGetOwnershipRange(A, &rs, &re));
   PetscCall(VecGetArray(e, &ea));
@@ -88,17 +106,41 @@ static PetscErrorCode TwoGridFRelaxation(Mat A, Mat P, Vec e)
   PetscCall(VecRestoreArray(e, &ea));
   PetscCall(VecRestoreArrayRead(r, &ra));
   PetscCall(VecRestoreArrayRead(d, &da));
+  PetscCall(VecDestroy(&d));
+  PetscFunctionReturn(0);
+}
+
+/* e <- e - P (P^T A P)^{-1} P^T A e (exact coarse solve), then F-relaxation */
+static PetscErrorCode TwoGridFRelaxation(PetscInt order, Mat A, Mat P, Vec e)
+{
+  Mat Ac;
+  KSP coarse;
+  Vec r, rc, ec;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatPtAP(A, P, MAT_INITIAL_MATRIX, 2.0, &Ac));
+  PetscCall(KSPCreate(PetscObjectComm((PetscObject)A), &coarse));
+  PetscCall(KSPSetOperators(coarse, Ac, Ac));
+  PetscCall(TestKSPDirect(coarse));
+  PetscCall(MatCreateVecs(P, &ec, &r));
+  PetscCall(VecDuplicate(ec, &rc));
+  PetscCall(MatMult(A, e, r));
+  PetscCall(MatMultTranspose(P, r, rc));
+  PetscCall(KSPSolve(coarse, rc, ec));
+  PetscCall(MatMult(P, ec, r));
+  PetscCall(VecAXPY(e, -1.0, r));
+  PetscCall(FRelax(order, A, e, r));
   PetscCall(VecDestroy(&r));
   PetscCall(VecDestroy(&rc));
   PetscCall(VecDestroy(&ec));
-  PetscCall(VecDestroy(&d));
   PetscCall(KSPDestroy(&coarse));
   PetscCall(MatDestroy(&Ac));
   PetscFunctionReturn(0);
 }
 
-/* max |P x_c - x_f| / max |x_f| for x = 1 or, if linear, x = the grid index (coarse c = fine 2c) */
-static PetscErrorCode Reproduces(Mat P, PetscBool linear, PetscReal *err)
+/* max |P x_c - x_f| / max |x_f| for x = 1 or, if linear, x = the grid index (coarse c = fine
+   FineOfCoarse(c)) */
+static PetscErrorCode Reproduces(PetscInt order, Mat P, PetscBool linear, PetscReal *err)
 {
   Vec        xc, xf, y;
   PetscInt   rs, re, n;
@@ -110,7 +152,7 @@ static PetscErrorCode Reproduces(Mat P, PetscBool linear, PetscReal *err)
   PetscCall(VecDuplicate(xf, &y));
   PetscCall(VecGetOwnershipRange(xc, &rs, &re));
   PetscCall(VecGetArray(xc, &a));
-  for (PetscInt c = rs; c < re; c++) a[c - rs] = linear ? 2.0 * c : 1.0;
+  for (PetscInt c = rs; c < re; c++) a[c - rs] = linear ? (PetscReal)FineOfCoarse(order, c) : 1.0;
   PetscCall(VecRestoreArray(xc, &a));
   PetscCall(VecGetOwnershipRange(xf, &rs, &re));
   PetscCall(VecGetArray(xf, &a));
@@ -286,33 +328,34 @@ static PetscErrorCode CheckInterpolation(PdennDiffusion pde, Mat A)
   Mat       P;
   Vec       e, e0;
   PetscReal fine_rows, ratio, n0, n2, err;
-  PetscInt  bandwidth;
+  PetscInt  bandwidth[2];
 
   PetscFunctionBeginUser;
   PetscCall(PdennMGOperatorInterpolation(A, MAT_INITIAL_MATRIX, &P));
   PetscCall(PdennMGOperatorInterpolation(A, MAT_REUSE_MATRIX, &P)); /* the refill path */
-  PetscCall(FineRowsAndBandwidth(A, P, &fine_rows, &bandwidth));
-  PetscCall(PetscPrintf(comm, "order %" PetscInt_FMT ": P^T A P bandwidth %" PetscInt_FMT ", max |(A P)_F| / |a_ff| = %.2e\n", pde->order, bandwidth, (double)fine_rows));
-  PetscCheck(bandwidth == pde->order, comm, PETSC_ERR_PLIB, "P^T A P has bandwidth %" PetscInt_FMT ", A has %" PetscInt_FMT, bandwidth, pde->order);
-  if (pde->order == 1) {
-    PetscCheck(fine_rows <= 1e-13, comm, PETSC_ERR_PLIB, "(A P) on the fine rows is %g, not zero", (double)fine_rows);
-    PetscCall(MatCreateVecs(A, &e, NULL));
-    PetscCall(TestFillSignal(pde->da, e, 0.7, 1.0)); /* rough: every frequency */
-    PetscCall(VecDuplicate(e, &e0));
-    PetscCall(VecCopy(e, e0));
-    PetscCall(TwoGridFRelaxation(A, P, e));
-    PetscCall(VecNorm(e0, NORM_2, &n0));
-    PetscCall(VecNorm(e, NORM_2, &n2));
-    ratio = n2 / n0;
-    PetscCall(PetscPrintf(comm, "two-grid + F-relaxation: ||e_1|| / ||e_0|| = %.2e\n", (double)ratio));
-    PetscCheck(ratio <= 1e-10, comm, PETSC_ERR_PLIB, "two-grid cycle with F-relaxation left %g of the error", (double)ratio);
-    PetscCall(VecDestroy(&e));
-    PetscCall(VecDestroy(&e0));
-  }
+  PetscCall(FineRowsAndBandwidth(pde->order, A, P, &fine_rows, bandwidth));
+  PetscCall(PetscPrintf(comm, "order %" PetscInt_FMT ": P^T A P bandwidth %" PetscInt_FMT " (over pairs %" PetscInt_FMT "), max |(A P)_F| / |a_ff| = %.2e\n", pde->order, bandwidth[0], bandwidth[1], (double)fine_rows));
+  if (pde->order == 1)
+    PetscCheck(bandwidth[0] == 1, comm, PETSC_ERR_PLIB, "P^T A P has bandwidth %" PetscInt_FMT ", A has 1", bandwidth[0]);
+  else
+    PetscCheck(bandwidth[0] <= 3 && bandwidth[1] == 1, comm, PETSC_ERR_PLIB, "P^T A P has bandwidth %" PetscInt_FMT ", %" PetscInt_FMT " over pairs: not block tridiagonal", bandwidth[0], bandwidth[1]);
+  PetscCheck(fine_rows <= 1e-13, comm, PETSC_ERR_PLIB, "(A P) on the fine rows is %g, not zero", (double)fine_rows);
+  PetscCall(MatCreateVecs(A, &e, NULL));
+  PetscCall(TestFillSignal(pde->da, e, 0.7, 1.0)); /* rough: every frequency */
+  PetscCall(VecDuplicate(e, &e0));
+  PetscCall(VecCopy(e, e0));
+  PetscCall(TwoGridFRelaxation(pde->order, A, P, e));
+  PetscCall(VecNorm(e0, NORM_2, &n0));
+  PetscCall(VecNorm(e, NORM_2, &n2));
+  ratio = n2 / n0;
+  PetscCall(PetscPrintf(comm, "two-grid + F-relaxation: ||e_1|| / ||e_0|| = %.2e\n", (double)ratio));
+  PetscCheck(ratio <= 1e-10, comm, PETSC_ERR_PLIB, "two-grid cycle with F-relaxation left %g of the error", (double)ratio);
+  PetscCall(VecDestroy(&e));
+  PetscCall(VecDestroy(&e0));
   PetscCall(MatShift(A, -1.0)); /* tau K^T G K: annihilates constants (and linears, order 2) */
   PetscCall(PdennMGOperatorInterpolation(A, MAT_REUSE_MATRIX, &P));
   for (PetscInt linear = 0; linear < pde->order; linear++) {
-    PetscCall(Reproduces(P, (PetscBool)linear, &err));
+    PetscCall(Reproduces(pde->order, P, (PetscBool)linear, &err));
     PetscCall(PetscPrintf(comm, "P reproduces %s to %.2e\n", linear ? "linears" : "constants", (double)err));
     PetscCheck(err <= 1e-12, comm, PETSC_ERR_PLIB, "P misses %s by %g", linear ? "linears" : "constants", (double)err);
   }
