@@ -5,11 +5,13 @@
 #include <pdenn/pde.h>
 #include <petsc/private/petscimpl.h> /* PetscObjectStateGet: has the operator new values? */
 
-/* Whether a matrix (a reference) with a nonzero pattern has the full tridiagonal pattern. */
+/* What a matrix's nonzero pattern (of the matrix referenced) decides: whether it is the full
+   tridiagonal pattern on one rank, and its bandwidth (> 1: the block scheme of mg_block.c). */
 typedef struct {
   Mat              A;
   PetscObjectState nonzero_state;
   PetscBool        tri;
+  PetscInt         bandwidth;
 } TridiagonalCache;
 
 /* The hierarchy kept between solves: P[l] maps level l-1 to level l (l >= 1), A[l] is the
@@ -100,9 +102,10 @@ PetscErrorCode PdennMatIsFullTridiagonal(Mat A, PetscBool *tri)
   PetscFunctionReturn(0);
 }
 
-/* IsFullTridiagonal of the matrix seen last, until it or its nonzero pattern changes: a pass over the
-   pattern costs as much as the closed-form rebuild it selects, and the pattern of a time step's
-   operator is the last one's. Holds a reference to that matrix. */
+/* IsFullTridiagonal and the bandwidth of the matrix seen last, until it or its nonzero pattern
+   changes: a pass over the pattern costs as much as the closed-form rebuild it selects, and the
+   pattern of a time step's operator is the last one's. Holds a reference to that matrix.
+   Collective (the bandwidth is reduced over the ranks). */
 static PetscErrorCode TridiagonalCacheGet(TridiagonalCache *cache, Mat A, PetscBool *tri)
 {
   PetscObjectState state;
@@ -111,6 +114,7 @@ static PetscErrorCode TridiagonalCacheGet(TridiagonalCache *cache, Mat A, PetscB
   PetscCall(MatGetNonzeroState(A, &state));
   if (cache->A != A || cache->nonzero_state != state) {
     PetscCall(PdennMatIsFullTridiagonal(A, &cache->tri));
+    PetscCall(PdennMatBandwidth(A, &cache->bandwidth));
     PetscCall(PetscObjectReference((PetscObject)A));
     PetscCall(MatDestroy(&cache->A));
     cache->A             = A;
@@ -186,21 +190,24 @@ static PetscErrorCode RebuildTridiagonal(Mat A, Mat P, Mat Ac, TridiagonalCache 
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode Interpolation(Mat A, PetscInt bandwidth, MatReuse reuse, Mat *P);
+
 static PetscErrorCode Coarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac, TridiagonalCache cache[2])
 {
-  PetscBool done = PETSC_FALSE;
+  PetscBool done = PETSC_FALSE, tri;
 
   PetscFunctionBeginUser;
   if (reuse == MAT_REUSE_MATRIX) PetscCall(RebuildTridiagonal(A, *P, *Ac, cache, &done));
   if (done) PetscFunctionReturn(0);
-  PetscCall(PdennMGOperatorInterpolation(A, reuse, P));
+  PetscCall(TridiagonalCacheGet(&cache[0], A, &tri));
+  PetscCall(Interpolation(A, cache[0].bandwidth, reuse, P));
   PetscCall(MatPtAP(A, *P, reuse, 2.0, Ac));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode PdennMGOperatorCoarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac)
 {
-  TridiagonalCache cache[2] = {{NULL, 0, PETSC_FALSE}, {NULL, 0, PETSC_FALSE}};
+  TridiagonalCache cache[2] = {{NULL, 0, PETSC_FALSE, 0}, {NULL, 0, PETSC_FALSE, 0}};
 
   PetscFunctionBeginUser;
   PetscCall(Coarsen(A, reuse, P, Ac, cache));
@@ -211,12 +218,22 @@ PetscErrorCode PdennMGOperatorCoarsen(Mat A, MatReuse reuse, Mat *P, Mat *Ac)
 
 PetscErrorCode PdennMGOperatorInterpolation(Mat A, MatReuse reuse, Mat *P)
 {
-  PetscInt rs, re, N, bandwidth;
+  PetscInt bandwidth;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennMatBandwidth(A, &bandwidth));
+  PetscCall(Interpolation(A, bandwidth, reuse, P));
+  PetscFunctionReturn(0);
+}
+
+/* The point scheme for 3-point operators, the pair scheme (mg_block.c) for 5-point ones (order 2
+   and its coarse operators): bandwidth is A's, from its pattern. */
+static PetscErrorCode Interpolation(Mat A, PetscInt bandwidth, MatReuse reuse, Mat *P)
+{
+  PetscInt rs, re, N;
   MPI_Comm comm = PetscObjectComm((PetscObject)A);
 
   PetscFunctionBeginUser;
-  /* a 5-point operator (order 2, and its coarse operators): pairs of points (mg_block.c) */
-  PetscCall(PdennMatBandwidth(A, &bandwidth));
   if (bandwidth > 1) {
     PetscCall(PdennMGBlockInterpolation(A, reuse, P));
     PetscFunctionReturn(0);
@@ -494,7 +511,7 @@ typedef struct {
   Mat              inv_block;  /* 5-point operators: A_FF^-1 of the F pairs (mg_block.c), or NULL */
   Vec              work;       /* its product with a residual */
   PetscBool        stale;      /* inv_diag_f / inv_block is not yet the current operator's */
-  TridiagonalCache tri;        /* whether the operator is tridiagonal on one rank */
+  TridiagonalCache tri;        /* whether the operator is tridiagonal on one rank; its bandwidth */
 } FRelaxation;
 
 /* d = 1 / a_ii on the odd rows, 0 on the even ones; a tridiagonal A (one rank) is read in place
@@ -555,13 +572,13 @@ static PetscErrorCode FRelaxationDiagonal(PC pc, FRelaxation *fr)
 {
   Mat       A;
   PetscBool tri, same;
-  PetscInt  bandwidth, n_old = -1;
+  PetscInt  n_old = -1;
 
   PetscFunctionBeginUser;
   if (!fr->stale) PetscFunctionReturn(0);
   PetscCall(PCGetOperators(pc, NULL, &A));
-  PetscCall(PdennMatBandwidth(A, &bandwidth));
-  if (bandwidth > 1) {
+  PetscCall(TridiagonalCacheGet(&fr->tri, A, &tri));
+  if (fr->tri.bandwidth > 1) {
     PetscCall(VecDestroy(&fr->inv_diag_f));
     if (fr->inv_block) PetscCall(MatGetLocalSize(fr->inv_block, &n_old, NULL));
     PetscCall(FRelaxationSameLayout(pc, A, n_old, &same));
@@ -579,7 +596,6 @@ static PetscErrorCode FRelaxationDiagonal(PC pc, FRelaxation *fr)
   PetscCall(FRelaxationSameLayout(pc, A, n_old, &same));
   if (!same) PetscCall(VecDestroy(&fr->inv_diag_f));
   if (!fr->inv_diag_f) PetscCall(MatCreateVecs(A, &fr->inv_diag_f, NULL));
-  PetscCall(TridiagonalCacheGet(&fr->tri, A, &tri));
   PetscCall(InverseFineDiagonal(A, tri, fr->inv_diag_f));
   fr->stale = PETSC_FALSE;
   PetscFunctionReturn(0);
