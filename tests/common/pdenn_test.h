@@ -33,9 +33,9 @@ static inline PetscReal PdennTestArrayRelDiff(PetscInt n, const PetscReal x[], c
   return e / r;
 }
 
-/* A smooth multi-channel signal with a rough component, x[i][c] = sin(a i + c) + 0.3 cos(7.1 i)
+/* A smooth multi-channel signal with a rough component, x[i][c] = sin(a i + c) + rough cos(7.1 i)
    + 0.1 c at global point i: the same values whatever the rank layout. */
-static inline PetscErrorCode PdennTestFillSignal(DM da, Vec x, PetscReal a)
+static inline PetscErrorCode PdennTestFillSignal(DM da, Vec x, PetscReal a, PetscReal rough)
 {
   PetscInt   xs, xm, dof;
   PetscReal *xa;
@@ -45,7 +45,7 @@ static inline PetscErrorCode PdennTestFillSignal(DM da, Vec x, PetscReal a)
   PetscCall(PdennDMDAGetOwnership(da, &xs, &xm, NULL, NULL));
   PetscCall(VecGetArray(x, &xa));
   for (PetscInt i = 0; i < xm; i++)
-    for (PetscInt c = 0; c < dof; c++) xa[i * dof + c] = PetscSinReal(a * (xs + i) + c) + 0.3 * PetscCosReal(7.1 * (xs + i)) + 0.1 * c;
+    for (PetscInt c = 0; c < dof; c++) xa[i * dof + c] = PetscSinReal(a * (xs + i) + c) + rough * PetscCosReal(7.1 * (xs + i)) + 0.1 * c;
   PetscCall(VecRestoreArray(x, &xa));
   PetscFunctionReturn(0);
 }

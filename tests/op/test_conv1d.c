@@ -7,27 +7,13 @@
    4. the 8-channel kernels (8 -> 1, 1 -> 8) equal naive loops on n = 1..20 points.
    Tolerances: 1e-12 relative; every quantity is a short sum of O(1) products. */
 #include <pdenn/pdenn.h>
+#include "pdenn_test.h"
 
 typedef struct {
   DM          da_x, da_v;
   PdennConv1d conv;
   PetscReal   w[8 * 8 * 5], b[8];
 } Problem;
-
-static PetscErrorCode FillSmooth(DM da, Vec x, PetscReal a)
-{
-  PetscInt   xs, xm, dof;
-  PetscReal *xa;
-
-  PetscFunctionBeginUser;
-  PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
-  PetscCall(PdennDMDAGetOwnership(da, &xs, &xm, NULL, NULL));
-  PetscCall(VecGetArray(x, &xa));
-  for (PetscInt i = 0; i < xm; i++)
-    for (PetscInt c = 0; c < dof; c++) xa[i * dof + c] = PetscSinReal(a * (xs + i) + c) + 0.1 * c;
-  PetscCall(VecRestoreArray(x, &xa));
-  PetscFunctionReturn(0);
-}
 
 /* y = W x (global, da_v) */
 static PetscErrorCode ApplyW(Problem *p, Vec x, Vec y)
@@ -87,8 +73,8 @@ static PetscErrorCode CheckBias(PetscInt N, PetscInt cin, PetscInt cout, PetscIn
   PetscCall(DMCreateGlobalVector(p.da_v, &v));
   PetscCall(VecDuplicate(v, &y0));
   PetscCall(VecDuplicate(v, &y1));
-  PetscCall(FillSmooth(p.da_x, x, 0.37));
-  PetscCall(FillSmooth(p.da_v, v, 1.13));
+  PetscCall(PdennTestFillSignal(p.da_x, x, 0.37, 0.0));
+  PetscCall(PdennTestFillSignal(p.da_v, v, 1.13, 0.0));
   PetscCall(ApplyW(&p, x, y0));
   for (PetscInt k = 0; k < cout; k++) p.b[k] = 0.25 * (k + 1);
   PetscCall(ApplyW(&p, x, y1));
@@ -134,8 +120,8 @@ static PetscErrorCode CheckAdjointAndGrad(PetscInt N, PetscInt cin, PetscInt cou
   PetscCall(DMCreateGlobalVector(p.da_v, &v));
   PetscCall(VecDuplicate(x, &WTv));
   PetscCall(VecDuplicate(v, &Wx));
-  PetscCall(FillSmooth(p.da_x, x, 0.37));
-  PetscCall(FillSmooth(p.da_v, v, 1.13));
+  PetscCall(PdennTestFillSignal(p.da_x, x, 0.37, 0.0));
+  PetscCall(PdennTestFillSignal(p.da_v, v, 1.13, 0.0));
   PetscCall(ApplyW(&p, x, Wx));
   PetscCall(ApplyWT(&p, v, WTv));
   PetscCall(VecDot(Wx, v, &lhs));
@@ -188,7 +174,7 @@ static PetscErrorCode CheckClassicalK(PetscInt N)
   PetscCall(DMCreateGlobalVector(p.da_x, &x));
   PetscCall(VecDuplicate(x, &Kx));
   PetscCall(VecDuplicate(x, &KTKx));
-  PetscCall(FillSmooth(p.da_x, x, 0.9));
+  PetscCall(PdennTestFillSignal(p.da_x, x, 0.9, 0.0));
   PetscCall(ApplyW(&p, x, Kx));
   PetscCall(ApplyWT(&p, Kx, KTKx));
   PetscCall(VecScatterCreateToAll(x, &sc, &xs0));

@@ -86,7 +86,7 @@ static PetscErrorCode Compare(PdennSymStep *s, const char name[], PetscReal *wor
   PetscCall(VecDuplicate(z, &a_ref));
   PetscCall(VecDuplicate(z, &dphi));
   PetscCall(VecDuplicate(z, &d_ref));
-  PetscCall(PdennTestFillSignal(s->da_u, u, 0.71));
+  PetscCall(PdennTestFillSignal(s->da_u, u, 0.71, 0.3));
   PetscCall(Reference(s, tau, u, out_ref, z_ref, a_ref, d_ref, r_ref));
   {
     const PdennSymStepTape tape = {z, a, dphi, r};

@@ -80,8 +80,8 @@ static PetscErrorCode VectorsCreate(PdennSymStep *st, Vectors *v)
   PetscCall(DMCreateGlobalVector(st->da_z, &v->a));
   PetscCall(VecDuplicate(v->a, &v->d));
   PetscCall(VecDuplicate(v->a, &v->q));
-  PetscCall(PdennTestFillSignal(st->da_u, v->u, 0.71));
-  PetscCall(PdennTestFillSignal(st->da_u, v->dy, 0.23));
+  PetscCall(PdennTestFillSignal(st->da_u, v->u, 0.71, 0.3));
+  PetscCall(PdennTestFillSignal(st->da_u, v->dy, 0.23, 0.3));
   PetscFunctionReturn(0);
 }
 
