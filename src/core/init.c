@@ -82,20 +82,33 @@ PetscErrorCode PdennHelpRequested(PetscBool *help)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PdennDeckName(char name[], size_t len)
+/* The index of the last command-line argument equal to key (PETSc's keys ignore case), or -1. */
+static PetscErrorCode LastArg(const char key[], int *at)
 {
   int    argc;
   char **args;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscGetArgs(&argc, &args));
+  *at = -1;
+  for (int i = 1; i < argc; i++) {
+    PetscBool is;
+    PetscCall(PetscStrcasecmp(args[i], key, &is));
+    if (is) *at = i;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennDeckName(char name[], size_t len)
+{
+  int    argc, at;
+  char **args;
+
+  PetscFunctionBeginUser;
   /* PETSc consumes -options_file without keeping it in the database: look at the arguments */
   PetscCall(PetscGetArgs(&argc, &args));
-  PetscCall(PetscStrncpy(name, "command line", len));
-  for (int i = 1; i + 1 < argc; i++) {
-    PetscBool is;
-    PetscCall(PetscStrcmp(args[i], "-options_file", &is));
-    if (is) PetscCall(PetscStrncpy(name, args[i + 1], len));
-  }
+  PetscCall(LastArg("-options_file", &at));
+  PetscCall(PetscStrncpy(name, at >= 0 && at + 1 < argc ? args[at + 1] : "command line", len));
   PetscFunctionReturn(0);
 }
 
@@ -116,20 +129,14 @@ static PetscBool ReadAfterSolve(const char name[])
 /* Where a key was given: "the command line" if it is one of the arguments, else the deck. */
 static PetscErrorCode PdennKeySource(const char key[], char source[], size_t len)
 {
-  int    argc;
-  char **args;
+  int at;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscGetArgs(&argc, &args));
-  for (int i = 1; i < argc; i++) {
-    PetscBool is;
-    PetscCall(PetscStrcasecmp(args[i], key, &is));
-    if (is) {
-      PetscCall(PetscStrncpy(source, "the command line", len));
-      PetscFunctionReturn(0);
-    }
-  }
-  PetscCall(PdennDeckName(source, len));
+  PetscCall(LastArg(key, &at));
+  if (at >= 0)
+    PetscCall(PetscStrncpy(source, "the command line", len));
+  else
+    PetscCall(PdennDeckName(source, len));
   PetscFunctionReturn(0);
 }
 
