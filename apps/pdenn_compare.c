@@ -1,4 +1,4 @@
-/* pdenn_compare: the main job (PAPER.md §6). One deck names a task, classical solvers and
+/* pdenn_compare: the main job (docs/science.md §6). One deck names a task, classical solvers and
    networks; this runs them all on the same data and writes results/<experiment>/: summary.md,
    summary.csv, results.h5 and plots. Keys: docs/decks.md; reading the results: docs/results.md. */
 #include <pdenn/pdenn.h>

@@ -6,7 +6,7 @@
 Writes into outdir (default: the directory of results.h5):
   examples.png        test signals: clean, input, ground truth and every method's output
   training.png        training and validation loss of every network per epoch
-  activations.png     every learned activation phi(s) beside the classical fluxes of PAPER.md §1
+  activations.png     every learned activation phi(s) beside the classical fluxes of docs/science.md §1
   error_vs_cost.png   test MSE against time per test sample, classical and learned
 Needs matplotlib and h5py (Debian: python3-matplotlib python3-h5py); without them it says so in
 one line and exits with status 3, which pdenn_compare reports as "plots skipped".

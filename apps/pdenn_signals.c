@@ -1,4 +1,4 @@
-/* pdenn_signals: writes a set of seeded synthetic 1D signals (PAPER.md §6) to HDF5, the data that
+/* pdenn_signals: writes a set of seeded synthetic 1D signals (docs/science.md §6) to HDF5, the data that
    the solvers and networks are run on. Same deck, same file content, whatever the rank count.
    Keys: docs/decks.md; file layout: docs/hdf5_layout.md. */
 #include <pdenn/pdenn.h>

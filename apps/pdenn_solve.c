@@ -1,4 +1,4 @@
-/* pdenn_solve: one classical solver of PAPER.md §1-4 (explicit, FED, FSI, semi-implicit,
+/* pdenn_solve: one classical solver of docs/science.md §1-4 (explicit, FED, FSI, semi-implicit,
    implicit) on one 1D signal, read from an HDF5 file or generated from the deck; optional error
    against a reference; results to HDF5 and a summary. Keys: docs/decks.md. */
 #include <pdenn/pdenn.h>

@@ -1,4 +1,4 @@
-/* pdenn's main job (PAPER.md §6): one deck names a task, classical solvers and networks; the
+/* pdenn's main job (docs/science.md §6): one deck names a task, classical solvers and networks; the
    experiment makes the train/validation/test signal sets, runs every classical solver, trains
    every network, evaluates all of them on the same test set and writes tables, an HDF5 file of
    every output and plots. Keys: docs/decks.md; results and how to read them: docs/results.md. */

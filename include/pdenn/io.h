@@ -1,4 +1,4 @@
-/* pdenn I/O: the seeded synthetic 1D signals of PAPER.md §6, HDF5 signal sets and run outputs,
+/* pdenn I/O: the seeded synthetic 1D signals of docs/science.md §6, HDF5 signal sets and run outputs,
    all written and read in parallel on the DMDA layout (a rank owns points [xs, xs + xm)).
    File layouts: docs/hdf5_layout.md; deck keys: docs/decks.md. */
 #pragma once

@@ -1,4 +1,4 @@
-/* pdenn networks (PAPER.md §2-5): layers with forward and backward passes written in C on the
+/* pdenn networks (docs/science.md §2-5): layers with forward and backward passes written in C on the
    same operator code as the classical schemes (op.h), and the models built from them.
    Conventions shared with the trainer (train.h):
    - A model acts on one sample at a time: a dof-1 global Vec on the model's signal DMDA, which
@@ -14,7 +14,7 @@
 typedef enum {
   PDENN_MODEL_SYM_RESNET, /* symmetric residual blocks u - tau W^T phi(W u) */
   PDENN_MODEL_RESNET,     /* standard residual blocks u + W2 sigma(W1 u + b1) + b2 */
-  PDENN_MODEL_FSI_RESNET, /* symmetric blocks with the FSI extrapolation skip (PAPER.md §3) */
+  PDENN_MODEL_FSI_RESNET, /* symmetric blocks with the FSI extrapolation skip (docs/science.md §3) */
   PDENN_MODEL_RECURRENT,  /* fixed-point network: shared W, input fed to every iteration (§4) */
   PDENN_MODEL_UNET,       /* standard U-net: independent R, P, pre- and post-smoothers */
   PDENN_MODEL_MG_UNET,    /* multigrid U-net: R = P^T, post-smoother = adjoint of pre (§5) */
@@ -41,7 +41,7 @@ PetscErrorCode PdennModelGetGroup(PdennModel model, PetscInt g, const char **nam
 /* Random initialisation from a seed; identical on every rank and rank layout. */
 PetscErrorCode PdennModelInitRandom(PdennModel model, PetscInt seed);
 /* Initialise as a classical scheme (W = K, phi = the flux, tau from the scheme) so the network
-   reproduces the solver (PAPER.md §2-4); errors for types without a classical reading. */
+   reproduces the solver (docs/science.md §2-4); errors for types without a classical reading. */
 PetscErrorCode PdennModelInitClassical(PdennModel model, PdennDiffusion pde, PetscReal tau);
 /* y = model(x); keeps what Backward needs. */
 PetscErrorCode PdennModelForward(PdennModel model, Vec x, Vec y);
@@ -63,7 +63,7 @@ PetscErrorCode PdennModelGetSymStep(PdennModel model, PetscInt block, PdennSymSt
 PetscErrorCode PdennModelGetStepBound(PdennModel model, PetscInt block, PetscReal *norm2_bound, PetscReal *tau, PetscReal *tau_max);
 
 /* ---- Layers: forward and backward passes on DMDA vectors (src/nn/, one per file) ---------- */
-/* Activations: the fixed fluxes of op.h (relu, tanh, linear and PAPER.md §1's diffusivities,
+/* Activations: the fixed fluxes of op.h (relu, tanh, linear and docs/science.md §1's diffusivities,
    evaluated by PdennFluxApply) or the trainable flux phi(s) = g(|s|) s with g piecewise linear
    through n_nodes values at s_j = j s_max/(n_nodes-1), constant beyond s_max, kept in [0, L]. */
 #define PDENN_ACTIVATION_TRAINABLE ((PetscInt)PDENN_FLUX_NTYPES)
@@ -131,7 +131,7 @@ PetscErrorCode PdennStridedLayerProlong(PdennStridedLayer *layer, Vec v_coarse, 
 /* dw += d<v, D W x>/dw for coarse v and fine x */
 PetscErrorCode PdennStridedLayerWeightGrad(PdennStridedLayer *layer, Vec x_fine, Vec v_coarse, PetscReal dw[]);
 
-/* Symmetric residual block y = u - tau W^T phi(W u) (PAPER.md §2). Forward is the explicit
+/* Symmetric residual block y = u - tau W^T phi(W u) (docs/science.md §2). Forward is the explicit
    scheme's PdennSymStepApplySave, which fills the tape (z = W u and r = W^T phi(z) at least;
    phi(z) and phi'(z) too, so Backward does not evaluate phi again). */
 typedef struct {

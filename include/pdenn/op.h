@@ -1,5 +1,5 @@
 /* pdenn operators shared by the classical schemes and the networks built from them
-   (PAPER.md §1-2): fluxes/activations phi(s) = g(s^2) s and the multi-channel 1D convolution W
+   (docs/science.md §1-2): fluxes/activations phi(s) = g(s^2) s and the multi-channel 1D convolution W
    with its exact adjoint W^T. The explicit scheme u - tau K^T Phi(K u) and the symmetric residual
    block u - tau W^T phi(W u) are the same code: PdennSymStep below. */
 #pragma once
@@ -28,7 +28,7 @@ typedef struct {
 PetscErrorCode PdennFluxApply(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal phi[], PetscReal dphi[]);
 /* g(s^2) = Phi(s)/s (the diffusivity; 1 at s = 0 for all diffusivities) */
 PetscErrorCode PdennFluxDiffusivity(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal g[]);
-/* L = sup Phi(s)/s: the sector bound of PAPER.md §2 (1 for every flux here) */
+/* L = sup Phi(s)/s: the sector bound of docs/science.md §2 (1 for every flux here) */
 PetscReal PdennFluxSectorBound(PdennFlux flux);
 
 /* Activation interface used by PdennSymStep: classical fluxes and trainable ones (nn.h) alike.
@@ -45,7 +45,7 @@ extern const char *const PdennBoundaryTypes[];
    Arrays are point-major, channel fastest (DMDA dof layout). `in` points at the first owned
    point and is valid on [-r, n+r) (ghosts filled by PdennConv1dFillGhosts). Reflecting means the
    half-sample mirror u[-1-k] = u[k]: with kernel (0,-1,1)/h it is exactly the forward difference
-   K of PAPER.md §1 with K u = 0 at the last point, and K^T K the Neumann Laplacian. */
+   K of docs/science.md §1 with K u = 0 at the last point, and K^T K the Neumann Laplacian. */
 typedef struct {
   PetscInt         c_in, c_out, radius; /* kernel width 2 radius + 1 */
   PdennBoundary    bc;

@@ -1,4 +1,4 @@
-/* pdenn classical side: the 1D generalised nonlinear diffusion problem of PAPER.md §1,
+/* pdenn classical side: the 1D generalised nonlinear diffusion problem of docs/science.md §1,
    du/dt = -D^*(Phi(D u)), reflecting boundaries, on a DMDA, and the solvers of §2-5. */
 #pragma once
 #include <pdenn/op.h>

@@ -1,4 +1,4 @@
-/* pdenn training (PAPER.md §6): mini-batch training of the models of nn.h on HDF5 signal sets,
+/* pdenn training (docs/science.md §6): mini-batch training of the models of nn.h on HDF5 signal sets,
    data-parallel over batch groups of ranks and spatially parallel inside each group, with HDF5
    checkpoints from which a run resumes bitwise. Keys: docs/training.md; files: docs/checkpoints.md. */
 #pragma once

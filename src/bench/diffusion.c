@@ -36,7 +36,7 @@ static PetscErrorCode TimeExplicitStep(PdennBench b, PdennDiffusion pde, Vec u, 
 }
 
 /* The solver's keys for about b->steps explicit-type steps in one run: FED/FSI in one cycle of
-   n = steps steps, which advances tau_max (n^2 + n)/3 (PAPER.md §3). */
+   n = steps steps, which advances tau_max (n^2 + n)/3 (docs/science.md §3). */
 static PetscErrorCode SolverKeys(PdennBench b, PdennDiffusion pde, PdennMethod method, char keys[], size_t len)
 {
   PetscReal tau, t_stop;

@@ -1,4 +1,4 @@
-/* Linear solvers of the semi-implicit step (PAPER.md §4): PCMG's V-cycle convergence factor and
+/* Linear solvers of the semi-implicit step (docs/science.md §4): PCMG's V-cycle convergence factor and
    time per unknown over a range of N (pdenn's default for order 1: operator-dependent
    interpolation, src/pde/mg_operator.c), and CG with PCMG, PCMG with linear interpolation,
    BoomerAMG, CG with Jacobi and a direct solver beside it at one size. Solvers are configured as a user would, by the keys that

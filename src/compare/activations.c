@@ -1,6 +1,6 @@
 /* What a trained model is made of, for results.h5 and the plots: its parameter groups (theta
    and the named slices of it, nn.h) and its learned activations phi(s) sampled on a grid, to be
-   drawn against the classical fluxes of PAPER.md §1 (claim 1: the symmetric network's learned
+   drawn against the classical fluxes of docs/science.md §1 (claim 1: the symmetric network's learned
    activations should look like diffusion fluxes, nonmonotone where edges are to be kept). */
 #include "comparepriv.h"
 #include <string.h>

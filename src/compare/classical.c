@@ -1,4 +1,4 @@
-/* The classical solvers of an experiment (PAPER.md §2-5): each entry of -compare_classical is a
+/* The classical solvers of an experiment (docs/science.md §2-5): each entry of -compare_classical is a
    PdennSolver on the deck's diffusion problem, reading its keys in its own scope (-<name>_<key>
    over the shared keys), so one deck can hold e.g. semi-implicit CG and semi-implicit PCMG.
    Like the networks' batch groups, each rank solves whole test samples on its own copy of the

@@ -1,4 +1,4 @@
-/* Figures of merit of a method's test outputs (PAPER.md §6): error against the task's ground
+/* Figures of merit of a method's test outputs (docs/science.md §6): error against the task's ground
    truth, and the Euclidean gain ||output|| / ||input|| whose maximum shows stability (§2: <= 1
    for the stable schemes and the symmetric networks on EVERY input, hence also on the stress
    inputs that lie far outside the training data). Computed on rank 0 from the assembled rows in

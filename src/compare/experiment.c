@@ -1,4 +1,4 @@
-/* PdennCompare: life cycle and the -compare_* deck keys of the main job (PAPER.md §6). The
+/* PdennCompare: life cycle and the -compare_* deck keys of the main job (docs/science.md §6). The
    methods themselves read their keys in their own options scopes (classical.c, learned.c). */
 #include "comparepriv.h"
 

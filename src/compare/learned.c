@@ -1,4 +1,4 @@
-/* The networks of an experiment (PAPER.md §2-5): each entry of -compare_learned is a PdennTrainer
+/* The networks of an experiment (docs/science.md §2-5): each entry of -compare_learned is a PdennTrainer
    with its model, reading its keys in its own scope (-<name>_<key> over the shared keys). It
    trains on data/train.h5 (validation data/val.h5) with its checkpoint in
    checkpoints/<name>.h5: a rerun resumes or, when training was complete, just loads it. */
@@ -110,7 +110,7 @@ static PetscErrorCode ReadHistory(PdennCompare cmp, PdennCompareMethod *m)
   PetscFunctionReturn(0);
 }
 
-/* The classical scheme as the starting point (PAPER.md §2-4): blocks of one explicit step each
+/* The classical scheme as the starting point (docs/science.md §2-4): blocks of one explicit step each
    share t_stop (sym_resnet), an FSI cycle over all blocks reaches it with tau (n^2 + n)/3
    (fsi_resnet), the recurrent network is one implicit step of size t_stop; the model's
    projection then caps tau at its stability limit. */

@@ -1,10 +1,10 @@
 /* The target of each input, by task (-compare_task):
    denoise         the clean signal;
    diffusion       the input diffused to t_stop by the explicit scheme with tau = tau_max/refine,
-                   an accurate approximation of the semi-discrete solution (PAPER.md §1-2) that
+                   an accurate approximation of the semi-discrete solution (docs/science.md §1-2) that
                    every classical method and network is measured against (claim 3);
    implicit_solve  u solving (I + tau K^T G(f) K) u = f with tau = t_stop and G = g((K f)^2), one
-                   semi-implicit step (PAPER.md §4), solved by KSP to a tight tolerance: what the
+                   semi-implicit step (docs/science.md §4), solved by KSP to a tight tolerance: what the
                    U-nets learn and multigrid solves (claim 2).
    Targets are independent per sample, so each rank makes whole samples on its own copy of the
    problem (pde_self, PETSC_COMM_SELF): no communication per time step. The explicit steps are

@@ -1,5 +1,5 @@
 /* 1D DMDAs for signals: ghosted physical boundaries so pdenn fills them itself (mirror for the
-   reflecting boundary of PAPER.md §1, zero for zero-padded convolutions). */
+   reflecting boundary of docs/science.md §1, zero for zero-padded convolutions). */
 #include <pdenn/core.h>
 
 PetscErrorCode PdennDMDACreate1d(MPI_Comm comm, PetscInt N, PetscInt dof, PetscInt radius, DM *da)

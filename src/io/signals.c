@@ -1,4 +1,4 @@
-/* Seeded synthetic 1D signals (PAPER.md §6): piecewise constant, piecewise smooth or mixed, with
+/* Seeded synthetic 1D signals (docs/science.md §6): piecewise constant, piecewise smooth or mixed, with
    additive Gaussian noise. Every random number is a hash of (seed, sample, stream, index) — a
    counter-based generator — so a rank computes just its own points, and any number of ranks
    gives bitwise the same signals. Layout and shapes: docs/hdf5_layout.md, keys: docs/decks.md. */

@@ -1,5 +1,5 @@
 /* The summary of a classical solver run: its counters (PdennRunInfo, pde.h), the norms of the
-   initial and final signal (Euclidean stability, PAPER.md §2, shows as norm_final <= norm_initial)
+   initial and final signal (Euclidean stability, docs/science.md §2, shows as norm_final <= norm_initial)
    and the error against a reference solution. Printed to stdout and saved next to the output. */
 #include <pdenn/io.h>
 

@@ -1,4 +1,4 @@
-/* Activations of the networks: the fixed fluxes of PAPER.md §1 (through op.h's PdennFluxApply,
+/* Activations of the networks: the fixed fluxes of docs/science.md §1 (through op.h's PdennFluxApply,
    the classical schemes' own code) and the trainable flux phi(s) = g(|s|) s of §2, g a clipped
    piecewise-linear table, so nonmonotone (Perona-Malik-like) shapes can be learned. */
 #include <pdenn/nn.h>
@@ -90,7 +90,7 @@ PetscErrorCode PdennActivationProject(const PdennActivation *act, PetscReal g[])
 {
   PetscFunctionBeginUser;
   if (act->type != PDENN_ACTIVATION_TRAINABLE) PetscFunctionReturn(0);
-  /* g in [0, L] makes phi(s)/s = g(|s|) lie in the sector [0, L] of PAPER.md §2 */
+  /* g in [0, L] makes phi(s)/s = g(|s|) lie in the sector [0, L] of docs/science.md §2 */
   for (PetscInt j = 0; j < act->n_nodes; j++) g[j] = PetscMin(PetscMax(g[j], 0.0), act->bound);
   PetscFunctionReturn(0);
 }

@@ -1,4 +1,4 @@
-/* The FSI-ResNet of PAPER.md §3: symmetric blocks with the fast semi-iterative extrapolation skip
+/* The FSI-ResNet of docs/science.md §3: symmetric blocks with the fast semi-iterative extrapolation skip
    u^{k+1} = alpha_p (u^k - tau_k W_k^T phi_k(W_k u^k)) + (1 - alpha_p) u^{k-1},
    alpha_p = (4p+2)/(2p+3), p = k mod (cycle length), and u^{k-1} := u^k at each cycle start. */
 #include "nnimpl.h"

@@ -44,7 +44,7 @@ static PetscErrorCode ActivationOptions(PetscOptionItems *PetscOptionsObject, Pd
   PetscInt type = m->act.type;
 
   PetscFunctionBeginUser;
-  PetscCall(PdennOptionsChoice("-activation", "Activation phi (a flux of PAPER.md section 1, relu, tanh, or the trainable flux g(|s|) s)", PdennActivationTypes, PDENN_ACTIVATION_TRAINABLE + 1, type, &type, NULL));
+  PetscCall(PdennOptionsChoice("-activation", "Activation phi (a flux of docs/science.md section 1, relu, tanh, or the trainable flux g(|s|) s)", PdennActivationTypes, PDENN_ACTIVATION_TRAINABLE + 1, type, &type, NULL));
   m->act.type = type;
   if (type < PDENN_ACTIVATION_TRAINABLE) m->act.flux.type = (PdennFluxType)type;
   if (help || (type >= PDENN_FLUX_PERONA_MALIK && type <= PDENN_FLUX_WEICKERT)) PetscCall(PdennOptionsReal("-act_lambda", "Contrast parameter lambda of a flux activation", m->act.flux.lambda, 1e-12, 1e12, &m->act.flux.lambda, NULL));

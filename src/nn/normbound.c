@@ -1,4 +1,4 @@
-/* A proven, deterministic bound of ||W||_2^2 for the stability projection of PAPER.md §2:
+/* A proven, deterministic bound of ||W||_2^2 for the stability projection of docs/science.md §2:
    ||W||_2^2 = ||W^T W||_2 <= ||W^T W||_1 (the spectral radius of a symmetric matrix is below any
    induced norm). W^T W is assembled exactly, boundary rows (mirrored or zero) included, from the
    weights alone, so every rank and every rank layout computes the same number. */

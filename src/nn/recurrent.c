@@ -1,4 +1,4 @@
-/* The recurrent network of PAPER.md §4: the fixed-point iteration of the implicit scheme
+/* The recurrent network of docs/science.md §4: the fixed-point iteration of the implicit scheme
    v^{l+1} = f - tau W^T phi(W v^l), v^0 = f, l < K, with one weight set shared by all K
    iterations and the input f fed into every one. Each iteration is op.h's PdennSymStepResidual,
    the classical fixed-point solver's routine. The projection keeps tau L ||W||^2 <= 1. */

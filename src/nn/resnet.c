@@ -1,4 +1,4 @@
-/* The standard ResNet of PAPER.md §2: u^{k+1} = u^k + W2_k sigma_k(W1_k u^k + b1_k) + b2_k with
+/* The standard ResNet of docs/science.md §2: u^{k+1} = u^k + W2_k sigma_k(W1_k u^k + b1_k) + b2_k with
    independent W1_k: 1 -> M and W2_k: M -> 1 (twice the symmetric block's weights) and biases.
    The baseline the symmetric ResNet is compared with; no stability constraint. */
 #include "nnimpl.h"

@@ -1,5 +1,5 @@
 /* Strided (stride 2) convolution and its transpose, the U-net's restriction and prolongation
-   (PAPER.md §5). No new stencil loop: S = D W is op.h's convolution W on the fine grid followed
+   (docs/science.md §5). No new stencil loop: S = D W is op.h's convolution W on the fine grid followed
    by decimation D to the even points, and S^T = W^T D^T is zero insertion followed by op.h's
    exact adjoint, so <S x, v> = <x, S^T v> holds to rounding with either boundary rule. */
 #include <pdenn/nn.h>

@@ -1,4 +1,4 @@
-/* The symmetric ResNet of PAPER.md §2: u^{k+1} = u^k - tau_k W_k^T phi_k(W_k u^k), W_k: 1 -> M
+/* The symmetric ResNet of docs/science.md §2: u^{k+1} = u^k - tau_k W_k^T phi_k(W_k u^k), W_k: 1 -> M
    channels, one weight set per block (half a standard block's), Euclidean stable for every
    theta the projection admits (tau_k <= 2/(L ||W_k||^2)). Forward is the explicit scheme's code. */
 #include "nnimpl.h"

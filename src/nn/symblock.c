@@ -1,4 +1,4 @@
-/* The symmetric residual block y = u - tau W^T phi(W u) of PAPER.md §2 with its backward pass.
+/* The symmetric residual block y = u - tau W^T phi(W u) of docs/science.md §2 with its backward pass.
    The forward pass is op.h's PdennSymStepApply, the very routine of the explicit scheme; the
    backward pass uses the same convolution, adjoint and weight-gradient kernels. */
 #include <pdenn/nn.h>

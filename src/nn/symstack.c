@@ -1,4 +1,4 @@
-/* Stacks of symmetric steps u - tau_k W_k^T phi_k(W_k u) (PAPER.md §2-4), the common part of the
+/* Stacks of symmetric steps u - tau_k W_k^T phi_k(W_k u) (docs/science.md §2-4), the common part of the
    symmetric ResNet, the FSI-ResNet and the recurrent (fixed-point) network: parameter groups,
    tape, stability projection tau_k <= c/(L b_k) with the proven b_k >= ||W_k||^2, and the
    classical initialisation W = K, phi = the flux, tau from the scheme. */
@@ -87,7 +87,7 @@ static PetscErrorCode StackGetBlock(PdennModel m, PetscInt k, PdennSymBlock **bl
   PetscFunctionReturn(0);
 }
 
-/* tau_k in [0, tau_max]: the Euclidean stability of PAPER.md §2 (factor 2) or the fixed-point
+/* tau_k in [0, tau_max]: the Euclidean stability of docs/science.md §2 (factor 2) or the fixed-point
    condition tau L ||W||^2 <= 1 of §4 (factor 1), whatever the trainer did to W and g. */
 static PetscErrorCode StackProject(PdennModel m)
 {

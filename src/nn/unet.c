@@ -1,4 +1,4 @@
-/* The U-net and the multigrid U-net of PAPER.md §5, read as a V-cycle on M channels:
+/* The U-net and the multigrid U-net of docs/science.md §5, read as a V-cycle on M channels:
      x_0 = E f;  level l: pre-smoothing x <- x + sigma(B_{l,s} x + b_{l,s}), s = 0..nu-1,
      restriction x_{l+1} = R_l x_l (strided convolution), coarse result w_{l+1},
      coarse correction (the long skip) w_l = x_l + P_l w_{l+1}, P_l a transposed strided conv,

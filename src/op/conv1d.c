@@ -1,6 +1,6 @@
 /* Multi-channel 1D convolution W, its exact adjoint W^T and its weight gradient, on the local
    (owned + ghost) arrays of a DMDA. With the kernel of K this is the spatial operator of every
-   classical scheme (PAPER.md §1); with learned kernels it is the network's convolution. */
+   classical scheme (docs/science.md §1); with learned kernels it is the network's convolution. */
 #include <pdenn/op.h>
 #include <string.h>
 

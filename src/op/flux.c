@@ -1,4 +1,4 @@
-/* Fluxes Phi(s) = g(s^2) s of PAPER.md §1 and their derivatives (used by backward passes and the
+/* Fluxes Phi(s) = g(s^2) s of docs/science.md §1 and their derivatives (used by backward passes and the
    Newton Jacobian). All diffusivities satisfy 0 <= g <= 1, so the sector bound L is 1. */
 #include <pdenn/op.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* The symmetric step out = u - tau W^T phi(W u) of PAPER.md §2 on DMDAs. The explicit scheme
+/* The symmetric step out = u - tau W^T phi(W u) of docs/science.md §2 on DMDAs. The explicit scheme
    (W = K, phi = the flux) and the symmetric residual block (learned W and phi) both call this,
    so the paper's correspondence holds in the code: one routine, two readings. One pass over the
    owned points in cache-sized blocks (op.h), built from op.h's convolution and adjoint kernels. */

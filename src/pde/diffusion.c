@@ -1,4 +1,4 @@
-/* The 1D generalised nonlinear diffusion problem du/dt = -D^*(Phi(D u)) of PAPER.md §1 with
+/* The 1D generalised nonlinear diffusion problem du/dt = -D^*(Phi(D u)) of docs/science.md §1 with
    reflecting boundaries: D -> K as a one-channel convolution, so the explicit step is the
    symmetric step of op.h with W = K. */
 #include <pdenn/pde.h>
@@ -21,7 +21,7 @@ PetscErrorCode PdennDiffusionSetFromOptions(PdennDiffusion pde)
   PetscInt type;
 
   PetscFunctionBeginUser;
-  PetscOptionsBegin(pde->comm, NULL, "Diffusion problem (PAPER.md section 1)", NULL);
+  PetscOptionsBegin(pde->comm, NULL, "Diffusion problem (docs/science.md section 1)", NULL);
   PetscCall(PdennOptionsInt("-N", "Number of grid points of the 1D signal", pde->N, 4, PETSC_MAX_INT, &pde->N, NULL));
   PetscCall(PdennOptionsReal("-h", "Grid spacing (1: pixel units)", pde->h, 1e-12, 1e12, &pde->h, NULL));
   PetscCall(PdennOptionsInt("-order", "Derivative order of D: 1 (d/dx, second-order PDE) or 2 (d2/dx2, fourth-order PDE)", pde->order, 1, 2, &pde->order, NULL));
@@ -75,7 +75,7 @@ PetscErrorCode PdennDiffusionTauMax(PdennDiffusion pde, PetscReal *tau_max)
   const PetscReal L = PdennFluxSectorBound(pde->flux), h2 = pde->h * pde->h;
 
   PetscFunctionBeginUser;
-  /* 2 / (L ||K||^2) with ||K||^2 <= 4/h^2 (order 1) or 16/h^4 (order 2), PAPER.md §2 */
+  /* 2 / (L ||K||^2) with ||K||^2 <= 4/h^2 (order 1) or 16/h^4 (order 2), docs/science.md §2 */
   *tau_max = pde->order == 1 ? h2 / (2.0 * L) : h2 * h2 / (8.0 * L);
   PetscFunctionReturn(0);
 }

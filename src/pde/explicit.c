@@ -1,4 +1,4 @@
-/* The explicit scheme u^{k+1} = u^k - tau K^T Phi(K u^k) of PAPER.md §2: the symmetric residual
+/* The explicit scheme u^{k+1} = u^k - tau K^T Phi(K u^k) of docs/science.md §2: the symmetric residual
    block with W = K, stable for tau <= tau_max = 2/(L ||K||^2). Also the step-size rules that the
    other explicit-type methods (FED, FSI, the fixed-point iteration) share. */
 #include "explicitpriv.h"

@@ -13,7 +13,7 @@ PetscErrorCode PdennSolverGetExplicitTau(PdennSolver solver, PetscReal *tau, Pet
 PetscErrorCode PdennUniformSteps(MPI_Comm comm, PetscReal t_stop, PetscReal tau, PetscInt *n, PetscReal *tau_last);
 
 /* ---- fed.c ---- */
-/* Cycles shared by FED and FSI (PAPER.md §3): M cycles (solver->cycles, or automatic when 0) of
+/* Cycles shared by FED and FSI (docs/science.md §3): M cycles (solver->cycles, or automatic when 0) of
    n steps each, and the scaled base step tau_cycle <= tau_max with which M cycles of length
    tau_cycle (n^2+n)/3 end exactly at t_stop. M = 0 for t_stop = 0. */
 PetscErrorCode PdennSolverCycleLayout(PdennSolver solver, PetscReal tau_max, PetscInt *cycles, PetscInt *n, PetscReal *tau_cycle);

@@ -1,4 +1,4 @@
-/* Fast explicit diffusion (PAPER.md §3): cycles of n explicit steps of sizes
+/* Fast explicit diffusion (docs/science.md §3): cycles of n explicit steps of sizes
    tau_i = tau_max / (2 cos^2(pi (2i+1)/(4n+2))), each cycle advancing tau_max (n^2+n)/3, stable
    per cycle for a linear operator. For nonlinear problems the diffusivity is frozen per cycle
    (so each cycle is linear and the guarantee holds); see docs/theory_explicit.md. */

@@ -1,4 +1,4 @@
-/* Fast semi-iterative scheme (PAPER.md §3): within a cycle of n steps, u^{-1} = u^0 and
+/* Fast semi-iterative scheme (docs/science.md §3): within a cycle of n steps, u^{-1} = u^0 and
    u^{k+1} = alpha_k (u^k - tau K^T Phi(K u^k)) + (1 - alpha_k) u^{k-1}, alpha_k = (4k+2)/(2k+3):
    the explicit step (the symmetric residual block) plus a skip connection from step k-1. Same
    cycle time tau (n^2+n)/3 as FED; the diffusivity is updated in every step. */

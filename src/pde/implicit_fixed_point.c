@@ -1,4 +1,4 @@
-/* The fully implicit scheme u^{k+1} = u^k - tau K^T Phi(K u^{k+1}) of PAPER.md §4, solved by the
+/* The fully implicit scheme u^{k+1} = u^k - tau K^T Phi(K u^{k+1}) of docs/science.md §4, solved by the
    fixed-point iteration v^{l+1} = u^k - tau K^T Phi(K v^l): a recurrent network that applies the
    same weights repeatedly with its input u^k fed into every iteration. It contracts when
    tau L ||K||^2 < 1, i.e. tau < tau_max/2 with tau_max = 2/(L ||K||^2) of PdennDiffusionTauMax. */

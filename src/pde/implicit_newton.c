@@ -1,4 +1,4 @@
-/* The fully implicit scheme of PAPER.md §4, u^{k+1} = u^k - tau K^T Phi(K u^{k+1}), solved by
+/* The fully implicit scheme of docs/science.md §4, u^{k+1} = u^k - tau K^T Phi(K u^{k+1}), solved by
    PETSc SNES (Newton) on F(v) = v - u^k + tau K^T Phi(K v) with the Jacobian
    I + tau K^T diag(Phi'(K v)) K: the semi-implicit matrix with weights Phi' instead of g. */
 #include <pdenn/pde.h>

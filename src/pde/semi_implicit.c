@@ -1,4 +1,4 @@
-/* The semi-implicit scheme of PAPER.md §4, (I + tau K^T G(u^k) K) u^{k+1} = u^k with
+/* The semi-implicit scheme of docs/science.md §4, (I + tau K^T G(u^k) K) u^{k+1} = u^k with
    G = diag(g((K u^k)^2)), solved by a PETSc KSP on the problem's DMDA (the DM gives PCMG its
    hierarchy; pdenn gives the operator). The matrix I + tau K^T diag(w) K is assembled here for
    any weights w, so the Newton Jacobian (implicit_newton.c) is the same code. */

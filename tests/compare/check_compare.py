@@ -5,7 +5,7 @@
       every output exists, summary.csv parses with the expected columns, every number in it is
       finite, results.h5 is an HDF5 file, summary.md holds the table; with --learned, that
       network's test MSE is at most M times the input's (it learned something) and its largest
-      gain is <= 1 (+ rounding): the symmetric network is Euclidean stable (PAPER.md §2).
+      gain is <= 1 (+ rounding): the symmetric network is Euclidean stable (docs/science.md §2).
   check_compare.py agree <dir1> <dir2> [--rtol-classical R] [--rtol-learned R]
       the deterministic columns (parameters exactly; errors and gains to a relative tolerance)
       agree between two runs, e.g. at 1 and 2 MPI ranks.
@@ -28,7 +28,7 @@ NUMERIC = COLUMNS[3:]
 DETERMINISTIC = ["parameters", "test_mse", "test_psnr_db", "max_gain_test", "max_gain_stress",
                  "steps_per_sample", "solver_its_per_sample"]
 PLOTS = ["examples.png", "training.png", "activations.png", "error_vs_cost.png"]
-# A gain above 1 by more than rounding would break the stability theorem (PAPER.md §2): the
+# A gain above 1 by more than rounding would break the stability theorem (docs/science.md §2): the
 # outputs are sums of O(N) terms of size O(1), so 1e-12 is generous for N <= 4096.
 GAIN_ROUNDING = 1e-12
 

@@ -37,7 +37,7 @@ static PetscErrorCode CheckActivation(PdennActivation *act, PetscReal *worst)
       near_kink = (PetscBool)(near_kink || PetscAbsReal(x - PetscFloorReal(x + 0.5)) < 1e-4 * (act->n_nodes - 1) / act->s_max);
     }
     if (!near_kink) *worst = PetscMax(*worst, NNTestRelErr(dphi[i], (pp[i] - pm[i]) / (2 * eps), gmax));
-    /* the sector condition 0 <= phi(s)/s <= L of PAPER.md §2 */
+    /* the sector condition 0 <= phi(s)/s <= L of docs/science.md §2 */
     if (z[i] != 0.0) CHECK(phi[i] / z[i] >= -1e-15 && phi[i] / z[i] <= PdennActivationSectorBound(act) * (1 + 1e-15), "activation %s: phi(s)/s = %g at s = %g leaves the sector [0, %g]", PdennActivationTypes[act->type], (double)(phi[i] / z[i]), (double)z[i], (double)PdennActivationSectorBound(act));
   }
   PetscFunctionReturn(0);

@@ -1,4 +1,4 @@
-/* Euclidean stability of symmetric ResNets (PAPER.md §2): after PdennModelProject every block
+/* Euclidean stability of symmetric ResNets (docs/science.md §2): after PdennModelProject every block
    satisfies ||u - tau W^T phi(W u)|| <= ||u||, for random networks with nonmonotone trainable
    activations, for networks after SGD steps towards an amplifying target (which pull tau and W
    past the limit), on random inputs and on inputs found by gradient ascent on ||y||/||x||.

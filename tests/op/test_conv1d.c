@@ -3,7 +3,7 @@
    2. the weight gradient equals central finite differences of <W x, v> (linear in w: exact up
       to rounding);
    3. with the kernel (0,-1,1) and reflecting boundary, W is the forward difference with
-      (W x)_{N-1} = 0 and W^T W the Neumann Laplacian (PAPER.md §1);
+      (W x)_{N-1} = 0 and W^T W the Neumann Laplacian (docs/science.md §1);
    4. the 8-channel kernels (8 -> 1, 1 -> 8) equal naive loops on n = 1..20 points.
    Tolerances: 1e-12 relative; every quantity is a short sum of O(1) products. */
 #include <pdenn/pdenn.h>

@@ -1,4 +1,4 @@
-/* Fluxes of PAPER.md §1 (src/op/flux.c): Phi' against central differences (relative 1e-7:
+/* Fluxes of docs/science.md §1 (src/op/flux.c): Phi' against central differences (relative 1e-7:
    truncation O(eps^2) with eps = 1e-5 and rounding O(1e-16/eps)), the sector condition
    0 <= Phi(s)/s <= 1, and nonmonotonicity where the paper says so (Phi decreasing beyond lambda). */
 #include <pdenn/pdenn.h>

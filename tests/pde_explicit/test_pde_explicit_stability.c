@@ -1,4 +1,4 @@
-/* Euclidean stability (PAPER.md §2-4) of the explicit-type solvers at admissible tau, for every
+/* Euclidean stability (docs/science.md §2-4) of the explicit-type solvers at admissible tau, for every
    diffusivity (linear, perona_malik, exp_perona_malik, charbonnier, weickert) and orders 1 and 2,
    on a noisy piecewise-constant signal with lambda in the range of its gradients (so the
    nonmonotone fluxes act backward somewhere):

@@ -1,4 +1,4 @@
-/* The fully implicit scheme by Newton (src/pde/implicit_newton.c), PAPER.md §4:
+/* The fully implicit scheme by Newton (src/pde/implicit_newton.c), docs/science.md §4:
    1. at tau = tau_max/4 (where the fixed-point iteration contracts by tau L |K|^2 <= 1/2) every
       flux's Newton solution equals the fixed point of v = u^k - tau K^T Phi(K v), iterated here
       to 1e-15, to 1e-10 relative (SNES and KSP rtol 1e-12, a few steps); and

@@ -1,7 +1,7 @@
 /* The V-cycle convergence factor of PCMG on the semi-implicit matrix, configured exactly as the
    solver configures it (DMDA hierarchy, Galerkin coarse operators, src/pde/semi_implicit.c):
    Richardson + one V-cycle per iteration from a zero guess, factor = (|r_k| / |r_0|)^(1/k) in
-   the unpreconditioned 2-norm, asserted <= -max_factor (PAPER.md §5: a working multigrid
+   the unpreconditioned 2-norm, asserted <= -max_factor (docs/science.md §5: a working multigrid
    reduces the residual by a grid-independent factor well below 1).
    The matrix is I + tau K^T G(u) K for a rough signal u (Perona-Malik, tau = -tau_factor *
    tau_max: large, so the identity hardly helps) and a rough right-hand side.

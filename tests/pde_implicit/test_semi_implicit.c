@@ -1,4 +1,4 @@
-/* The semi-implicit scheme (src/pde/semi_implicit.c), PAPER.md §4:
+/* The semi-implicit scheme (src/pde/semi_implicit.c), docs/science.md §4:
    1. linear diffusion of a cosine mode, an eigenvector of K^T K with eigenvalue mu: every step
       multiplies it by 1/(1 + tau mu) (direct solver: to 1e-10, rounding of ~10 steps);
    2. unconditional stability: for every diffusivity and both orders, at tau = 1000 tau_max,
