@@ -93,7 +93,7 @@ PetscErrorCode PdennEdgeHaloFill(PdennEdgeHalo *h, const PetscReal *owned, Pdenn
 void PdennEdgeHaloPieces(const PdennEdgeHalo *h, const PetscReal *owned, PdennEdgePiece p[3], PetscInt *np);
 
 /* ---- The symmetric step  out = u - tau W^T phi(W u)  on DMDAs -------------------------------- */
-/* One pass (docs/performance.md §2b): after the ghost exchange of u, each block of `chunk` owned
+/* One pass (docs/performance.md §1): after the ghost exchange of u, each block of `chunk` owned
    points gets z = W u on the block and r halo points each side, phi(z), W^T phi(z) and the update
    while the block is in cache; phi(z) at the neighbours' r edge points comes from a small
    neighbour exchange. Activations that are not known to be pointwise (e.g. FED's frozen g_i,

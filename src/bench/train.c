@@ -115,7 +115,7 @@ typedef struct {
 } TrainResult;
 
 /* CPU seconds this process has used: unlike wall time, it does not count the time other
-   processes of a loaded machine take the core away (docs/performance.md §4). */
+   processes of a loaded machine take the core away (docs/performance.md, "How things are counted"). */
 static PetscReal CPUSeconds(void)
 {
   struct timespec ts;

@@ -5,7 +5,7 @@
 #include <pdenn/op.h>
 
 /* The block working set (phi(z) with its halo and W^T phi(z)) in doubles: a quarter of a 48 KiB
-   L1, so the block stays in cache between its three uses (measured: docs/performance.md §2b). */
+   L1, so the block stays in cache between its three uses (throughput: docs/performance.md §1). */
 #define PDENN_SYMSTEP_BLOCK_DOUBLES 1536
 /* tag of the neighbour exchange of phi(z) at the block edges */
 #define PDENN_SYMSTEP_TAG 7193
