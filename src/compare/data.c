@@ -156,7 +156,8 @@ PetscErrorCode PdennCompareMakeData(PdennCompare cmp)
 }
 
 /* The test set on every rank: input, target, clean, noisy rows, and the stress inputs (the
-   clean signals plus noise of -compare_stress_sigma, far outside the training data). */
+   clean signals plus noise of sigma cmp->stress_sigma, by default 10x the training noise, far
+   outside the training data; chosen by PdennCompareDescribeData). */
 PetscErrorCode PdennCompareLoadTest(PdennCompare cmp)
 {
   const char       *names[4] = {"input", "target", "clean", "noisy"};

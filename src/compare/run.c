@@ -93,6 +93,7 @@ PetscErrorCode PdennCompareSetUp(PdennCompare cmp)
   PetscCall(PdennCompareTaskSetUp(cmp));
   PetscCall(Stages(cmp));
   PetscCall(SetUpMethods(cmp));
+  PetscCall(PdennCompareCheckUnreadKeys(cmp));
   if (!help) PetscCall(PdennDeckCheckUnused(cmp->comm));
   if (!help) PetscCall(PdennCompareMakeDirs(cmp));
   cmp->setup = PETSC_TRUE;
@@ -124,6 +125,7 @@ PetscErrorCode PdennCompareRun(PdennCompare cmp)
   PetscCheck(cmp->setup, cmp->comm, PETSC_ERR_ORDER, "call PdennCompareSetUp before PdennCompareRun");
   PetscCall(PetscLogStagePush(cmp->stage_data));
   PetscCall(PdennCompareMakeData(cmp));
+  PetscCall(PdennCompareDescribeData(cmp));
   PetscCall(PdennCompareLoadTest(cmp));
   PetscCall(PetscLogStagePop());
   PetscCall(RunBaseline(cmp, &cmp->methods[0]));
