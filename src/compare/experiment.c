@@ -181,7 +181,7 @@ PetscErrorCode PdennCompareCheckUnreadKeys(PdennCompare cmp)
     if (why[0]) PetscCall(PetscSNPrintf(key, sizeof(key), "-%s", names[i]));
   }
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  PetscCheck(!why[0], cmp->comm, PDENN_ERR_INPUT, "key %s is not used because %s; remove it from the deck", key, why);
+  PetscCheck(!why[0], cmp->comm, PDENN_ERR_INPUT, "key %s is not used because %s; remove the key", key, why);
   PetscFunctionReturn(0);
 }
 

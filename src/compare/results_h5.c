@@ -59,6 +59,7 @@ static PetscErrorCode WriteHeader(PdennCompare cmp, hid_t file)
   PetscCall(PdennCompareH5WriteArray(file, "test/target", n, N, cmp->test_target));
   PetscCall(PdennCompareH5WriteArray(file, "test/clean", n, N, cmp->test_clean));
   PetscCall(PdennCompareH5WriteArray(file, "test/noisy", n, N, cmp->test_noisy));
+  PetscCall(PdennCompareH5WriteArray(file, "test/stress_input", n, N, cmp->stress_input));
   PetscFunctionReturn(0);
 }
 
