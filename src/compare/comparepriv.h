@@ -33,7 +33,6 @@ typedef struct {
   char      file[PETSC_MAX_PATH_LEN]; /* the -compare_<split>_data given, or "" (generated) */
   PetscInt  samples, N;
   PetscReal clean_min, clean_max, clean_std; /* over every point of every clean signal */
-  PetscReal target_min, target_max;          /* of the task's targets */
   PetscReal grad_rms;                        /* RMS of D u over the clean signals (D: the deck's -order) */
   PetscBool has_sigma;                       /* attribute sigma (the noise's standard deviation) */
   PetscReal sigma;
@@ -106,6 +105,7 @@ struct _n_PdennCompare {
   PetscReal           *test_input, *test_target, *test_clean, *test_noisy, *stress_input;
   char                 data_path[PDENN_SPLIT_N][PETSC_MAX_PATH_LEN];
   PdennCompareDataInfo info[PDENN_SPLIT_N];
+  PetscReal            target_min, target_max; /* of the test targets */
   PetscBool            interrupted, setup;
   PetscLogStage        stage_data, stage_classical, stage_train, stage_eval, stage_output;
 };
@@ -131,6 +131,7 @@ PetscErrorCode PdennRowsReduce(MPI_Comm comm, PetscInt n, PetscReal rows[]);
 PetscErrorCode PdennCompareCheckData(PdennCompare cmp); /* given files, at set-up */
 PetscErrorCode PdennCompareMakeData(PdennCompare cmp);
 PetscErrorCode PdennCompareLoadTest(PdennCompare cmp);
+PetscErrorCode PdennCompareMakeStress(PdennCompare cmp); /* after PdennCompareDescribeData */
 
 /* datainfo.c: what the data sets hold, the PSNR peak and stress noise derived from them, and the
    deck's scales (-lambda, -act_smax) checked against them (warnings) */

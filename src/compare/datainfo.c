@@ -64,22 +64,20 @@ static PetscBool AttrNumber(const char attrs[], const char name[], PetscReal *va
 static PetscErrorCode ReadInfoSerial(PdennCompare cmp, PdennSplit s, PdennCompareDataInfo *info)
 {
   hid_t      file  = -1;
-  PetscReal *clean = NULL, *target = NULL;
-  PetscInt   rows, cols, trows, tcols;
+  PetscReal *clean = NULL;
+  PetscInt   rows, cols;
 
   PetscFunctionBeginUser;
+  /* "clean" was checked (2D, the shape of "noisy", N of the grid) when the set was made or given */
   PetscCall(PdennCompareH5OpenRead(cmp->data_path[s], &file));
   PetscCall(PdennCompareH5AttrsText(file, info->attrs, sizeof(info->attrs)));
   PetscCall(PdennCompareH5ReadArray(file, "clean", &rows, &cols, &clean));
-  PetscCall(PdennCompareH5ReadArray(file, "target", &trows, &tcols, &target));
   PetscCall(PdennH5Close(&file));
   info->samples = rows;
   info->N       = cols;
   CleanStats(rows, cols, clean, cmp->pde->kernel, info);
-  Range(trows * tcols, target, &info->target_min, &info->target_max);
   info->has_sigma = AttrNumber(info->attrs, "sigma", &info->sigma);
   PetscCall(PetscFree(clean));
-  PetscCall(PetscFree(target));
   PetscFunctionReturn(0);
 }
 
@@ -88,9 +86,8 @@ static PetscErrorCode ReadInfoSerial(PdennCompare cmp, PdennSplit s, PdennCompar
    a given test set. */
 static PetscErrorCode ChoosePeak(PdennCompare cmp)
 {
-  const PdennCompareDataInfo *t = &cmp->info[PDENN_SPLIT_TEST];
-
   PetscFunctionBeginUser;
+  Range(cmp->ntest * cmp->N, cmp->test_target, &cmp->target_min, &cmp->target_max);
   if (cmp->peak_key > 0.0) {
     cmp->peak = cmp->peak_key;
     (void)snprintf(cmp->peak_from, sizeof(cmp->peak_from), "-compare_psnr_peak");
@@ -98,9 +95,9 @@ static PetscErrorCode ChoosePeak(PdennCompare cmp)
     cmp->peak = 1.0;
     (void)snprintf(cmp->peak_from, sizeof(cmp->peak_from), "the value range [0, 1] of the generated signals");
   } else {
-    cmp->peak = t->target_max - t->target_min;
-    (void)snprintf(cmp->peak_from, sizeof(cmp->peak_from), "the range of the test targets, max - min = %.6g - (%.6g)", (double)t->target_max, (double)t->target_min);
-    PetscCheck(cmp->peak > 0.0, cmp->comm, PDENN_ERR_INPUT, "key -compare_psnr_peak: the test targets of '%s' are all %g (range 0), so PSNR has no peak; give -compare_psnr_peak > 0", cmp->given[PDENN_SPLIT_TEST], (double)t->target_min);
+    cmp->peak = cmp->target_max - cmp->target_min;
+    (void)snprintf(cmp->peak_from, sizeof(cmp->peak_from), "the range of the test targets, max - min = %.6g - (%.6g)", (double)cmp->target_max, (double)cmp->target_min);
+    PetscCheck(cmp->peak > 0.0, cmp->comm, PDENN_ERR_INPUT, "key -compare_psnr_peak: the test targets of '%s' are all %g (range 0), so PSNR has no peak; give -compare_psnr_peak > 0", cmp->given[PDENN_SPLIT_TEST], (double)cmp->target_min);
   }
   PetscFunctionReturn(0);
 }

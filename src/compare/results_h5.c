@@ -71,6 +71,8 @@ static PetscErrorCode WriteDataInfo(PdennCompare cmp, hid_t file)
   PetscFunctionBeginUser;
   PetscCall(PdennCompareH5AttrReal(file, ".", "psnr_peak", cmp->peak));
   PetscCall(PdennCompareH5AttrString(file, ".", "psnr_peak_from", cmp->peak_from));
+  PetscCall(PdennCompareH5AttrReal(file, ".", "test_target_min", cmp->target_min));
+  PetscCall(PdennCompareH5AttrReal(file, ".", "test_target_max", cmp->target_max));
   PetscCall(PdennCompareH5AttrReal(file, ".", "stress_sigma", cmp->stress_sigma));
   PetscCall(PdennCompareH5AttrString(file, ".", "stress_sigma_from", cmp->stress_from));
   for (PetscInt s = 0; s < PDENN_SPLIT_N; s++) {
@@ -83,8 +85,6 @@ static PetscErrorCode WriteDataInfo(PdennCompare cmp, hid_t file)
     PetscCall(PdennCompareH5AttrReal(file, g, "clean_min", d->clean_min));
     PetscCall(PdennCompareH5AttrReal(file, g, "clean_max", d->clean_max));
     PetscCall(PdennCompareH5AttrReal(file, g, "clean_std", d->clean_std));
-    PetscCall(PdennCompareH5AttrReal(file, g, "target_min", d->target_min));
-    PetscCall(PdennCompareH5AttrReal(file, g, "target_max", d->target_max));
     PetscCall(PdennCompareH5AttrReal(file, g, "gradient_rms", d->grad_rms));
     if (d->has_sigma) PetscCall(PdennCompareH5AttrReal(file, g, "sigma", d->sigma));
     PetscCall(PdennCompareH5AttrString(file, g, "attributes", d->attrs));

@@ -125,8 +125,9 @@ PetscErrorCode PdennCompareRun(PdennCompare cmp)
   PetscCheck(cmp->setup, cmp->comm, PETSC_ERR_ORDER, "call PdennCompareSetUp before PdennCompareRun");
   PetscCall(PetscLogStagePush(cmp->stage_data));
   PetscCall(PdennCompareMakeData(cmp));
-  PetscCall(PdennCompareDescribeData(cmp));
   PetscCall(PdennCompareLoadTest(cmp));
+  PetscCall(PdennCompareDescribeData(cmp));
+  PetscCall(PdennCompareMakeStress(cmp));
   PetscCall(PetscLogStagePop());
   PetscCall(RunBaseline(cmp, &cmp->methods[0]));
   PetscCall(PetscLogStagePush(cmp->stage_classical));
