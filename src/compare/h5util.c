@@ -3,6 +3,7 @@
    the serial section is shared with the other ranks by PdennCompareSerialEnd. */
 #include "compareh5.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define H5Check(call, what) PetscCheck((call) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5: %s failed", what)
@@ -247,7 +248,9 @@ static herr_t AttrText(hid_t loc, const char name[], const H5A_info_t *info, voi
     if (H5Aread(a, H5T_NATIVE_LLONG, &v) >= 0) snprintf(value, sizeof(value), "%lld", v);
   } else if (cls == H5T_FLOAT) {
     double v = 0;
+    /* the shortest of 15 or 17 digits that reads back as the same double (sigma is reused) */
     if (H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0) snprintf(value, sizeof(value), "%.15g", v);
+    if (strtod(value, NULL) != v) snprintf(value, sizeof(value), "%.17g", v);
   } else
     snprintf(value, sizeof(value), "(not a string or number)");
   H5Sclose(space);
