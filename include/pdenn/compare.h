@@ -33,7 +33,8 @@ PetscErrorCode PdennOptionsScopeDestroy(PdennOptionsScope *scope);
 /* ---- Figures of merit --------------------------------------------------------------------- */
 /* Over n samples of N points (rows of output, target, input): mean squared error against the
    target (mean over samples of the per-sample mean over points), PSNR = 10 log10(peak^2 / MSE)
-   for signals in [0, peak] (NaN, "not applicable", for MSE 0), and the largest Euclidean gain ||output_k|| / ||input_k|| (stability:
+   with peak the data's range (pdenn_compare: -compare_psnr_peak; NaN, "not applicable", for
+   MSE 0), and the largest Euclidean gain ||output_k|| / ||input_k|| (stability:
    <= 1 for every stable scheme and symmetric network). Plain loops in a fixed order: the same
    numbers on every rank count. */
 typedef struct {

@@ -16,3 +16,9 @@ PetscErrorCode PdennCompareH5Group(hid_t loc, const char name[]);
 PetscErrorCode PdennCompareH5AttrReal(hid_t loc, const char obj[], const char attr[], PetscReal value);
 PetscErrorCode PdennCompareH5AttrInt(hid_t loc, const char obj[], const char attr[], PetscInt value);
 PetscErrorCode PdennCompareH5AttrString(hid_t loc, const char obj[], const char attr[], const char value[]);
+/* Reading (rank 0): a file opened read-only (close it with PdennH5Close), a whole 2D dataset
+   as doubles (free with PetscFree), every attribute of an object as "name=value" lines
+   (scalars; an array as "(n values)"), cut at len bytes. */
+PetscErrorCode PdennCompareH5OpenRead(const char path[], hid_t *file);
+PetscErrorCode PdennCompareH5ReadArray(hid_t loc, const char name[], PetscInt *rows, PetscInt *cols, PetscReal **data);
+PetscErrorCode PdennCompareH5AttrsText(hid_t loc, char text[], size_t len);

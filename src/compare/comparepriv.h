@@ -27,6 +27,18 @@ typedef struct {
   PetscBool  s_relative; /* s in units of the table's end act_smax (not known to the API) */
 } PdennCompareCurve;
 
+/* What one data set holds, read from its file data/<split>.h5 (datainfo.c): the description
+   summary.md and results.h5 give, never the deck's generator keys. */
+typedef struct {
+  char      file[PETSC_MAX_PATH_LEN]; /* the -compare_<split>_data given, or "" (generated) */
+  PetscInt  samples, N;
+  PetscReal clean_min, clean_max, clean_std; /* over every point of every clean signal */
+  PetscReal grad_rms;                        /* RMS of D u over the clean signals (D: the deck's -order) */
+  PetscBool has_sigma;                       /* attribute sigma (the noise's standard deviation) */
+  PetscReal sigma;
+  char      attrs[2048]; /* every scalar attribute of the file, "name=value" lines */
+} PdennCompareDataInfo;
+
 /* Everything reported about one method. Arrays are held on rank 0 only. */
 typedef struct {
   char              name[PDENN_COMPARE_NAME_LEN]; /* deck name: options prefix <name>_ */
@@ -69,8 +81,10 @@ struct _n_PdennCompare {
   PetscBool         input_clean; /* -compare_input clean */
   PdennSignalParams signals;     /* generator of the train set; val and test use seed + 1, + 2 */
   PetscInt          samples[PDENN_SPLIT_N];
-  PetscReal         reference_refine; /* diffusion target: explicit with tau_max / refine */
-  PetscReal         stress_sigma, peak;
+  PetscReal         reference_refine;                          /* diffusion target: explicit with tau_max / refine */
+  PetscReal         stress_factor, stress_sigma_key, peak_key; /* -compare_stress_*, -compare_psnr_peak */
+  PetscReal         stress_sigma, peak;                        /* in effect (datainfo.c) */
+  char              stress_from[256], peak_from[256];          /* how they were chosen, for the reports */
   char              pairs[256];
   PetscInt          nclassical, nlearned;
   char             *classical[PDENN_COMPARE_MAX_METHODS], *learned[PDENN_COMPARE_MAX_METHODS];
@@ -87,12 +101,17 @@ struct _n_PdennCompare {
   PetscInt           nmethods;
 
   /* test set, replicated on every rank (small): rows of N */
-  PetscInt      N, ntest;
-  PetscReal    *test_input, *test_target, *test_clean, *test_noisy, *stress_input;
-  char          data_path[PDENN_SPLIT_N][PETSC_MAX_PATH_LEN];
-  PetscBool     interrupted, setup;
-  PetscLogStage stage_data, stage_classical, stage_train, stage_eval, stage_output;
+  PetscInt             N, ntest;
+  PetscReal           *test_input, *test_target, *test_clean, *test_noisy, *stress_input;
+  char                 data_path[PDENN_SPLIT_N][PETSC_MAX_PATH_LEN];
+  PdennCompareDataInfo info[PDENN_SPLIT_N];
+  PetscReal            target_min, target_max; /* of the test targets */
+  PetscBool            interrupted, setup;
+  PetscLogStage        stage_data, stage_classical, stage_train, stage_eval, stage_output;
 };
+
+/* experiment.c: a leftover key that pdenn_compare knows to be unused here is an error saying why */
+PetscErrorCode PdennCompareCheckUnreadKeys(PdennCompare cmp);
 
 /* paths.c: the experiment's directory and files */
 PetscErrorCode PdennCompareDefaultExperiment(const char deck[], char name[], size_t len);
@@ -112,6 +131,12 @@ PetscErrorCode PdennRowsReduce(MPI_Comm comm, PetscInt n, PetscReal rows[]);
 PetscErrorCode PdennCompareCheckData(PdennCompare cmp); /* given files, at set-up */
 PetscErrorCode PdennCompareMakeData(PdennCompare cmp);
 PetscErrorCode PdennCompareLoadTest(PdennCompare cmp);
+PetscErrorCode PdennCompareMakeStress(PdennCompare cmp); /* after PdennCompareDescribeData */
+
+/* datainfo.c: what the data sets hold, the PSNR peak and stress noise derived from them, and the
+   deck's scales (-lambda, -act_smax) checked against them (warnings) */
+PetscErrorCode PdennCompareDescribeData(PdennCompare cmp);
+PetscErrorCode PdennCompareCheckActScale(PdennCompare cmp, PdennCompareMethod *m, PdennModel model);
 
 /* task.c: the target of one input */
 PetscErrorCode PdennCompareTaskSetUp(PdennCompare cmp);

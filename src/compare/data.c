@@ -155,16 +155,14 @@ PetscErrorCode PdennCompareMakeData(PdennCompare cmp)
   PetscFunctionReturn(0);
 }
 
-/* The test set on every rank: input, target, clean, noisy rows, and the stress inputs (the
-   clean signals plus noise of -compare_stress_sigma, far outside the training data). */
+/* The test set on every rank: input, target, clean and noisy rows. */
 PetscErrorCode PdennCompareLoadTest(PdennCompare cmp)
 {
-  const char       *names[4] = {"input", "target", "clean", "noisy"};
-  PetscReal        *rows[4];
-  const PetscInt    N = cmp->pde->N, n = cmp->samples[PDENN_SPLIT_TEST];
-  PdennSignalParams p = cmp->signals;
-  PdennSignalSet    set;
-  Vec               v, clean, noisy;
+  const char    *names[4] = {"input", "target", "clean", "noisy"};
+  PetscReal     *rows[4];
+  const PetscInt N = cmp->pde->N, n = cmp->samples[PDENN_SPLIT_TEST];
+  PdennSignalSet set;
+  Vec            v;
 
   PetscFunctionBeginUser;
   cmp->N     = N;
@@ -173,7 +171,6 @@ PetscErrorCode PdennCompareLoadTest(PdennCompare cmp)
   PetscCall(PetscCalloc1(n * N, &cmp->test_target));
   PetscCall(PetscCalloc1(n * N, &cmp->test_clean));
   PetscCall(PetscCalloc1(n * N, &cmp->test_noisy));
-  PetscCall(PetscCalloc1(n * N, &cmp->stress_input));
   rows[0] = cmp->test_input;
   rows[1] = cmp->test_target;
   rows[2] = cmp->test_clean;
@@ -188,12 +185,26 @@ PetscErrorCode PdennCompareLoadTest(PdennCompare cmp)
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, rows[d], (PetscMPIInt)(n * N), MPIU_REAL, MPI_SUM, cmp->comm));
   }
   PetscCall(PdennSignalSetClose(&set));
-  /* stress noise: noisy - clean of a generator with sigma = stress_sigma, its own seed */
+  PetscCall(VecDestroy(&v));
+  PetscFunctionReturn(0);
+}
+
+/* The stress inputs on every rank: the clean test signals plus noise of sigma cmp->stress_sigma
+   (by default 10x the training noise, far outside the training data; chosen by
+   PdennCompareDescribeData), drawn as noisy - clean of a generator with its own seed. */
+PetscErrorCode PdennCompareMakeStress(PdennCompare cmp)
+{
+  const PetscInt    N = cmp->N, n = cmp->ntest;
+  PdennSignalParams p = cmp->signals;
+  Vec               clean, noisy;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(n * N, &cmp->stress_input));
   p.sigma   = cmp->stress_sigma;
   p.seed    = cmp->signals.seed + 3;
   p.samples = n;
-  PetscCall(VecDuplicate(v, &clean));
-  PetscCall(VecDuplicate(v, &noisy));
+  PetscCall(DMCreateGlobalVector(cmp->pde->da, &clean));
+  PetscCall(VecDuplicate(clean, &noisy));
   for (PetscInt k = 0; k < n; k++) {
     PetscCall(PdennSignalFill(&p, k, clean, noisy));
     PetscCall(VecAXPY(noisy, -1.0, clean));
@@ -203,6 +214,5 @@ PetscErrorCode PdennCompareLoadTest(PdennCompare cmp)
   for (PetscInt i = 0; i < n * N; i++) cmp->stress_input[i] += cmp->test_clean[i];
   PetscCall(VecDestroy(&clean));
   PetscCall(VecDestroy(&noisy));
-  PetscCall(VecDestroy(&v));
   PetscFunctionReturn(0);
 }

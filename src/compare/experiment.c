@@ -20,8 +20,7 @@ PetscErrorCode PdennCompareCreate(MPI_Comm comm, PdennCompare *cmp)
   c->samples[PDENN_SPLIT_VAL]   = 16;
   c->samples[PDENN_SPLIT_TEST]  = 16;
   c->reference_refine           = 10.0;
-  c->stress_sigma               = 1.0;
-  c->peak                       = 1.0;
+  c->stress_factor              = 10.0; /* 10 x pdenn's default noise 0.1: the former sigma 1 */
   PetscCall(PetscStrncpy(c->output_dir, "results", sizeof(c->output_dir)));
   PetscCall(PetscStrncpy(c->python, "/usr/bin/python3", sizeof(c->python)));
   PetscCall(PdennDiffusionCreate(comm, &c->pde));
@@ -57,28 +56,52 @@ static PetscErrorCode MethodListOption(PetscOptionItems *PetscOptionsObject, con
   PetscFunctionReturn(0);
 }
 
+/* The sample count of a split is read only when the run generates it: with -compare_<split>_data
+   the file gives the data, and a leftover -compare_<split>_samples is an unread key
+   (PdennCompareCheckUnreadKeys). -help lists every key. */
+static PetscErrorCode SplitOptions(PetscOptionItems *PetscOptionsObject, PdennCompare cmp, PetscBool help)
+{
+  char key[64], text[256];
+
+  PetscFunctionBeginUser;
+  for (PetscInt s = 0; s < PDENN_SPLIT_N; s++) {
+    PetscCall(PetscSNPrintf(key, sizeof(key), "-compare_%s_data", PdennSplits[s]));
+    PetscCall(PetscSNPrintf(text, sizeof(text), "Existing HDF5 signal set used as the %s set instead of generating one", PdennSplits[s]));
+    PetscCall(PdennOptionsString(key, text, "", cmp->given[s], sizeof(cmp->given[s]), NULL));
+    if (cmp->given[s][0] && !help) continue;
+    PetscCall(PetscSNPrintf(key, sizeof(key), "-compare_%s_samples", PdennSplits[s]));
+    PetscCall(PetscSNPrintf(text, sizeof(text), "Samples of the generated %s set (not with -compare_%s_data)", PdennSplits[s], PdennSplits[s]));
+    PetscCall(PdennOptionsInt(key, text, cmp->samples[s], 1, 1000000, &cmp->samples[s], NULL));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* PSNR's peak and the stress inputs' noise, chosen from the data unless given (datainfo.c) */
+static PetscErrorCode MetricOptions(PetscOptionItems *PetscOptionsObject, PdennCompare cmp, PetscBool help)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PdennOptionsReal("-compare_psnr_peak", "Peak of PSNR = 10 log10(peak^2 / MSE); 0: the data's range (1 for generated signals, max - min of the test targets for -compare_test_data)", cmp->peak_key, 0.0, 1e300, &cmp->peak_key, NULL));
+  PetscCall(PdennOptionsReal("-compare_stress_sigma", "Absolute noise sigma of the stress inputs (test clean signals + noise) for the stability column; 0: -compare_stress_factor times the training noise", cmp->stress_sigma_key, 0.0, 1e300, &cmp->stress_sigma_key, NULL));
+  if (cmp->stress_sigma_key == 0.0 || help) PetscCall(PdennOptionsReal("-compare_stress_factor", "Stress noise sigma as a multiple of the training set's noise sigma (its attribute sigma; without one, of its clean signals' standard deviation)", cmp->stress_factor, 0.0, 1e300, &cmp->stress_factor, NULL));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode DataOptions(PetscOptionItems *PetscOptionsObject, PdennCompare cmp)
 {
   PetscInt          task = (PetscInt)cmp->task, input = 0;
-  char              key[64], text[256];
   const char *const inputs[] = {"noisy", "clean"};
+  PetscBool         help;
 
   PetscFunctionBeginUser;
+  PetscCall(PdennHelpRequested(&help));
   PetscCall(PdennOptionsChoice("-compare_task", "What is learned: denoise (target clean), diffusion (target: the input diffused to -t_stop by a fine explicit solver), implicit_solve (target: the semi-implicit step of size -t_stop)", PdennCompareTasks, PDENN_TASK_NTYPES, task, &task, NULL));
   cmp->task = (PdennCompareTask)task;
   PetscCall(PdennOptionsChoice("-compare_input", "Which signal is the input of every method", inputs, 2, input, &input, NULL));
   cmp->input_clean = (PetscBool)(input == 1);
-  for (PetscInt s = 0; s < PDENN_SPLIT_N; s++) {
-    PetscCall(PetscSNPrintf(key, sizeof(key), "-compare_%s_samples", PdennSplits[s]));
-    PetscCall(PetscSNPrintf(text, sizeof(text), "Samples of the generated %s set", PdennSplits[s]));
-    PetscCall(PdennOptionsInt(key, text, cmp->samples[s], 1, 1000000, &cmp->samples[s], NULL));
-    PetscCall(PetscSNPrintf(key, sizeof(key), "-compare_%s_data", PdennSplits[s]));
-    PetscCall(PetscSNPrintf(text, sizeof(text), "Existing HDF5 signal set used as the %s set instead of generating one", PdennSplits[s]));
-    PetscCall(PdennOptionsString(key, text, "", cmp->given[s], sizeof(cmp->given[s]), NULL));
-  }
+  PetscCall(SplitOptions(PetscOptionsObject, cmp, help));
   PetscCall(PdennOptionsReal("-compare_reference_refine", "diffusion task: the reference explicit solver takes tau = tau_max / refine", cmp->reference_refine, 1.0, 1e6, &cmp->reference_refine, NULL));
   PetscCall(PdennOptionsBool("-compare_classical_space", "Classical solvers run each test sample on all ranks together (spatially parallel) instead of each rank solving whole samples alone, as the networks' batch groups do", cmp->classical_space, &cmp->classical_space, NULL));
-  PetscCall(PdennOptionsReal("-compare_stress_sigma", "Noise level of the stress inputs (test clean signals + this noise) for the stability column", cmp->stress_sigma, 0.0, 1e6, &cmp->stress_sigma, NULL));
+  PetscCall(MetricOptions(PetscOptionsObject, cmp, help));
   PetscFunctionReturn(0);
 }
 
@@ -99,18 +122,66 @@ static PetscErrorCode OutputOptions(PetscOptionItems *PetscOptionsObject, PdennC
   PetscFunctionReturn(0);
 }
 
-/* The generator keys: -N is the grid's, the sample counts are the -compare_<split>_samples. */
+static PetscBool AllGiven(PdennCompare cmp)
+{
+  return (PetscBool)(cmp->given[PDENN_SPLIT_TRAIN][0] && cmp->given[PDENN_SPLIT_VAL][0] && cmp->given[PDENN_SPLIT_TEST][0]);
+}
+
+/* The generator keys: -N is the grid's, the sample counts are the -compare_<split>_samples.
+   Read only when some set is generated: with all three files given, a -signals_* key is unread. */
 static PetscErrorCode SignalOptions(PdennCompare cmp)
 {
-  PetscBool set;
+  PetscBool set, help;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-signals_samples", &set));
-  PetscCheck(!set, cmp->comm, PDENN_ERR_INPUT, "key -signals_samples: pdenn_compare makes three sets; give -compare_train_samples, -compare_val_samples and -compare_test_samples instead");
+  PetscCall(PdennHelpRequested(&help));
   PetscCall(PdennSignalParamsDefault(&cmp->signals));
   cmp->signals.N = cmp->pde->N;
+  if (AllGiven(cmp) && !help) PetscFunctionReturn(0);
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-signals_samples", &set));
+  PetscCheck(!set, cmp->comm, PDENN_ERR_INPUT, "key -signals_samples: pdenn_compare makes three sets; give -compare_train_samples, -compare_val_samples and -compare_test_samples instead");
   PetscCall(PdennSignalParamsSetFromOptions(cmp->comm, &cmp->signals));
   PetscCheck(cmp->signals.N == cmp->pde->N, cmp->comm, PDENN_ERR_INPUT, "key -signals_N: value %" PetscInt_FMT " differs from the grid's -N %" PetscInt_FMT "; leave -signals_N out or make them equal", cmp->signals.N, cmp->pde->N);
+  PetscFunctionReturn(0);
+}
+
+/* Why a key the run left unread is unused, where pdenn_compare knows: the deck check
+   (PdennDeckCheckUnused) then reports every other leftover key as unknown. */
+static PetscErrorCode UnreadReason(PdennCompare cmp, const char name[], char why[], size_t len)
+{
+  PetscBool match;
+
+  PetscFunctionBeginUser;
+  why[0] = '\0';
+  PetscCall(PetscStrncmp(name, "signals_", 8, &match));
+  if (match && AllGiven(cmp)) PetscCall(PetscSNPrintf(why, len, "-compare_train_data, -compare_val_data and -compare_test_data give all the data, so no signal is generated"));
+  for (PetscInt s = 0; s < PDENN_SPLIT_N; s++) {
+    char key[64];
+    PetscCall(PetscSNPrintf(key, sizeof(key), "compare_%s_samples", PdennSplits[s]));
+    PetscCall(PetscStrcasecmp(name, key, &match));
+    if (match && cmp->given[s][0]) PetscCall(PetscSNPrintf(why, len, "-compare_%s_data gives the data (its samples are the file's)", PdennSplits[s]));
+  }
+  PetscCall(PetscStrcasecmp(name, "compare_stress_factor", &match));
+  if (match && cmp->stress_sigma_key > 0.0) PetscCall(PetscSNPrintf(why, len, "-compare_stress_sigma gives the stress noise's sigma itself"));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennCompareCheckUnreadKeys(PdennCompare cmp)
+{
+  PetscInt  n;
+  char    **names, **values, why[256] = "", key[256] = "";
+  PetscBool help;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennHelpRequested(&help));
+  if (help) PetscFunctionReturn(0);
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n && !why[0]; i++) {
+    PetscCall(UnreadReason(cmp, names[i], why, sizeof(why)));
+    if (why[0]) PetscCall(PetscSNPrintf(key, sizeof(key), "-%s", names[i]));
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscCheck(!why[0], cmp->comm, PDENN_ERR_INPUT, "key %s is not used because %s; remove the key", key, why);
   PetscFunctionReturn(0);
 }
 

@@ -2,6 +2,8 @@
    missing groups in their names, replacing an existing one, and attributes. A failure raised in
    the serial section is shared with the other ranks by PdennCompareSerialEnd. */
 #include "compareh5.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define H5Check(call, what) PetscCheck((call) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5: %s failed", what)
@@ -177,5 +179,96 @@ PetscErrorCode PdennCompareH5Group(hid_t loc, const char name[])
   H5Check(g, "creating a group");
   H5Check(H5Gclose(g), "closing a group");
   H5Check(H5Pclose(lcpl), "closing a property list");
+  PetscFunctionReturn(0);
+}
+
+/* An existing file, read-only (closed with PdennH5Close: its checksum stays as it is). */
+PetscErrorCode PdennCompareH5OpenRead(const char path[], hid_t *file)
+{
+  PetscFunctionBeginUser;
+  (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  PetscCheck(*file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot open HDF5 file '%s'", path);
+  PetscFunctionReturn(0);
+}
+
+/* A whole 2D dataset as doubles (rows x cols, any floating-point type in the file), malloced. */
+PetscErrorCode PdennCompareH5ReadArray(hid_t loc, const char name[], PetscInt *rows, PetscInt *cols, PetscReal **data)
+{
+  hid_t   dset, space;
+  hsize_t dims[2] = {0, 0};
+
+  PetscFunctionBeginUser;
+  H5Check(dset = H5Dopen2(loc, name, H5P_DEFAULT), name);
+  H5Check(space = H5Dget_space(dset), "getting a dataspace");
+  PetscCheck(H5Sget_simple_extent_ndims(space) == 2, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "dataset '%s' is not 2D", name);
+  H5Check(H5Sget_simple_extent_dims(space, dims, NULL), "getting a dataset's shape");
+  H5Check(H5Sclose(space), "closing a dataspace");
+  *rows = (PetscInt)dims[0];
+  *cols = (PetscInt)dims[1];
+  PetscCall(PetscMalloc1(dims[0] * dims[1] + 1, data));
+  H5Check(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *data), name);
+  H5Check(H5Dclose(dset), "closing a dataset");
+  PetscFunctionReturn(0);
+}
+
+/* One scalar attribute as text: a string (fixed-length or h5py's variable-length), an integer or
+   a real; arrays and other kinds as "(n values)". */
+typedef struct {
+  char  *text;
+  size_t len;
+} AttrTextBuffer;
+
+static herr_t AttrText(hid_t loc, const char name[], const H5A_info_t *info, void *ctx)
+{
+  AttrTextBuffer *buf  = (AttrTextBuffer *)ctx;
+  char           *text = buf->text, value[512] = "", *vlen = NULL;
+  const size_t    used = strlen(text), room = buf->len - used;
+  hid_t           a = H5Aopen(loc, name, H5P_DEFAULT), type = H5Aget_type(a), space = H5Aget_space(a), mem;
+  hssize_t        n   = H5Sget_simple_extent_npoints(space);
+  H5T_class_t     cls = H5Tget_class(type);
+
+  (void)info;
+  if (n != 1)
+    snprintf(value, sizeof(value), "(%lld values)", (long long)n);
+  else if (cls == H5T_STRING) {
+    mem = H5Tcopy(H5T_C_S1);
+    if (H5Tis_variable_str(type) > 0) {
+      H5Tset_size(mem, H5T_VARIABLE);
+      if (H5Aread(a, mem, &vlen) >= 0 && vlen) snprintf(value, sizeof(value), "%s", vlen);
+      if (vlen) H5free_memory(vlen);
+    } else {
+      H5Tset_size(mem, sizeof(value));
+      H5Tset_strpad(mem, H5T_STR_NULLTERM);
+      if (H5Aread(a, mem, value) < 0) value[0] = '\0';
+    }
+    H5Tclose(mem);
+  } else if (cls == H5T_INTEGER) {
+    long long v = 0;
+    if (H5Aread(a, H5T_NATIVE_LLONG, &v) >= 0) snprintf(value, sizeof(value), "%lld", v);
+  } else if (cls == H5T_FLOAT) {
+    double v = 0;
+    /* the shortest of 15 or 17 digits that reads back as the same double (sigma is reused) */
+    if (H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0) snprintf(value, sizeof(value), "%.15g", v);
+    if (strtod(value, NULL) != v) snprintf(value, sizeof(value), "%.17g", v);
+  } else
+    snprintf(value, sizeof(value), "(not a string or number)");
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Aclose(a);
+  for (char *c = value; *c; c++)
+    if (*c == '\n' || *c == '\r') *c = ' '; /* one line per attribute */
+  if (room > 1) snprintf(text + used, room, "%s=%s\n", name, value);
+  return 0;
+}
+
+PetscErrorCode PdennCompareH5AttrsText(hid_t loc, char text[], size_t len)
+{
+  hsize_t        idx = 0;
+  AttrTextBuffer buf = {text, len};
+
+  PetscFunctionBeginUser;
+  text[0] = '\0';
+  H5Check(H5Aiterate2(loc, H5_INDEX_NAME, H5_ITER_INC, &idx, AttrText, &buf), "listing attributes");
   PetscFunctionReturn(0);
 }

@@ -134,17 +134,22 @@ static PetscErrorCode InitClassical(PdennCompare cmp, PdennCompareMethod *m)
 
 static PetscErrorCode Train(PdennCompare cmp, PdennCompareMethod *m)
 {
+  PdennModel     model;
   PetscInt       epoch0, step0;
   PetscLogDouble t0, t1;
   PetscBool      resumed;
 
   PetscFunctionBeginUser;
   PetscCall(PdennTrainerSetUp(m->trainer));
+  PetscCall(PdennTrainerGetModel(m->trainer, &model));
+  PetscCall(PdennCompareCheckActScale(cmp, m, model));
   PetscCall(PdennTrainerGetProgress(m->trainer, &epoch0, &step0, NULL));
   resumed = (PetscBool)(step0 > 0);
   if (!resumed && m->init_classical) PetscCall(InitClassical(cmp, m));
-  if (resumed) PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: learned %s (%s): resuming from its checkpoint (epoch %" PetscInt_FMT ", step %" PetscInt_FMT ")\n", m->name, m->what, epoch0, step0));
-  else PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: learned %s (%s): training\n", m->name, m->what));
+  if (resumed)
+    PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: learned %s (%s): resuming from its checkpoint (epoch %" PetscInt_FMT ", step %" PetscInt_FMT ")\n", m->name, m->what, epoch0, step0));
+  else
+    PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: learned %s (%s): training\n", m->name, m->what));
   PetscCall(PetscTime(&t0));
   PetscCall(PdennTrainerTrain(m->trainer));
   PetscCall(PetscTime(&t1));

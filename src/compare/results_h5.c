@@ -59,6 +59,36 @@ static PetscErrorCode WriteHeader(PdennCompare cmp, hid_t file)
   PetscCall(PdennCompareH5WriteArray(file, "test/target", n, N, cmp->test_target));
   PetscCall(PdennCompareH5WriteArray(file, "test/clean", n, N, cmp->test_clean));
   PetscCall(PdennCompareH5WriteArray(file, "test/noisy", n, N, cmp->test_noisy));
+  PetscCall(PdennCompareH5WriteArray(file, "test/stress_input", n, N, cmp->stress_input));
+  PetscFunctionReturn(0);
+}
+
+/* The data each set held (datainfo.c) and the PSNR peak and stress noise chosen from them. */
+static PetscErrorCode WriteDataInfo(PdennCompare cmp, hid_t file)
+{
+  char g[64];
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennCompareH5AttrReal(file, ".", "psnr_peak", cmp->peak));
+  PetscCall(PdennCompareH5AttrString(file, ".", "psnr_peak_from", cmp->peak_from));
+  PetscCall(PdennCompareH5AttrReal(file, ".", "test_target_min", cmp->target_min));
+  PetscCall(PdennCompareH5AttrReal(file, ".", "test_target_max", cmp->target_max));
+  PetscCall(PdennCompareH5AttrReal(file, ".", "stress_sigma", cmp->stress_sigma));
+  PetscCall(PdennCompareH5AttrString(file, ".", "stress_sigma_from", cmp->stress_from));
+  for (PetscInt s = 0; s < PDENN_SPLIT_N; s++) {
+    const PdennCompareDataInfo *d = &cmp->info[s];
+    PetscCall(PetscSNPrintf(g, sizeof(g), "data/%s", PdennSplits[s]));
+    PetscCall(PdennCompareH5Group(file, g));
+    PetscCall(PdennCompareH5AttrString(file, g, "file", d->file[0] ? d->file : "generated"));
+    PetscCall(PdennCompareH5AttrInt(file, g, "samples", d->samples));
+    PetscCall(PdennCompareH5AttrInt(file, g, "N", d->N));
+    PetscCall(PdennCompareH5AttrReal(file, g, "clean_min", d->clean_min));
+    PetscCall(PdennCompareH5AttrReal(file, g, "clean_max", d->clean_max));
+    PetscCall(PdennCompareH5AttrReal(file, g, "clean_std", d->clean_std));
+    PetscCall(PdennCompareH5AttrReal(file, g, "gradient_rms", d->grad_rms));
+    if (d->has_sigma) PetscCall(PdennCompareH5AttrReal(file, g, "sigma", d->sigma));
+    PetscCall(PdennCompareH5AttrString(file, g, "attributes", d->attrs));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -136,6 +166,7 @@ static PetscErrorCode WriteAll(PdennCompare cmp, const char path[])
   PetscFunctionBeginUser;
   PetscCall(PdennCompareH5Open(path, PETSC_TRUE, &file));
   PetscCall(WriteHeader(cmp, file));
+  PetscCall(WriteDataInfo(cmp, file));
   PetscCall(WriteFluxes(file));
   for (PetscInt i = 0; i < cmp->nmethods; i++) {
     const PdennCompareMethod *m = &cmp->methods[i];

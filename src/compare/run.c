@@ -93,6 +93,7 @@ PetscErrorCode PdennCompareSetUp(PdennCompare cmp)
   PetscCall(PdennCompareTaskSetUp(cmp));
   PetscCall(Stages(cmp));
   PetscCall(SetUpMethods(cmp));
+  PetscCall(PdennCompareCheckUnreadKeys(cmp));
   if (!help) PetscCall(PdennDeckCheckUnused(cmp->comm));
   if (!help) PetscCall(PdennCompareMakeDirs(cmp));
   cmp->setup = PETSC_TRUE;
@@ -125,6 +126,8 @@ PetscErrorCode PdennCompareRun(PdennCompare cmp)
   PetscCall(PetscLogStagePush(cmp->stage_data));
   PetscCall(PdennCompareMakeData(cmp));
   PetscCall(PdennCompareLoadTest(cmp));
+  PetscCall(PdennCompareDescribeData(cmp));
+  PetscCall(PdennCompareMakeStress(cmp));
   PetscCall(PetscLogStagePop());
   PetscCall(RunBaseline(cmp, &cmp->methods[0]));
   PetscCall(PetscLogStagePush(cmp->stage_classical));
