@@ -13,8 +13,8 @@
    4. worst case (top eigenvector of K^T K, dense, amplitude 1e-4 so Perona-Malik is in its
       linear regime, and noise): the explicit scheme at tau_max never increases the norm, at
       1.01 tau_max (-allow_unstable) the top mode grows; an FED or FSI cycle of 40 steps likewise;
-      the fixed point (h = 1) converges at 0.99 of its limit and fails to converge (an input error after
-      3000 iterations) at 1.01 of it. */
+      the fixed point (h = 1) converges at 0.99 of its limit and fails to converge at 1.01 of it
+      (an input error after 2500 iterations; 0.99 needs about 2000). */
 #include "explicit_test.h"
 #include "pdenn_dense.h"
 
@@ -225,7 +225,7 @@ static PetscErrorCode CheckWorstCase(PetscInt order, PetscReal h)
   }
   for (PetscInt pass = 0; h == 1.0 && pass < 2; pass++) { /* fixed point (h = 1 only: slow on 2 ranks), limit tau_max/2 */
     TestResult r;
-    PetscCall(PetscSNPrintf(opts, sizeof(opts), "-N %d -h %.17g -order %d -flux linear -method implicit_fixed_point -t_stop %.17g -tau %.17g -fixed_point_max_it 3000 -allow_unstable -monitor_every -1", (int)N, (double)h, (int)order, (double)(pass ? 0.505 : 0.495) * tau_max, (double)(pass ? 0.505 : 0.495) * tau_max));
+    PetscCall(PetscSNPrintf(opts, sizeof(opts), "-N %d -h %.17g -order %d -flux linear -method implicit_fixed_point -t_stop %.17g -tau %.17g -fixed_point_max_it 2500 -allow_unstable -monitor_every -1", (int)N, (double)h, (int)order, (double)(pass ? 0.505 : 0.495) * tau_max, (double)(pass ? 0.505 : 0.495) * tau_max));
     PetscCall(RunFrom(opts, v, 1.0, PETSC_TRUE, &r, &ierr));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "fixed point order %d h %.1f at %.4f x its limit on the top mode: %s (%d iterations)\n", (int)order, (double)h, pass ? 1.01 : 0.99, ierr ? "did not converge" : "converged", (int)r.info.nonlinear_its));
     PetscCheck(pass ? ierr == PDENN_ERR_INPUT : ierr == 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "fixed point at %g x its limit: %s", pass ? 1.01 : 0.99, pass ? "converged although the top mode is amplified" : "did not converge");
