@@ -155,9 +155,10 @@ PetscErrorCode PdennH5ImportRead(const char key[], const char path[], const char
    the index, row and column. */
 PetscErrorCode PdennImportCheckFinite(const char path[], const char what[], PetscInt n, PetscInt cols, const PetscReal a[]);
 PetscErrorCode PdennImportTableFree(PdennImportTable *t);
-/* pdenn_signals -import: reads the keys -import_* and -N, the file (on rank 0), and writes the
-   three sets <prefix>_train.h5, _val.h5, _test.h5. help: only register the keys for -help. */
-PetscErrorCode PdennImportRun(MPI_Comm comm, PetscBool help);
+/* pdenn_signals -import <path>: reads the keys -import_*, the file (on rank 0), cuts it into
+   segments of N points and writes the three sets <prefix>_train.h5, _val.h5, _test.h5 (an
+   existing one only with force). help: only register the keys, for -help. */
+PetscErrorCode PdennImportRun(MPI_Comm comm, const char path[], PetscInt N, PetscBool force, PetscBool help);
 
 /* ---- Run outputs --------------------------------------------------------------------------- */
 /* What pdenn_solve reports: the run's counters and the norms of its signals. */
