@@ -34,7 +34,7 @@ PetscErrorCode PdennImportCheckFinite(const char path[], const char what[], Pets
 {
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < n; i++)
-    PetscCheck(!PetscIsInfOrNanReal(a[i]), PETSC_COMM_SELF, PDENN_ERR_INPUT, "key -import: file '%s', %s: value %g at index %" PetscInt_FMT " (record %" PetscInt_FMT ", point %" PetscInt_FMT ") is not finite; expected finite numbers only", path, what, (double)a[i], i, i / cols, i % cols);
+    PetscCheck(!PetscIsInfOrNanReal(a[i]), PETSC_COMM_SELF, PDENN_ERR_INPUT, "key -import: file '%s', %s: value %s at index %" PetscInt_FMT " (record %" PetscInt_FMT ", point %" PetscInt_FMT ") is not finite; expected finite numbers only", path, what, PetscIsNanReal(a[i]) ? "NaN" : a[i] > 0 ? "+Inf" : "-Inf", i, i / cols, i % cols);
   PetscFunctionReturn(0);
 }
 
