@@ -113,14 +113,14 @@ PetscErrorCode PdennSignalSetOpen(MPI_Comm comm, const char key[], const char pa
 PetscErrorCode PdennSignalSetGetParams(PdennSignalSet set, PdennSignalParams *p);
 /* What a set records about its data, each attribute optional (docs/hdf5_layout.md). */
 typedef struct {
-  PetscInt  N, samples;      /* from the datasets' shapes */
-  char      generator[64];   /* "constant", "smooth", "mixed", "imported", any; "" if absent */
-  PetscBool generated;       /* generator is one of pdenn's and seed, pieces, sigma are there */
-  PetscBool has_sigma;       /* the noise sigma is recorded (sigma, absolute) */
-  PetscReal sigma;           /* -1 if absent */
+  PetscInt  N, samples;                 /* from the datasets' shapes */
+  char      generator[64];              /* "constant", "smooth", "mixed", "imported", any; "" if absent */
+  PetscBool generated;                  /* generator is one of pdenn's and seed, pieces, sigma are there */
+  PetscBool has_sigma;                  /* the noise sigma is recorded (sigma, absolute) */
+  PetscReal sigma;                      /* -1 if absent */
   char      source[PETSC_MAX_PATH_LEN]; /* imported: the file the data came from; "" if none */
-  char      units[64];       /* amplitude units; "" if not recorded */
-  PetscReal sample_rate;     /* samples per second; 0 if not recorded */
+  char      units[64];                  /* amplitude units; "" if not recorded */
+  PetscReal sample_rate;                /* samples per second; 0 if not recorded */
 } PdennSignalSetInfo;
 PetscErrorCode PdennSignalSetGetInfo(PdennSignalSet set, PdennSignalSetInfo *info);
 /* Sample `sample` of dataset "clean" or "noisy" (or any other dataset of the file, checked as

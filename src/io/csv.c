@@ -10,7 +10,7 @@
 
 typedef struct {
   PetscInt   rows, cols;
-  PetscReal *cell;      /* rows x cols */
+  PetscReal *cell;       /* rows x cols */
   char     **names;      /* cols header names, or NULL */
   char     **scratch;    /* cols cell pointers for parsing */
   PetscInt   first_line; /* the file's line number of row 0 */
@@ -109,7 +109,7 @@ static PetscErrorCode FirstLine(const char key[], const char path[], PetscInt li
 static PetscErrorCode ParseText(const char key[], const char path[], char *text, CsvTable *t)
 {
   PetscInt lines = 1, line_no = 0;
-  char    *line  = text, *next;
+  char    *line = text, *next;
 
   PetscFunctionBeginUser;
   for (const char *c = text; *c; c++) lines += *c == '\n';
@@ -122,8 +122,10 @@ static PetscErrorCode ParseText(const char key[], const char path[], char *text,
     PetscCall(PetscStrlen(line, &len));
     if (len && line[len - 1] == '\r') line[len - 1] = '\0';
     if (!line[strspn(line, " \t")]) continue; /* blank lines, the last one above all */
-    if (!t->cols) PetscCall(FirstLine(key, path, line_no, line, lines, t));
-    else PetscCall(ParseRow(key, path, line_no, line, t));
+    if (!t->cols)
+      PetscCall(FirstLine(key, path, line_no, line, lines, t));
+    else
+      PetscCall(ParseRow(key, path, line_no, line, t));
   }
   PetscCheck(t->rows > 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key %s: file '%s' holds no row of numbers; expected comma-separated numbers, one row per line", key, path);
   PetscFunctionReturn(0);
@@ -169,8 +171,10 @@ static PetscErrorCode ToImport(const char path[], const char column[], const cha
     out->cols = t->rows;
     PetscCall(CopyColumn(t, c, &out->clean));
     if (n >= 0) PetscCall(CopyColumn(t, n, &out->noisy));
-    if (t->names) PetscCall(PetscSNPrintf(out->what, sizeof(out->what), "column %" PetscInt_FMT " '%s'%s%s%s", c, t->names[c], n >= 0 ? ", noisy column '" : "", n >= 0 ? t->names[n] : "", n >= 0 ? "'" : ""));
-    else PetscCall(PetscSNPrintf(out->what, sizeof(out->what), "column %" PetscInt_FMT, c));
+    if (t->names)
+      PetscCall(PetscSNPrintf(out->what, sizeof(out->what), "column %" PetscInt_FMT " '%s'%s%s%s", c, t->names[c], n >= 0 ? ", noisy column '" : "", n >= 0 ? t->names[n] : "", n >= 0 ? "'" : ""));
+    else
+      PetscCall(PetscSNPrintf(out->what, sizeof(out->what), "column %" PetscInt_FMT, c));
     PetscFunctionReturn(0);
   }
   out->rows  = t->rows;

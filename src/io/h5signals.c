@@ -181,9 +181,12 @@ static PetscErrorCode SetAttrRead(PdennSignalSet set, const char name[], AttrKin
 
   PetscFunctionBeginUser;
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  if (kind == ATTR_INT) ierr = PdennH5AttrReadInt(set->file, name, (PetscInt *)value, found);
-  else if (kind == ATTR_REAL) ierr = PdennH5AttrReadReal(set->file, name, (PetscReal *)value, found);
-  else ierr = PdennH5AttrReadString(set->file, name, (char *)value, len, found);
+  if (kind == ATTR_INT)
+    ierr = PdennH5AttrReadInt(set->file, name, (PetscInt *)value, found);
+  else if (kind == ATTR_REAL)
+    ierr = PdennH5AttrReadReal(set->file, name, (PetscReal *)value, found);
+  else
+    ierr = PdennH5AttrReadString(set->file, name, (char *)value, len, found);
   PetscCall(PetscPopErrorHandler());
   PetscCheck(!ierr, set->comm, PDENN_ERR_INPUT, "key %s: file '%s': attribute '%s' cannot be read as one %s (damaged file, or written by another tool?); it is optional (docs/hdf5_layout.md): remove it", set->key, set->path, name, what[kind]);
   PetscFunctionReturn(0);

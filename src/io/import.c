@@ -34,7 +34,9 @@ PetscErrorCode PdennImportCheckFinite(const char path[], const char what[], Pets
 {
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < n; i++)
-    PetscCheck(!PetscIsInfOrNanReal(a[i]), PETSC_COMM_SELF, PDENN_ERR_INPUT, "key -import: file '%s', %s: value %s at index %" PetscInt_FMT " (record %" PetscInt_FMT ", point %" PetscInt_FMT ") is not finite; expected finite numbers only", path, what, PetscIsNanReal(a[i]) ? "NaN" : a[i] > 0 ? "+Inf" : "-Inf", i, i / cols, i % cols);
+    PetscCheck(!PetscIsInfOrNanReal(a[i]), PETSC_COMM_SELF, PDENN_ERR_INPUT, "key -import: file '%s', %s: value %s at index %" PetscInt_FMT " (record %" PetscInt_FMT ", point %" PetscInt_FMT ") is not finite; expected finite numbers only", path, what, PetscIsNanReal(a[i]) ? "NaN" : a[i] > 0 ? "+Inf"
+                                                                                                                                                                                                                                                                                                    : "-Inf",
+               i, i / cols, i % cols);
   PetscFunctionReturn(0);
 }
 
@@ -63,9 +65,12 @@ static PetscErrorCode DetectFormat(Import *imp)
   (void)fclose(f);
   if (imp->format != FORMAT_AUTO) PetscFunctionReturn(0);
   PetscCall(PdennH5Quiet());
-  if (!memcmp(magic, "\x93NUMPY", 6)) imp->format = FORMAT_NPY;
-  else if (H5Fis_hdf5(imp->path) > 0) imp->format = FORMAT_HDF5;
-  else if (dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".txt"))) imp->format = FORMAT_CSV;
+  if (!memcmp(magic, "\x93NUMPY", 6))
+    imp->format = FORMAT_NPY;
+  else if (H5Fis_hdf5(imp->path) > 0)
+    imp->format = FORMAT_HDF5;
+  else if (dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".txt")))
+    imp->format = FORMAT_CSV;
   PetscCheck(imp->format != FORMAT_AUTO, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key -import_format: cannot tell the format of file '%s' (not HDF5, not .npy, not named .csv or .txt); expected -import_format hdf5, npy or csv", imp->path);
   PetscFunctionReturn(0);
 }
@@ -90,9 +95,12 @@ static PetscErrorCode Checksum(Import *imp)
 static PetscErrorCode ReadSource(Import *imp)
 {
   PetscFunctionBeginUser;
-  if (imp->format == FORMAT_HDF5) PetscCall(PdennH5ImportRead("-import", imp->path, imp->dataset, imp->noisy_dataset, &imp->t));
-  else if (imp->format == FORMAT_NPY) PetscCall(PdennNpyRead("-import", imp->path, &imp->t));
-  else PetscCall(PdennCsvRead("-import", imp->path, imp->column, imp->noisy_column, &imp->t));
+  if (imp->format == FORMAT_HDF5)
+    PetscCall(PdennH5ImportRead("-import", imp->path, imp->dataset, imp->noisy_dataset, &imp->t));
+  else if (imp->format == FORMAT_NPY)
+    PetscCall(PdennNpyRead("-import", imp->path, &imp->t));
+  else
+    PetscCall(PdennCsvRead("-import", imp->path, imp->column, imp->noisy_column, &imp->t));
   PetscCall(Checksum(imp));
   PetscFunctionReturn(0);
 }
@@ -226,7 +234,7 @@ static PetscErrorCode Segment(MPI_Comm comm, Import *imp)
 /* The absolute noise sigma: given, or relative to the standard deviation of the data used. */
 static PetscErrorCode NoiseSigma(Import *imp)
 {
-  const PetscInt n = imp->per_record * imp->N;
+  const PetscInt n   = imp->per_record * imp->N;
   PetscReal      sum = 0, sq = 0, mean;
   PetscInt       count = 0;
 
@@ -244,7 +252,7 @@ static PetscErrorCode NoiseSigma(Import *imp)
 /* Segment k's owned points [lo, hi) into clean and noisy. */
 static void FillSegment(const Import *imp, PetscInt k, PetscInt lo, PetscInt hi, PetscScalar c[], PetscScalar n[])
 {
-  const PetscInt   at = (k / imp->per_record) * imp->t.cols + (k % imp->per_record) * imp->N;
+  const PetscInt   at    = (k / imp->per_record) * imp->t.cols + (k % imp->per_record) * imp->N;
   const PetscReal *clean = imp->t.clean + at, *noisy = imp->t.noisy ? imp->t.noisy + at : NULL;
 
   for (PetscInt i = lo; i < hi; i++) {
@@ -373,9 +381,12 @@ static PetscErrorCode Report(MPI_Comm comm, const Import *imp)
   char noise[160];
 
   PetscFunctionBeginUser;
-  if (imp->t.noisy) PetscCall(PetscSNPrintf(noise, sizeof(noise), "noisy data from the file"));
-  else if (imp->has_sigma) PetscCall(PetscSNPrintf(noise, sizeof(noise), "Gaussian noise sigma %g, seed %" PetscInt_FMT, (double)imp->sigma, imp->seed));
-  else PetscCall(PetscSNPrintf(noise, sizeof(noise), "Gaussian noise sigma %g (%g x the data's standard deviation %g), seed %" PetscInt_FMT, (double)imp->sigma, (double)imp->sigma_relative, (double)imp->data_std, imp->seed));
+  if (imp->t.noisy)
+    PetscCall(PetscSNPrintf(noise, sizeof(noise), "noisy data from the file"));
+  else if (imp->has_sigma)
+    PetscCall(PetscSNPrintf(noise, sizeof(noise), "Gaussian noise sigma %g, seed %" PetscInt_FMT, (double)imp->sigma, imp->seed));
+  else
+    PetscCall(PetscSNPrintf(noise, sizeof(noise), "Gaussian noise sigma %g (%g x the data's standard deviation %g), seed %" PetscInt_FMT, (double)imp->sigma, (double)imp->sigma_relative, (double)imp->data_std, imp->seed));
   PetscCall(PetscPrintf(comm, "pdenn_signals: imported '%s' (%s, %s, %" PetscInt_FMT " record(s) of %" PetscInt_FMT " points) as segments of N = %" PetscInt_FMT ", %s:\n", imp->path, Formats[imp->format], imp->t.what, imp->t.rows, imp->t.cols, imp->N, noise));
   for (PetscInt s = 0; s < 3; s++) {
     char path[PETSC_MAX_PATH_LEN];

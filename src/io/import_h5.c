@@ -56,11 +56,14 @@ static PetscErrorCode CheckDataset(const char path[], const char name[], hid_t d
   if (*ndim >= 1 && *ndim <= 2) PdennH5Call(H5Sget_simple_extent_dims(space, dims, NULL), "H5Sget_simple_extent_dims");
   PetscCall(PdennH5Close(&type));
   PetscCall(PdennH5Close(&space));
-  kind = cls == H5T_INTEGER ? "integers" : cls == H5T_COMPOUND ? "a compound type (complex numbers?)" : cls == H5T_STRING ? "strings" : "not floating-point numbers";
+  kind = cls == H5T_INTEGER ? "integers" : cls == H5T_COMPOUND ? "a compound type (complex numbers?)"
+                                       : cls == H5T_STRING     ? "strings"
+                                                               : "not floating-point numbers";
   PetscCheck(cls == H5T_FLOAT, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key -import_dataset: dataset '%s' of file '%s' holds %s of %zu bytes; expected floating-point numbers (float32 or float64)", name, path, kind, size);
   PetscCheck(*ndim >= 1 && *ndim <= 2, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key -import_dataset: dataset '%s' of file '%s' has %d dimensions; expected 1 (a record) or 2 (a record per row)", name, path, *ndim);
   if (*ndim == 1) dims[1] = 1;
   PetscCheck(dims[0] > 0 && dims[1] > 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key -import_dataset: dataset '%s' of file '%s' is empty", name, path);
+  PetscCheck(dims[0] * dims[1] <= (hsize_t)PETSC_MAX_INT, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key -import_dataset: dataset '%s' of file '%s' holds %llu values; expected at most %" PetscInt_FMT " (PETSc's largest index)", name, path, (unsigned long long)(dims[0] * dims[1]), (PetscInt)PETSC_MAX_INT);
   PetscFunctionReturn(0);
 }
 
@@ -92,8 +95,10 @@ static PetscErrorCode ReadBoth(const char key[], const char path[], hid_t file, 
   PetscInt rows, cols;
 
   PetscFunctionBeginUser;
-  if (dataset[0]) PetscCall(PetscStrncpy(name, dataset, sizeof(name)));
-  else PetscCall(OnlyDataset(key, path, file, name, sizeof(name)));
+  if (dataset[0])
+    PetscCall(PetscStrncpy(name, dataset, sizeof(name)));
+  else
+    PetscCall(OnlyDataset(key, path, file, name, sizeof(name)));
   PetscCall(ReadArray(path, file, name, &t->rows, &t->cols, &t->clean));
   PetscCall(PetscSNPrintf(t->what, sizeof(t->what), "dataset '%s'", name));
   if (!noisy_dataset[0]) PetscFunctionReturn(0);

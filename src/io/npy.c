@@ -14,7 +14,6 @@
 #endif
 #endif
 
-
 typedef struct {
   char      descr[32];
   PetscBool fortran, big_endian;
@@ -50,9 +49,12 @@ static PetscErrorCode NpyDescr(const char key[], const char path[], NpyHeader *h
     h->big_endian = (PetscBool)(d[0] == '>' || (d[0] == '=' && PDENN_BIG_ENDIAN_HOST));
     PetscFunctionReturn(0);
   }
-  if (d[1] == 'i' || d[1] == 'u' || d[1] == 'b' || d[0] == '?') kind = "integer or boolean";
-  else if (d[1] == 'c') kind = "complex";
-  else if (d[1] == 'f') kind = "a float size other than 4 or 8 bytes";
+  if (d[1] == 'i' || d[1] == 'u' || d[1] == 'b' || d[0] == '?')
+    kind = "integer or boolean";
+  else if (d[1] == 'c')
+    kind = "complex";
+  else if (d[1] == 'f')
+    kind = "a float size other than 4 or 8 bytes";
   SETERRQ(PETSC_COMM_SELF, PDENN_ERR_INPUT, "key %s: file '%s' holds dtype '%s' (%s); expected float32 or float64 ('<f4', '>f4', '<f8', '>f8')", key, path, h->descr, kind);
 }
 
@@ -77,25 +79,27 @@ static PetscErrorCode NpyParse(const char key[], const char path[], const char t
     if (next == p) break;
     PetscCheck(h->ndim < 2, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key %s: file '%s' holds an array of more than 2 dimensions; expected 1 (a record) or 2 (a record per row)", key, path);
     h->shape[h->ndim++] = n;
-    p = next;
+    p                   = next;
     while (*p == ',' || *p == ' ') p++;
   }
   PetscCheck(h->ndim >= 1 && h->shape[0] > 0 && (h->ndim == 1 || h->shape[1] > 0), PETSC_COMM_SELF, PDENN_ERR_INPUT, "key %s: file '%s' holds an empty array or a scalar; expected 1 (a record) or 2 (a record per row) dimensions", key, path);
+  PetscCheck(h->shape[0] * (h->ndim == 2 ? h->shape[1] : 1) <= (long long)PETSC_MAX_INT, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key %s: file '%s' holds more than %" PetscInt_FMT " values (PETSc's largest index)", key, path, (PetscInt)PETSC_MAX_INT);
   PetscFunctionReturn(0);
 }
 
 /* Magic, version and header text of an open file. */
 static PetscErrorCode NpyHeaderRead(const char key[], const char path[], FILE *f, NpyHeader *h)
 {
-  unsigned char pre[12];
-  size_t        len, got;
-  char         *text;
+  unsigned char  pre[12];
+  size_t         len, got;
+  char          *text;
   PetscErrorCode ierr = 0;
 
   PetscFunctionBeginUser;
   PetscCheck(fread(pre, 1, 10, f) == 10 && !memcmp(pre, "\x93NUMPY", 6), PETSC_COMM_SELF, PDENN_ERR_INPUT, "key %s: file '%s' is not a NumPy .npy file (no \\x93NUMPY magic)", key, path);
   PetscCheck(pre[6] >= 1 && pre[6] <= 3, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key %s: file '%s' is .npy version %d; expected version 1, 2 or 3", key, path, pre[6]);
-  if (pre[6] == 1) len = (size_t)pre[8] | (size_t)pre[9] << 8;
+  if (pre[6] == 1)
+    len = (size_t)pre[8] | (size_t)pre[9] << 8;
   else {
     PetscCheck(fread(pre + 10, 1, 2, f) == 2, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key %s: file '%s' is a truncated .npy file", key, path);
     len = (size_t)pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
