@@ -55,6 +55,7 @@ static PetscErrorCode Slurp(const char key[], const char path[], char **text)
   if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) size = -1;
   if (size >= 0 && !PetscMalloc1((size_t)size + 1, text)) got = fread(*text, 1, (size_t)size, f);
   (void)fclose(f);
+  if (size >= 0 && got != (size_t)size) PetscCall(PetscFree(*text));
   PetscCheck(size >= 0 && got == (size_t)size, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key %s: cannot read file '%s'", key, path);
   (*text)[size] = '\0';
   PetscFunctionReturn(0);

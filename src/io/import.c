@@ -417,24 +417,32 @@ static PetscErrorCode ImportPrepare(MPI_Comm comm, Import *imp, PetscBool help)
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode ImportWrite(MPI_Comm comm, Import *imp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(ReadAndShare(comm, imp));
+  PetscCall(Segment(comm, imp));
+  if (!imp->t.noisy) PetscCall(NoiseSigma(imp));
+  for (PetscInt s = 0; s < 3; s++) PetscCall(WriteSet(comm, imp, s));
+  PetscCall(Report(comm, imp));
+  PetscFunctionReturn(0);
+}
+
+/* Not PetscCall around the work: a refused input still frees what was read. */
 PetscErrorCode PdennImportRun(MPI_Comm comm, const char path[], PetscInt N, PetscBool force, PetscBool help)
 {
-  Import *imp;
+  Import        *imp;
+  PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&imp));
   PetscCall(PetscStrncpy(imp->path, path, sizeof(imp->path)));
   imp->N     = N;
   imp->force = force;
-  PetscCall(ImportPrepare(comm, imp, help));
-  if (!help) {
-    PetscCall(ReadAndShare(comm, imp));
-    PetscCall(Segment(comm, imp));
-    if (!imp->t.noisy) PetscCall(NoiseSigma(imp));
-    for (PetscInt s = 0; s < 3; s++) PetscCall(WriteSet(comm, imp, s));
-    PetscCall(Report(comm, imp));
-  }
+  ierr       = ImportPrepare(comm, imp, help);
+  if (!ierr && !help) ierr = ImportWrite(comm, imp);
   PetscCall(PdennImportTableFree(&imp->t));
   PetscCall(PetscFree(imp));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }

@@ -70,15 +70,18 @@ static PetscErrorCode CheckDataset(const char path[], const char name[], hid_t d
 /* Dataset `name` as records into *a (rows x cols; one column is one record). */
 static PetscErrorCode ReadArray(const char path[], hid_t file, const char name[], PetscInt *rows, PetscInt *cols, PetscReal **a)
 {
-  hid_t   dset;
-  hsize_t dims[2];
-  int     ndim;
-  herr_t  status;
+  hid_t          dset;
+  hsize_t        dims[2];
+  int            ndim;
+  herr_t         status;
+  PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
   dset = H5Lexists(file, name, H5P_DEFAULT) > 0 ? H5Dopen2(file, name, H5P_DEFAULT) : -1;
   PetscCheck(dset >= 0, PETSC_COMM_SELF, PDENN_ERR_INPUT, "key -import_dataset: file '%s' has no dataset '%s'", path, name);
-  PetscCall(CheckDataset(path, name, dset, dims, &ndim));
+  ierr = CheckDataset(path, name, dset, dims, &ndim);
+  if (ierr) (void)H5Dclose(dset);
+  PetscCall(ierr);
   *rows = dims[1] == 1 ? 1 : (PetscInt)dims[0];
   *cols = dims[1] == 1 ? (PetscInt)dims[0] : (PetscInt)dims[1];
   PetscCall(PetscMalloc1(dims[0] * dims[1], a));
