@@ -22,7 +22,7 @@ static PetscErrorCode ReadDeck(MPI_Comm comm, AppSettings *app, PetscBool help)
   PetscFunctionBeginUser;
   PetscCall(PdennSignalParamsDefault(&app->params));
   PetscOptionsBegin(comm, NULL, "pdenn_signals output", NULL);
-  PetscCall(PdennOptionsInt("-N", "Grid points; the default of -signals_N", app->params.N, 4, 1 << 30, &app->params.N, NULL));
+  PetscCall(PdennOptionsInt("-N", "Grid points; the default of -signals_N; with -import the points per segment", app->params.N, 4, 1 << 30, &app->params.N, NULL));
   PetscCall(PdennOptionsBool("-force", "Replace an existing output file", PETSC_FALSE, &app->force, NULL));
   PetscCall(PdennOptionsString("-import", "Import this file (HDF5, .npy, CSV) as <prefix>_{train,val,test}.h5 instead of generating signals (keys -import_*)", "", app->import, sizeof(app->import), &app->has_import));
   if (!app->has_import || help) PetscCall(PdennOptionsString("-signals_output", "HDF5 file to write", "signals.h5", app->output, sizeof(app->output), NULL));
