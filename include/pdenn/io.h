@@ -40,6 +40,9 @@ PetscErrorCode PdennSignalParamsSetFromOptions(MPI_Comm comm, PdennSignalParams 
 /* Sample `sample` of p into clean and/or noisy (either may be NULL): parallel Vecs of global
    size p->N, such as DMDA (dof 1) global Vecs; each rank computes only the points it owns. */
 PetscErrorCode PdennSignalFill(const PdennSignalParams *p, PetscInt sample, Vec clean, Vec noisy);
+/* The standard Gaussian number that PdennSignalFill adds (times sigma) to point `index` of
+   sample `sample`: a pure function of its arguments, the same on every rank. */
+PetscReal PdennSignalNoise(PetscInt seed, PetscInt sample, PetscInt index);
 
 /* ---- Files --------------------------------------------------------------------------------- */
 /* Up-front check, before any computing, that `path` (given by deck key `key`) can be written:
@@ -103,14 +106,59 @@ PetscErrorCode PdennSignalSetWrite(MPI_Comm comm, const char key[], const char p
 typedef struct _n_PdennSignalSet *PdennSignalSet;
 /* Opens and validates a set (`key` names the deck key of the file, for errors). */
 PetscErrorCode PdennSignalSetOpen(MPI_Comm comm, const char key[], const char path[], PdennSignalSet *set);
-/* The generator parameters recorded in the file's attributes. */
+/* p->N and p->samples from the datasets' shapes (checked against the attributes N and samples
+   where the file has them); type, seed, pieces and sigma from the generator's attributes where
+   the file records them (a set need not: docs/hdf5_layout.md), else type mixed, seed -1,
+   pieces 0, sigma -1, which no generator writes. PdennSignalSetGetInfo tells which are there. */
 PetscErrorCode PdennSignalSetGetParams(PdennSignalSet set, PdennSignalParams *p);
+/* What a set records about its data, each attribute optional (docs/hdf5_layout.md). */
+typedef struct {
+  PetscInt  N, samples;                 /* from the datasets' shapes */
+  char      generator[64];              /* "constant", "smooth", "mixed", "imported", any; "" if absent */
+  PetscBool generated;                  /* generator is one of pdenn's and seed, pieces, sigma are there */
+  PetscBool has_sigma;                  /* the noise sigma is recorded (sigma, absolute) */
+  PetscReal sigma;                      /* -1 if absent */
+  char      source[PETSC_MAX_PATH_LEN]; /* imported: the file the data came from; "" if none */
+  char      units[64];                  /* amplitude units; "" if not recorded */
+  PetscReal sample_rate;                /* samples per second; 0 if not recorded */
+} PdennSignalSetInfo;
+PetscErrorCode PdennSignalSetGetInfo(PdennSignalSet set, PdennSignalSetInfo *info);
 /* Sample `sample` of dataset "clean" or "noisy" (or any other dataset of the file, checked as
    PdennH5ReadSignal checks it) into v (global size N). */
 PetscErrorCode PdennSignalSetRead(PdennSignalSet set, const char dataset[], PetscInt sample, Vec v);
 /* Samples first .. first + count - 1 into v[0 .. count - 1]. */
 PetscErrorCode PdennSignalSetReadSamples(PdennSignalSet set, const char dataset[], PetscInt first, PetscInt count, Vec v[]);
 PetscErrorCode PdennSignalSetClose(PdennSignalSet *set);
+
+/* ---- Import of a user's data (src/io/import.c; keys and layout: docs/decks.md, hdf5_layout.md) */
+/* The data read from a file, on the rank that read it: `rows` records of `cols` points each,
+   row-major; noisy is NULL unless the file holds a noisy version of the same shape. */
+typedef struct {
+  PetscInt   rows, cols;
+  PetscReal *clean, *noisy;
+  char       what[256]; /* which data of the file, for the provenance: "dataset 'ecg'", ... */
+} PdennImportTable;
+/* Serial readers (called on one rank): each refuses what it cannot take with a one-line
+   PDENN_ERR_INPUT naming key, file and what is expected, non-finite values with their place. */
+/* NumPy .npy, float32 or float64 of either byte order, C or Fortran order, 1 or 2 dimensions
+   (a 2D array is a record per row; one column is one record). */
+PetscErrorCode PdennNpyRead(const char key[], const char path[], PdennImportTable *t);
+/* CSV: numbers separated by commas, an optional header line (names that are not numbers).
+   column/noisy_column ("" or a 0-based index or a header name): with column, the record is that
+   column (and the noisy one that column); without, one column is one long record, several
+   columns a record per row. */
+PetscErrorCode PdennCsvRead(const char key[], const char path[], const char column[], const char noisy_column[], PdennImportTable *t);
+/* HDF5 dataset `dataset` ("": the file's only dataset) of any floating-point type, layout or
+   filter, 1 or 2 dimensions like PdennNpyRead's arrays; noisy_dataset ("" for none) alike. */
+PetscErrorCode PdennH5ImportRead(const char key[], const char path[], const char dataset[], const char noisy_dataset[], PdennImportTable *t);
+/* Refuses the first NaN or Inf of a[0 .. n) (a table of `cols` columns): names file, what and
+   the index, row and column. */
+PetscErrorCode PdennImportCheckFinite(const char path[], const char what[], PetscInt n, PetscInt cols, const PetscReal a[]);
+PetscErrorCode PdennImportTableFree(PdennImportTable *t);
+/* pdenn_signals -import <path>: reads the keys -import_*, the file (on rank 0), cuts it into
+   segments of N points and writes the three sets <prefix>_train.h5, _val.h5, _test.h5 (an
+   existing one only with force). help: only register the keys, for -help. */
+PetscErrorCode PdennImportRun(MPI_Comm comm, const char path[], PetscInt N, PetscBool force, PetscBool help);
 
 /* ---- Run outputs --------------------------------------------------------------------------- */
 /* What pdenn_solve reports: the run's counters and the norms of its signals. */

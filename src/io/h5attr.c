@@ -1,5 +1,5 @@
 /* Scalar HDF5 attributes (integers as int64, reals as float64, strings fixed-length and
-   NUL-terminated) that record how a file was made. Writing is collective with equal values on
+   NUL-terminated; read also as h5py writes them) that record how a file was made. Writing is collective with equal values on
    every rank; reading tells whether the attribute exists. */
 #include "iopriv.h"
 
@@ -122,7 +122,8 @@ PetscErrorCode PdennH5AttrReadReal(hid_t obj, const char name[], PetscReal *valu
   PetscFunctionReturn(0);
 }
 
-/* Fixed-length strings (pdenn's) and variable-length ones (h5py's default). */
+/* Fixed-length strings (pdenn's) and variable-length ones (h5py's default), ASCII or UTF-8: the
+   memory type takes the file's character set, since HDF5 converts no string between sets. */
 PetscErrorCode PdennH5AttrReadString(hid_t obj, const char name[], char value[], size_t len, PetscBool *found)
 {
   hid_t  attr, type, mem;
@@ -134,6 +135,7 @@ PetscErrorCode PdennH5AttrReadString(hid_t obj, const char name[], char value[],
   if (!*found) PetscFunctionReturn(0);
   PdennH5Call(type = H5Aget_type(attr), "H5Aget_type");
   PdennH5Call(mem = H5Tcopy(H5T_C_S1), "H5Tcopy");
+  PdennH5Call(H5Tset_cset(mem, H5Tget_cset(type)), "H5Tset_cset");
   if (H5Tis_variable_str(type) > 0) {
     PdennH5Call(H5Tset_size(mem, H5T_VARIABLE), "H5Tset_size");
     status = H5Aread(attr, mem, &vlen);

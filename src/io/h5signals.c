@@ -1,5 +1,5 @@
-/* HDF5 signal sets: datasets clean and noisy (samples x N, float64) and attributes recording the
-   generator (docs/hdf5_layout.md), written and read in parallel on the DMDA layout: a rank
+/* HDF5 signal sets: datasets clean and noisy (samples x N, any float type) and optional attributes
+   recording the generator or the import (docs/hdf5_layout.md, "What a set must hold"), written and read in parallel on the DMDA layout: a rank
    transfers its columns [xs, xs + xm) of a sample's row. Also reads one signal of any pdenn file,
    validating everything a user could get wrong. */
 #include "iopriv.h"
@@ -166,35 +166,87 @@ PetscErrorCode PdennSignalSetOpen(MPI_Comm comm, const char key[], const char pa
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SetAttrInt(PdennSignalSet set, const char name[], PetscInt *value)
+/* Attribute reads of a set: h5attr.c's one-rank errors (a damaged or foreign attribute) are
+   held back and raised once, by all ranks together, naming the key. */
+typedef enum {
+  ATTR_INT,
+  ATTR_REAL,
+  ATTR_STRING
+} AttrKind;
+
+static PetscErrorCode SetAttrRead(PdennSignalSet set, const char name[], AttrKind kind, void *value, size_t len, PetscBool *found)
 {
+  static const char *const what[] = {"integer", "real number", "string"};
+  PetscErrorCode           ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  if (kind == ATTR_INT)
+    ierr = PdennH5AttrReadInt(set->file, name, (PetscInt *)value, found);
+  else if (kind == ATTR_REAL)
+    ierr = PdennH5AttrReadReal(set->file, name, (PetscReal *)value, found);
+  else
+    ierr = PdennH5AttrReadString(set->file, name, (char *)value, len, found);
+  PetscCall(PetscPopErrorHandler());
+  PetscCheck(!ierr, set->comm, PDENN_ERR_INPUT, "key %s: file '%s': attribute '%s' cannot be read as one %s (damaged file, or written by another tool?); it is optional (docs/hdf5_layout.md): remove it", set->key, set->path, name, what[kind]);
+  PetscFunctionReturn(0);
+}
+
+/* Attributes N and samples, where present, must describe the datasets. */
+static PetscErrorCode CheckSizeAttr(PdennSignalSet set, const char name[], PetscInt actual)
+{
+  PetscInt  value;
   PetscBool found;
 
   PetscFunctionBeginUser;
-  PetscCall(PdennH5AttrReadInt(set->file, name, value, &found));
-  PetscCheck(found, set->comm, PDENN_ERR_INPUT, "key %s: file '%s' has no attribute '%s' (not written by pdenn_signals?)", set->key, set->path, name);
+  PetscCall(SetAttrRead(set, name, ATTR_INT, &value, 0, &found));
+  PetscCheck(!found || value == actual, set->comm, PDENN_ERR_INPUT, "key %s: file '%s' records %s = %" PetscInt_FMT " but its datasets are %" PetscInt_FMT " x %" PetscInt_FMT " (samples x N); expected the attribute to match, or no attribute", set->key, set->path, name, value, set->samples, set->N);
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode PdennSignalSetGetParams(PdennSignalSet set, PdennSignalParams *p)
 {
-  char      type[64];
-  PetscBool found, match = PETSC_FALSE;
-  PetscInt  t;
+  PdennSignalSetInfo info;
+  PetscBool          found, match = PETSC_FALSE;
 
   PetscFunctionBeginUser;
-  PetscCall(PdennH5AttrReadString(set->file, "generator", type, sizeof(type), &found));
-  PetscCheck(found, set->comm, PDENN_ERR_INPUT, "key %s: file '%s' has no attribute 'generator' (not written by pdenn_signals?)", set->key, set->path);
-  for (t = 0; t < PDENN_SIGNAL_NTYPES && !match; t++) PetscCall(PetscStrcmp(type, PdennSignalTypes[t], &match));
-  PetscCheck(match, set->comm, PDENN_ERR_INPUT, "key %s: file '%s' names an unknown generator '%s'", set->key, set->path, type);
-  p->type = (PdennSignalType)(t - 1);
-  PetscCall(SetAttrInt(set, "seed", &p->seed));
-  PetscCall(SetAttrInt(set, "N", &p->N));
-  PetscCall(SetAttrInt(set, "samples", &p->samples));
-  PetscCall(SetAttrInt(set, "pieces", &p->pieces));
-  PetscCall(PdennH5AttrReadReal(set->file, "sigma", &p->sigma, &found));
-  PetscCheck(found, set->comm, PDENN_ERR_INPUT, "key %s: file '%s' has no attribute 'sigma' (not written by pdenn_signals?)", set->key, set->path);
-  PetscCheck(p->N == set->N && p->samples == set->samples, set->comm, PDENN_ERR_INPUT, "key %s: file '%s' records N = %" PetscInt_FMT ", samples = %" PetscInt_FMT " but its datasets are %" PetscInt_FMT " x %" PetscInt_FMT, set->key, set->path, p->N, p->samples, set->samples, set->N);
+  PetscCall(PdennSignalSetGetInfo(set, &info));
+  p->N       = info.N;
+  p->samples = info.samples;
+  p->type    = PDENN_SIGNAL_MIXED;
+  for (PetscInt t = 0; t < PDENN_SIGNAL_NTYPES && !match; t++) {
+    PetscCall(PetscStrcmp(info.generator, PdennSignalTypes[t], &match));
+    if (match) p->type = (PdennSignalType)t;
+  }
+  p->sigma = info.sigma;
+  p->seed  = -1;
+  PetscCall(SetAttrRead(set, "seed", ATTR_INT, &p->seed, 0, &found));
+  p->pieces = 0;
+  PetscCall(SetAttrRead(set, "pieces", ATTR_INT, &p->pieces, 0, &found));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSignalSetGetInfo(PdennSignalSet set, PdennSignalSetInfo *info)
+{
+  PetscBool found, seed, pieces, known = PETSC_FALSE;
+  PetscInt  ignored;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(info, sizeof(*info)));
+  info->N       = set->N;
+  info->samples = set->samples;
+  info->sigma   = -1;
+  PetscCall(CheckSizeAttr(set, "N", set->N));
+  PetscCall(CheckSizeAttr(set, "samples", set->samples));
+  PetscCall(SetAttrRead(set, "generator", ATTR_STRING, info->generator, sizeof(info->generator), &found));
+  PetscCall(SetAttrRead(set, "sigma", ATTR_REAL, &info->sigma, 0, &info->has_sigma));
+  PetscCall(SetAttrRead(set, "source", ATTR_STRING, info->source, sizeof(info->source), &found));
+  PetscCall(SetAttrRead(set, "units", ATTR_STRING, info->units, sizeof(info->units), &found));
+  PetscCall(SetAttrRead(set, "sample_rate", ATTR_REAL, &info->sample_rate, 0, &found));
+  PetscCall(SetAttrRead(set, "seed", ATTR_INT, &ignored, 0, &seed));
+  PetscCall(SetAttrRead(set, "pieces", ATTR_INT, &ignored, 0, &pieces));
+  for (PetscInt t = 0; t < PDENN_SIGNAL_NTYPES && !known; t++) PetscCall(PetscStrcmp(info->generator, PdennSignalTypes[t], &known));
+  info->generated = (PetscBool)(known && seed && pieces && info->has_sigma);
   PetscFunctionReturn(0);
 }
 

@@ -160,3 +160,8 @@ PetscErrorCode PdennSignalFill(const PdennSignalParams *p, PetscInt sample, Vec 
   PetscCall(PetscFree(piece));
   PetscFunctionReturn(0);
 }
+
+PetscReal PdennSignalNoise(PetscInt seed, PetscInt sample, PetscInt index)
+{
+  return Gaussian((uint64_t)seed, (uint64_t)sample, (uint64_t)index);
+}
