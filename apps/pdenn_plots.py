@@ -43,6 +43,7 @@ def read_results(h5py, np, path):
         res["lambda"] = float(f.attrs["lambda"])
         res["test"] = {k: np.array(f["test"][k]) for k in ("input", "target", "clean", "noisy")}
         res["fluxes"] = {k: np.array(v) for k, v in f["fluxes"].items()}
+        res["axes"] = test_axes(f)
         res["methods"] = []
         for name in text(f.attrs["methods"]).split(","):
             g = f["methods"][name]
@@ -59,6 +60,21 @@ def read_results(h5py, np, path):
     return res
 
 
+def test_axes(f):
+    """Sample rate and units of the test set where its file records them (an imported set does:
+    docs/hdf5_layout.md), else None: the plots then use grid points and plain values."""
+    info = {"sample_rate": None, "units": None}
+    if "data" not in f or "test" not in f["data"] or "attributes" not in f["data"]["test"].attrs:
+        return info
+    for line in text(f["data"]["test"].attrs["attributes"]).splitlines():
+        key, _, value = line.partition("=")
+        if key == "sample_rate" and float(value) > 0:
+            info["sample_rate"] = float(value)
+        elif key == "units" and value:
+            info["units"] = value
+    return info
+
+
 def style(m):
     """Classical methods solid, learned dashed, the input dotted grey."""
     if m["kind"] == "baseline":
@@ -70,7 +86,10 @@ def plot_examples(plt, np, res, out, samples=3):
     test = res["test"]
     n = min(samples, test["clean"].shape[0])
     fig, axes = plt.subplots(n, 1, figsize=(10, 3.2 * n), squeeze=False)
-    x = np.arange(test["clean"].shape[1])
+    x = np.arange(test["clean"].shape[1], dtype=float)
+    rate, units = res["axes"]["sample_rate"], res["axes"]["units"]
+    if rate:
+        x /= rate
     for k in range(n):
         ax = axes[k][0]
         ax.plot(x, test["clean"][k], color="black", linewidth=2.0, label="clean")
@@ -80,7 +99,9 @@ def plot_examples(plt, np, res, out, samples=3):
             label = "%s (%s)" % (m["name"], m["what"]) if m["kind"] != "baseline" else "input (%s)" % res["input_is"]
             ax.plot(x, m["output"][k], label=label, **style(m))
         ax.set_title("test sample %d" % k)
-        ax.set_xlabel("grid point")
+        ax.set_xlabel("time within the segment (s)" if rate else "grid point")
+        if units:
+            ax.set_ylabel("amplitude (%s)" % units)
     axes[0][0].legend(fontsize=7, ncol=3)
     fig.suptitle("%s: test signals and every method's output" % res["experiment"])
     fig.tight_layout()

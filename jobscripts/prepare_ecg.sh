@@ -5,11 +5,11 @@
 # segments of 512 points, split 0.7/0.15/0.15 in time order, Gaussian noise of 0.1 x the
 # record's standard deviation (seed 1). Extra arguments go to pdenn_signals (e.g.
 # -import_sigma_relative 0.2). Layout of the sets: docs/hdf5_layout.md, "Imported sets".
+# Run from the directory that should hold data/ (the repository root for input/ecg.deck).
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$top/jobscripts/mpienv.sh"
 build=${PDENN_BUILD_DIR:-$top/build}
-cd "$top"
 mkdir -p data
 # scipy.misc.electrocardiogram reads the file scipy ships (scipy.datasets' version downloads it);
 # where scipy.misc no longer has it, its file misc/ecg.dat (an .npz) is read as scipy did.

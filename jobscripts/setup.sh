@@ -4,7 +4,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 packages=(petsc-dev libhdf5-openmpi-dev openmpi-bin libopenmpi-dev hdf5-tools pkg-config cmake
-          make gcc python3 python3-matplotlib python3-h5py)
+          make gcc python3 python3-matplotlib python3-h5py python3-scipy)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
