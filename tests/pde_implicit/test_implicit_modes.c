@@ -1,9 +1,10 @@
 /* Semi-implicit and implicit Newton schemes against the exact discrete solution of linear
-   diffusion (-flux linear), orders 1 and 2, N = 33 (PCMG needs 2^k + 1), h = 0.5: for linear flux both are
-   (I + tau K^T K) u^{k+1} = u^k, so each cosine mode v_k(i) = cos(pi k (i+1/2)/N) of the initial
-   signal is multiplied by 1/(1 + tau mu_k)^n over n equal steps tau = t_stop/n, with
-   mu_k = (4/h^2) sin^2(pi k/(2N)) (order 1) or mu_k^2 (order 2) (tests/common/pdenn_reference.h;
-   test_pde_explicit_modes checks first that these are the eigenpairs of pdenn's K^T K).
+   diffusion (-flux linear), orders 1 and 2, N = 33 (PCMG needs 2^k + 1), h = 0.5: for the
+   linear flux both are (I + tau K^T K) u^{k+1} = u^k, so each cosine mode
+   v_k(i) = cos(pi k (i+1/2)/N) of the initial signal is multiplied by 1/(1 + tau mu_k)^n over n
+   equal steps tau = t_stop/n, with mu_k = (4/h^2) sin^2(pi k/(2N)) (order 1) or mu_k^2
+   (order 2) (tests/common/pdenn_reference.h; test_pde_explicit_modes checks first that these
+   are the eigenpairs of pdenn's K^T K).
    Five modes (constant, lowest, two middle, highest), tau = 9 tau_max, 5 steps; every linear
    solver a user meets: LU (MUMPS on several ranks), CG + Jacobi, PCMG (operator-dependent and
    linear interpolation), Newton with its default GMRES.
@@ -12,8 +13,7 @@
    ||K||^2 = 19 (tau_max = 2/||K||^2 for the linear flux), and A^-1 contracts, so 5 steps stay
    below 5 * 19 r ~ 1e-11 for r = 1e-13 (measured: <= 1.1e-13, CG and linear-interpolation PCMG;
    ~1e-15 for LU, operator PCMG and Newton). Newton (-snes_rtol 1e-12, -ksp_rtol 1e-13) solves
-   the linear system in one iteration to the
-   KSP's tolerance: the same bound. */
+   the linear system in one iteration to the KSP's tolerance: the same bound. */
 #include <pdenn/pdenn.h>
 #include "pdenn_reference.h"
 
