@@ -13,8 +13,9 @@
       which the explicit step at tau_max flips in sign: a wrong tau or weight shows at once).
    Tolerance 1e-12 relative to the sum of the modes' amplitudes (measured <= 1.3e-15): explicit,
    41 steps, each rounding at ~1e-16 times ||I - tau K^T K|| <= 1; FED and FSI, 20 steps whose
-   partial products reach 10.7 inside a cycle of 10 steps (Leja order), amplifying rounding; fixed point with
-   -fixed_point_rtol 1e-14: per step an error <= q/(1-q) 1e-14 with contraction q <= 0.4, 11 steps.
+   partial products reach 10.7 inside a cycle of 10 steps (Leja order), amplifying rounding;
+   fixed point with -fixed_point_rtol 1e-14: per step an error <= q/(1-q) 1e-14 with contraction
+   q <= 0.4, 11 steps.
    The FED product and the FSI recurrence are also checked against each other (the same
    polynomial, 1e-12 on every mode): the two references agree independently of pdenn. */
 #include <pdenn/pdenn.h>
