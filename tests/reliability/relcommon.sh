@@ -13,12 +13,12 @@ run() {
   cat "$out.err" >>"$out"
 }
 
-# one_line_error REGEX: exit status 1, exactly one "pdenn: error:" line matching REGEX, no traceback
+source "$(dirname "${BASH_SOURCE[0]}")/../common/expect_check.sh"
+
+# one_line_error REGEX: the last run ended as a user error (tests/common/expect_check.sh): exit
+# status 1, exactly one "pdenn: error:" line on stderr, matching REGEX, no traceback, no leak list
 one_line_error() {
-  [ "$rc" -eq 1 ] || return 1
-  [ "$(grep -ac '^pdenn: error: ' "$out.err")" -eq 1 ] || return 1
-  grep -aq 'PETSC ERROR' "$out" && return 1
-  grep -aqE -- "^pdenn: error: .*$1" "$out.err"
+  pdenn_expect_check "$rc" 1 "$out" "$out.err" "$1" >/dev/null
 }
 
 # sums FILE...: the files' SHA-256 sums (a missing file counts as "missing")

@@ -1,33 +1,55 @@
 #!/usr/bin/env bash
-# A real signal: SIGUSR1 sent to mpiexec (which forwards it to the ranks) in the middle of a run
-# must end it with exit status 0 and a checkpoint from which -resume continues bitwise like an
-# unbroken run of the same length.
-#   kill_resume.sh COMPARE MPIEXEC [mpiexec args ...] PDENN_TRAIN -- [training keys ...]
+# A real signal in the middle of a run must end it with a resumable checkpoint from which -resume
+# continues bitwise like an unbroken run of the same length (docs/training.md, docs/testing.md).
+#   kill_resume.sh SIGNAL TARGET STATUS COMPARE MPIEXEC [mpiexec args ...] PDENN_TRAIN -- [keys ...]
+# SIGNAL: USR1 or TERM. TARGET: mpiexec (kill mpiexec's pid) or ranks (kill every rank process,
+# as Slurm's scancel and its --signal without B: do). STATUS: mpiexec's expected exit status.
+# Open MPI's mpiexec forwards SIGUSR1 to the ranks and then exits 0 with them. SIGTERM it cannot
+# forward: it ends the job itself, and the ranks' checkpoint then races with the teardown (so
+# SIGTERM is sent to the ranks; docs/testing.md).
 set -u
-compare=$1
-shift
+sig=$1 target=$2 want=$3 compare=$4
+shift 4
 launch=()
 while [ "$1" != -- ]; do
   launch+=("$1")
   shift
 done
 shift
-log=train_kill.log
-rm -f train_kill.h5 train_kill_ref.h5
-"${launch[@]}" "$@" -train_epochs 100000 -checkpoint_every_epochs 0 -checkpoint train_kill.h5 >$log 2>&1 &
+name=train_kill_${sig}_${target}
+log=$name.log
+rm -f $log $name.h5 ${name}_ref.h5 $name.h5.tmp # a stale log would show "epoch 2" at once
+fail() {
+  echo "kill_resume.sh: FAIL: $*"
+  exit 1
+}
+"${launch[@]}" "$@" -train_epochs 100000 -checkpoint_every_epochs 0 -checkpoint $name.h5 </dev/null >$log 2>&1 &
 pid=$!
 for ((i = 0; i < 600; i++)); do # up to 60 s for training to get going
   grep -q '^epoch 2/' $log && break
   sleep 0.1
 done
-kill -USR1 $pid
+grep -q '^epoch 2/' $log || fail "training did not reach epoch 2 in 60 s"
+if [ "$target" = ranks ]; then
+  ranks=$(pgrep -P $pid -d ' ' -f "$(basename "${launch[-1]}")")
+  [ -n "$ranks" ] || fail "no rank processes under mpiexec (pid $pid)"
+  kill -$sig $ranks
+else
+  kill -$sig $pid
+fi
 wait $pid
 status=$?
 cat $log
-[ $status -eq 0 ] || { echo "kill_resume.sh: exit status $status after SIGUSR1, expected 0"; exit 1; }
-step=$(sed -n 's/.*stopped by SIGUSR1 at epoch [0-9]*, step \([0-9]*\);.*/\1/p' $log)
-[ -n "$step" ] || { echo "kill_resume.sh: no 'stopped by SIGUSR1' line"; exit 1; }
-target=$((step + 3))
-"${launch[@]}" "$@" -train_epochs 100000 -train_max_steps $target -checkpoint train_kill.h5 -resume || exit 1
-"${launch[@]}" "$@" -train_epochs 100000 -train_max_steps $target -checkpoint train_kill_ref.h5 || exit 1
-"$compare" -a train_kill_ref.h5 -b train_kill.h5 -rtol 0 -expect_step $target
+echo "kill_resume.sh: SIG$sig sent to $target${ranks:+ (pids $ranks)}; mpiexec exited with status $status"
+[ $status -eq "$want" ] || fail "exit status $status after SIG$sig to $target, expected $want"
+grep -q 'PETSC ERROR' $log && fail "a PETSc traceback after SIG$sig"
+step=$(sed -n "s/^pdenn_train: stopped by SIG$sig at epoch [0-9]*, step \([0-9]*\); resumable checkpoint written to '$name.h5'.*/\1/p" $log)
+[ -n "$step" ] || fail "no 'stopped by SIG$sig ... checkpoint written' line"
+[ -e $name.h5 ] && [ ! -e $name.h5.tmp ] || fail "checkpoint $name.h5 missing, or $name.h5.tmp left behind"
+target_step=$((step + 3))
+"${launch[@]}" "$@" -train_epochs 100000 -train_max_steps $target_step -checkpoint $name.h5 -resume </dev/null ||
+  fail "-resume from the checkpoint failed"
+"${launch[@]}" "$@" -train_epochs 100000 -train_max_steps $target_step -checkpoint ${name}_ref.h5 </dev/null ||
+  fail "the unbroken reference run failed"
+"$compare" -a ${name}_ref.h5 -b $name.h5 -rtol 0 -expect_step $target_step || fail "resumed weights differ from the unbroken run"
+echo "kill_resume.sh: SIG$sig to $target: stopped at step $step, resumed to step $target_step bitwise"

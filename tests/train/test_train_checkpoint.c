@@ -1,12 +1,16 @@
 /* Checkpoint files without a model: a write/read round trip restores every value bitwise (on 1
    and 2 ranks: rank 0 reads and broadcasts); a flipped byte in the weights, a truncated file, a
-   file that is no checkpoint and a missing file are refused with a one-line error naming the
-   file; a failed write leaves no path.tmp and the previous checkpoint intact. */
+   text file, an HDF5 file that is no checkpoint and a missing file are refused with an input
+   error naming the file; a failed write (into a missing directory, or over an existing
+   checkpoint whose path.tmp cannot be created) leaves no path.tmp and the previous checkpoint
+   intact. */
 #include <pdenn/core.h>
 #include <pdenn/train.h>
 #include <hdf5.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define NP 9
@@ -107,6 +111,81 @@ static PetscErrorCode Damage(const char src[], const char dst[], const char dset
   PetscFunctionReturn(0);
 }
 
+/* Rank 0 makes two files that are no checkpoint: a text file and an empty HDF5 file */
+static PetscErrorCode MakeNonCheckpoints(const char text[], const char h5[])
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  if (!rank) {
+    FILE *f    = fopen(text, "w");
+    hid_t file = H5Fcreate(h5, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    PetscCheck(f && file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "creating %s and %s", text, h5);
+    fprintf(f, "-train_lr 0.01\n");
+    fclose(f), H5Fclose(file);
+  }
+  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+  PetscFunctionReturn(0);
+}
+
+/* A write that must fail with PETSC_ERR_FILE_WRITE naming `path`, leaving no path.tmp */
+static PetscErrorCode ExpectWriteFails(const char path[], const PdennCheckpoint *ck)
+{
+  char           tmp[PETSC_MAX_PATH_LEN];
+  PetscErrorCode status;
+
+  PetscFunctionBeginUser;
+  captured[0] = '\0';
+  PetscCall(PetscPushErrorHandler(Capture, NULL));
+  status = PdennCheckpointWrite(PETSC_COMM_WORLD, "-checkpoint", path, ck);
+  PetscCall(PetscPopErrorHandler());
+  PetscCheck(status == PETSC_ERR_FILE_WRITE && strstr(captured, path), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "write to %s: status %d, '%s'; expected a write error naming the file", path, (int)status, captured);
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
+  PetscCheck(access(tmp, F_OK) != 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "a failed write left %s behind", tmp);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "refused as expected: %s\n", captured));
+  PetscFunctionReturn(0);
+}
+
+/* path.tmp is made a directory, so the write cannot create its temporary file: the write fails,
+   removes path.tmp, and path still holds the checkpoint written before, bitwise */
+static PetscErrorCode CheckFailedOverwrite(const char path[], PdennCheckpoint *ck)
+{
+  PdennCheckpoint back;
+  PetscMPIInt     rank;
+  char            tmp[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
+  if (!rank) (void)rmdir(tmp); /* left by an interrupted earlier run */
+  if (!rank) PetscCheck(mkdir(tmp, 0755) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "mkdir %s", tmp);
+  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+  ck->step += 1; /* a newer state that must not reach the file */
+  PetscCall(ExpectWriteFails(path, ck));
+  ck->step -= 1;
+  PetscCall(PdennCheckpointRead(PETSC_COMM_WORLD, "-checkpoint", path, &back));
+  PetscCall(CheckSame(ck, &back));
+  PetscCall(PdennCheckpointFree(&back));
+  PetscFunctionReturn(0);
+}
+
+/* train_checkpoint_np1 and _np2 may run at once: each works in its own directory */
+static PetscErrorCode EnterOwnDirectory(void)
+{
+  PetscMPIInt rank, size;
+  char        dir[64];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(PetscSNPrintf(dir, sizeof(dir), "train_ck_np%d", size));
+  if (!rank) PetscCheck(mkdir(dir, 0755) == 0 || errno == EEXIST, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "mkdir %s", dir);
+  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+  PetscCheck(chdir(dir) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "chdir %s", dir);
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Run(void)
 {
   PdennCheckpoint      ck, back;
@@ -114,6 +193,7 @@ static PetscErrorCode Run(void)
   const char          *path = "train_ck_test.h5";
 
   PetscFunctionBeginUser;
+  PetscCall(EnterOwnDirectory());
   Fill(&ck, groups);
   PetscCall(PdennCheckpointWrite(PETSC_COMM_WORLD, "-checkpoint", path, &ck));
   PetscCheck(access("train_ck_test.h5.tmp", F_OK) != 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "path.tmp left behind");
@@ -126,15 +206,14 @@ static PetscErrorCode Run(void)
   PetscCall(Damage(path, "train_ck_truncated.h5", NULL, 3000));
   PetscCall(ExpectRefused("train_ck_truncated.h5", "truncated"));
   PetscCall(ExpectRefused("train_ck_missing.h5", "does not exist"));
+  PetscCall(MakeNonCheckpoints("train_ck_text.h5", "train_ck_empty.h5"));
+  PetscCall(ExpectRefused("train_ck_text.h5", "HDF5 cannot open it"));
+  PetscCall(ExpectRefused("train_ck_empty.h5", "cannot read format"));
 
-  /* a write into a missing directory fails, on every rank, and leaves nothing behind */
-  captured[0] = '\0';
-  PetscCall(PetscPushErrorHandler(Capture, NULL));
-  PetscErrorCode status = PdennCheckpointWrite(PETSC_COMM_WORLD, "-checkpoint", "no_such_dir/ck.h5", &ck);
-  PetscCall(PetscPopErrorHandler());
-  PetscCheck(status == PETSC_ERR_FILE_WRITE && strstr(captured, "no_such_dir/ck.h5"), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "write to a missing directory: status %d, '%s'", (int)status, captured);
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "refused as expected: %s\n", captured));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "checkpoint round trip and damage detection: OK\n"));
+  /* failed writes, on every rank: into a missing directory, and over the checkpoint at path */
+  PetscCall(ExpectWriteFails("no_such_dir/ck.h5", &ck));
+  PetscCall(CheckFailedOverwrite(path, &ck));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "checkpoint round trip, damage detection and failed writes: OK\n"));
   PetscFunctionReturn(0);
 }
 
