@@ -86,14 +86,15 @@ static PetscErrorCode CheckWeightsFinite(PdennTrainer tr, const PetscReal theta[
 }
 
 /* The validation data were checked finite when read: a non-finite validation loss is the
-   model's output overflowing, which training must not carry on with (nor report as a loss). */
+   model's output or the loss overflowing (weights grown huge, or data of huge magnitude), which
+   training must not carry on with, nor report as a loss. */
 static PetscErrorCode CheckValidationFinite(PdennTrainer tr, PetscReal val)
 {
   char why[256];
 
   PetscFunctionBeginUser;
   if (!tr->val.n || isfinite(val)) PetscFunctionReturn(0);
-  snprintf(why, sizeof(why), "the validation loss is %g, %s", (double)val, PDENN_BY_OPTIMISATION);
+  snprintf(why, sizeof(why), "the validation loss is %g: the data were checked finite when read, so the model's output or the loss overflowed (weights grown by the optimisation, or data of huge magnitude)", (double)val);
   PetscCall(Diverged(tr, PETSC_FALSE, why));
   PetscFunctionReturn(0);
 }
