@@ -10,8 +10,11 @@
 
 static int64_t FirstNonFinite(PetscInt offset, PetscInt n, const PetscReal a[])
 {
-  for (PetscInt i = 0; i < n; i++)
-    if (!isfinite(a[i])) return 3 * (int64_t)(offset + i) + (isnan(a[i]) ? 0 : a[i] > 0 ? 1 : 2);
+  for (PetscInt i = 0; i < n; i++) {
+    if (isfinite(a[i])) continue;
+    if (isnan(a[i])) return 3 * (int64_t)(offset + i);
+    return 3 * (int64_t)(offset + i) + (a[i] > 0 ? 1 : 2);
+  }
   return PDENN_FINITE_NONE;
 }
 
@@ -19,12 +22,13 @@ PetscErrorCode PdennCheckFinite(MPI_Comm comm, const char key[], const char path
 {
   static const char *const value[3] = {"nan", "inf", "-inf"};
   int64_t                  code     = FirstNonFinite(offset, n, a);
-  char                     where[PETSC_MAX_PATH_LEN + 320] = "", part[PETSC_MAX_PATH_LEN + 64];
+  char                     where[PETSC_MAX_PATH_LEN + 320], part[PETSC_MAX_PATH_LEN + 64];
 
   PetscFunctionBeginUser;
   /* collective: a rank whose part is finite must raise the same error as the one whose is not */
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &code, 1, MPI_INT64_T, MPI_MIN, comm));
   if (code == PDENN_FINITE_NONE) PetscFunctionReturn(0);
+  where[0] = '\0';
   if (key) PetscCall(PetscSNPrintf(where, sizeof(where), "key %s: ", key));
   if (path) {
     PetscCall(PetscSNPrintf(part, sizeof(part), "file '%s' ", path));
