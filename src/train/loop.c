@@ -42,6 +42,15 @@ static PetscErrorCode Diverged(PdennTrainer tr, PetscBool at_step, const char wh
   SETERRQ(tr->comm, PDENN_ERR_INPUT, "training diverged in epoch %" PetscInt_FMT "%s: %s; %s; try a smaller learning rate (key -train_lr, now %s)", tr->epoch + 1, where, why, last, rate);
 }
 
+/* C's %g, but "nan" for every NaN (C prints a NaN with its sign bit as "-nan") */
+static void FormatReal(char buf[], size_t len, PetscReal v)
+{
+  if (isnan(v))
+    snprintf(buf, len, "nan");
+  else
+    snprintf(buf, len, "%g", (double)v);
+}
+
 #define PDENN_BY_OPTIMISATION "produced by the optimisation (the data were checked finite when read)"
 
 /* Divergence: a non-finite loss or gradient, or a loss that has grown past -train_diverge_factor
@@ -55,7 +64,7 @@ static PetscErrorCode CheckDiverged(PdennTrainer tr, PetscReal loss)
 {
   PetscBool       finite = (PetscBool)isfinite(loss), grown;
   const PetscReal first  = tr->step > 0 ? tr->step_loss[0] : 0.0;
-  char            why[256];
+  char            why[256], value[32];
 
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < tr->nparams && finite; i++) finite = (PetscBool)isfinite(tr->reduce[i]);
@@ -63,8 +72,10 @@ static PetscErrorCode CheckDiverged(PdennTrainer tr, PetscReal loss)
   if (finite && !grown) PetscFunctionReturn(0);
   if (grown)
     snprintf(why, sizeof(why), "the mini-batch loss is %g, more than -train_diverge_factor %g times the first step's loss %g", (double)loss, (double)tr->diverge_factor, (double)first);
-  else
-    snprintf(why, sizeof(why), "the mini-batch loss is %g or a gradient is not finite, %s", (double)loss, PDENN_BY_OPTIMISATION);
+  else {
+    FormatReal(value, sizeof(value), loss);
+    snprintf(why, sizeof(why), "the mini-batch loss is %s or a gradient is not finite, %s", value, PDENN_BY_OPTIMISATION);
+  }
   PetscCall(Diverged(tr, PETSC_TRUE, why));
   PetscFunctionReturn(0);
 }
@@ -75,12 +86,13 @@ static PetscErrorCode CheckDiverged(PdennTrainer tr, PetscReal loss)
 static PetscErrorCode CheckWeightsFinite(PdennTrainer tr, const PetscReal theta[])
 {
   PetscInt i = 0;
-  char     why[256];
+  char     why[256], value[32];
 
   PetscFunctionBeginUser;
   while (i < tr->nparams && isfinite(theta[i])) i++;
   if (i == tr->nparams) PetscFunctionReturn(0);
-  snprintf(why, sizeof(why), "the update made weight %" PetscInt_FMT " %g, %s", i, (double)theta[i], PDENN_BY_OPTIMISATION);
+  FormatReal(value, sizeof(value), theta[i]);
+  snprintf(why, sizeof(why), "the update made weight %" PetscInt_FMT " %s, %s", i, value, PDENN_BY_OPTIMISATION);
   PetscCall(Diverged(tr, PETSC_TRUE, why));
   PetscFunctionReturn(0);
 }
@@ -90,11 +102,12 @@ static PetscErrorCode CheckWeightsFinite(PdennTrainer tr, const PetscReal theta[
    training must not carry on with, nor report as a loss. */
 static PetscErrorCode CheckValidationFinite(PdennTrainer tr, PetscReal val)
 {
-  char why[256];
+  char why[256], value[32];
 
   PetscFunctionBeginUser;
   if (!tr->val.n || isfinite(val)) PetscFunctionReturn(0);
-  snprintf(why, sizeof(why), "the validation loss is %g: the data were checked finite when read, so the model's output or the loss overflowed (weights grown by the optimisation, or data of huge magnitude)", (double)val);
+  FormatReal(value, sizeof(value), val);
+  snprintf(why, sizeof(why), "the validation loss is %s: the data were checked finite when read, so the model's output or the loss overflowed (weights grown by the optimisation, or data of huge magnitude)", value);
   PetscCall(Diverged(tr, PETSC_FALSE, why));
   PetscFunctionReturn(0);
 }

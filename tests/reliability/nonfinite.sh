@@ -104,7 +104,7 @@ done
 
 echo "non-finite values made by training:"
 for np in 1 2; do
-  refused lr.log "training diverged in epoch 1 at step [0-9]+: the mini-batch loss is -?nan or a gradient is not finite, produced by the optimisation \(the data were checked finite when read\); no checkpoint was written; try a smaller learning rate \(key -train_lr, now 1e\+300\)" $np \
+  refused lr.log "training diverged in epoch 1 at step [0-9]+: the mini-batch loss is nan or a gradient is not finite, produced by the optimisation \(the data were checked finite when read\); no checkpoint was written; try a smaller learning rate \(key -train_lr, now 1e\+300\)" $np \
     "$train" -train_data data.h5 -activation trainable -train_lr 1e300 "${targs[@]}"
   check $? "$np ranks: -train_lr 1e300 with the trainable activation stops with one line naming the optimisation and -train_lr"
 done
