@@ -69,8 +69,10 @@ done
 make_bad train.h5 ctrain.h5 noisy 2 20 nan
 make_bad val.h5 cval.h5 noisy 5 31 inf
 make_bad test.h5 ctest.h5 clean 1 31 nan
+make_bad train.h5 ctrain_clean.h5 clean 0 31 -inf
+make_bad test.h5 ctest_noisy.h5 noisy 4 0 inf
 cargs=(-N 32 -compare_learned sym -sym_train_epochs 1 -sym_blocks 2 -sym_channels 2 -compare_classical explicit -compare_plots false -force -compare_retrain)
-for act in trainable; do # a fixed activation (tanh): the test data, below
+for act in trainable; do # a fixed activation (tanh): below
   refused c.log "key -compare_train_data: file 'ctrain.h5' dataset 'noisy' sample 2 index 20: $(val nan)" 2 \
     "$compare" "${cargs[@]}" -activation $act -compare_output_dir c1 -compare_train_data ctrain.h5 -compare_val_data val.h5 -compare_test_data test.h5
   check $? "$act: NaN in the training input"
@@ -81,9 +83,12 @@ for act in trainable; do # a fixed activation (tanh): the test data, below
     "$compare" "${cargs[@]}" -activation $act -compare_output_dir c3 -compare_train_data train.h5 -compare_val_data val.h5 -compare_test_data ctest.h5
   check $? "$act: NaN in the test target, refused before training"
 done
-refused c.log "key -compare_test_data: file 'ctest.h5' dataset 'clean' sample 1 index 31: $(val nan)" 2 \
-  "$compare" "${cargs[@]}" -activation tanh -compare_output_dir c4 -compare_train_data train.h5 -compare_val_data val.h5 -compare_test_data ctest.h5
-check $? "tanh: NaN in the test target, refused before training"
+refused c.log "key -compare_train_data: file 'ctrain_clean.h5' dataset 'clean' sample 0 index 31: $(val -inf)" 2 \
+  "$compare" "${cargs[@]}" -activation tanh -compare_output_dir c4 -compare_train_data ctrain_clean.h5 -compare_val_data val.h5 -compare_test_data test.h5
+check $? "tanh: -Inf in the training target"
+refused c.log "key -compare_test_data: file 'ctest_noisy.h5' dataset 'noisy' sample 4 index 0: $(val inf)" 2 \
+  "$compare" "${cargs[@]}" -activation tanh -compare_output_dir c5 -compare_train_data train.h5 -compare_val_data val.h5 -compare_test_data ctest_noisy.h5
+check $? "tanh: Inf in the test input, refused before training"
 
 echo "checkpoints and pdenn_solve's input:"
 run ck.log "$train" -train_data data.h5 -activation trainable "${targs[@]}"
@@ -108,6 +113,18 @@ for np in 1 2; do
     "$train" -train_data data.h5 -activation trainable -train_lr 1e300 "${targs[@]}"
   check $? "$np ranks: -train_lr 1e300 with the trainable activation stops with one line naming the optimisation and -train_lr"
 done
+# data of magnitude 1e100 (finite, loss 1e200): the first SGD update at 1e300 overflows a weight
+/usr/bin/python3 - <<'PY'
+import h5py
+with h5py.File("data.h5", "r") as f, h5py.File("big.h5", "w") as g:
+    for k in f.attrs:
+        g.attrs.create(k, f.attrs[k], dtype=f.attrs.get_id(k).dtype)
+    for k in ("clean", "noisy"):
+        g[k] = f[k][()] * 1e100
+PY
+refused w.log "training diverged in epoch 1 at step 1: the update made weight [0-9]+ -?inf, produced by the optimisation \(the data were checked finite when read\); no checkpoint was written; try a smaller learning rate \(key -train_lr, now 1e\+300\)" 1 \
+  "$train" -train_data big.h5 -activation trainable -train_optimizer sgd -train_lr 1e300 "${targs[@]}"
+check $? "an update that overflows a weight stops training at once, before any checkpoint keeps it"
 # finite data of huge magnitude: the training part is ordinary, a validation target of 1e200
 # makes the squared error overflow, so the validation loss is inf after the first epoch
 make_bad data.h5 val_huge.h5 clean 19 5 1e200
