@@ -54,6 +54,17 @@ PetscErrorCode PdennOutputPathCheck(MPI_Comm comm, const char key[], const char 
    names it and the file; a sample out of range names the key <key>_sample. */
 PetscErrorCode PdennH5ReadSignal(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt sample, Vec v);
 
+/* ---- Non-finite values (src/io/finite.c) ---------------------------------------------------- */
+/* The check every reader makes on what it read: a[0 .. n) is this rank's part of dataset
+   `dataset`, starting at element `offset` of row `sample` (sample < 0: a 1D dataset, or an array
+   read whole). Collective on comm: the ranks agree on the first NaN or Inf (lowest index) and all
+   raise the same one-line PDENN_ERR_INPUT naming key and file (each omitted when NULL), dataset,
+   sample and index, e.g. "file 'x.h5' dataset 'noisy' sample 3 index 17: value nan is not finite;
+   expected finite values". */
+PetscErrorCode PdennCheckFinite(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt sample, PetscInt offset, PetscInt n, const PetscReal a[]);
+/* The same for the points a rank owns of a parallel Vec (offset: its ownership range). */
+PetscErrorCode PdennCheckFiniteVec(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt sample, Vec v);
+
 /* ---- Checksummed HDF5 files (docs/hdf5_layout.md, "User block") ---------------------------- */
 /* Every HDF5 file pdenn writes starts with a 512-byte HDF5 user block (HDF5, h5py and h5dump
    skip it) holding a text header: the FNV-1a 64 checksum and the length of all bytes after the

@@ -27,19 +27,38 @@ static PetscErrorCode CopyFileSerial(const char from[], const char to[])
   PetscFunctionReturn(0);
 }
 
+/* Every value of the given set's clean and noisy read once by all ranks together, so the
+   reader's check of non-finite values is collective: TaskRows deals the samples out to the
+   ranks, and a NaN met by one rank alone there would leave the others waiting. */
+static PetscErrorCode CheckGivenFinite(PdennCompare cmp, PdennSignalSet set, PetscInt samples)
+{
+  const char *names[2] = {"clean", "noisy"};
+  Vec         v;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMCreateGlobalVector(cmp->pde->da, &v));
+  for (int d = 0; d < 2; d++)
+    for (PetscInt k = 0; k < samples; k++) PetscCall(PdennSignalSetRead(set, names[d], k, v));
+  PetscCall(VecDestroy(&v));
+  PetscFunctionReturn(0);
+}
+
 /* A given set must be a pdenn signal set on the deck's grid; its sample count is the split's. */
 static PetscErrorCode CheckGiven(PdennCompare cmp, PdennSplit s)
 {
   char              key[64];
   PdennSignalSet    set;
   PdennSignalParams p;
+  PetscErrorCode    ierr = 0;
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(key, sizeof(key), "-compare_%s_data", PdennSplits[s]));
   PetscCall(PdennSignalSetOpen(cmp->comm, key, cmp->given[s], &set));
   PetscCall(PdennSignalSetGetParams(set, &p));
+  if (p.N == cmp->pde->N) ierr = CheckGivenFinite(cmp, set, p.samples); /* the set is closed first */
   PetscCall(PdennSignalSetClose(&set));
   PetscCheck(p.N == cmp->pde->N, cmp->comm, PDENN_ERR_INPUT, "key %s: file '%s' holds signals of N = %" PetscInt_FMT " points, but the grid has -N %" PetscInt_FMT, key, cmp->given[s], p.N, cmp->pde->N);
+  PetscCall(ierr);
   cmp->samples[s] = p.samples;
   PetscFunctionReturn(0);
 }

@@ -103,6 +103,7 @@ static PetscErrorCode ReadDataset(MPI_Comm comm, const char key[], const char pa
   PetscCall(PdennH5DatasetOpen(comm, key, path, file, name, &dset, &rank, dims));
   ierr = CheckRow(comm, key, path, name, rank, dims, sample, v);
   if (!ierr) ierr = PdennH5ReadVec(dset, rank == 2 ? sample : -1, v);
+  if (!ierr) ierr = PdennCheckFiniteVec(comm, key, path, name, rank == 2 ? sample : -1, v);
   if (ierr) (void)H5Dclose(dset);
   PetscCall(ierr);
   PetscCall(PdennH5Close(&dset));

@@ -31,18 +31,21 @@ PetscErrorCode PdennActivationApply(PdennActivation *act, PetscInt n, const Pets
   PetscFunctionReturn(0);
 }
 
-/* Table cell of a = |s|: j and the weight t of node j+1; j = n_nodes-1 (t = 0) beyond s_max. */
+/* Table cell of a = |s|: j and the weight t of node j+1; j = n_nodes-1 (t = 0) beyond s_max.
+   x is cast to an index only when it is below the last node: a NaN (which fails every
+   comparison) or a huge |s| would make the cast undefined (INT_MIN in practice, an index far out
+   of the table). NaN takes the last node, so phi = g s stays NaN and the loss reports it. */
 static inline void TableCell(const PdennActivation *act, PetscReal a, PetscInt *j, PetscReal *t)
 {
   const PetscReal x = a * (PetscReal)(act->n_nodes - 1) / act->s_max;
-  const PetscInt  k = (PetscInt)x;
 
-  if (x >= (PetscReal)(act->n_nodes - 1) || k >= act->n_nodes - 1) {
+  if (!(x < (PetscReal)(act->n_nodes - 1))) {
     *j = act->n_nodes - 1;
     *t = 0.0;
   } else {
-    *j = k;
-    *t = x - (PetscReal)k;
+    const PetscInt k = (PetscInt)x;
+    *j               = k;
+    *t               = x - (PetscReal)k;
   }
 }
 

@@ -335,6 +335,7 @@ static PetscErrorCode GroupRead(hid_t group, PdennCheckpoint *ck, PdennCheckpoin
   hsize_t  dims[H5S_MAX_RANK];
   hid_t    dset, space;
   int64_t  offset;
+  char     path[sizeof(pg->name) + 16];
   hssize_t size;
   int      ndim;
 
@@ -352,6 +353,8 @@ static PetscErrorCode GroupRead(hid_t group, PdennCheckpoint *ck, PdennCheckpoin
   for (int d = 0; d < ndim; d++) pg->shape[d] = (PetscInt)PetscMin(dims[d], (hsize_t)PETSC_MAX_INT); /* > n_parameters only beside a 0 */
   if (size > 0) CkRead(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ck->theta + offset), pg->name);
   CkRead(H5Sclose(space) | H5Dclose(dset), pg->name);
+  PetscCall(PetscSNPrintf(path, sizeof(path), "parameters/%s", pg->name));
+  PetscCall(PdennCheckFinite(PETSC_COMM_SELF, NULL, NULL, path, -1, 0, (PetscInt)size, ck->theta + offset)); /* rank 0 alone reads */
   PetscFunctionReturn(0);
 }
 
@@ -391,9 +394,11 @@ static PetscErrorCode ContentsRead(hid_t file, PdennCheckpoint *ck)
   PetscCall(StringReadAlloc(file, "deck", PETSC_TRUE, &ck->deck));
   PetscCall(ParametersRead(file, ck));
   PetscCall(DatasetRead(file, "optimizer/m", H5T_NATIVE_DOUBLE, (hsize_t)ck->nparams, ck->opt_m));
+  PetscCall(PdennCheckFinite(PETSC_COMM_SELF, NULL, NULL, "optimizer/m", -1, 0, ck->nparams, ck->opt_m));
   if (H5Lexists(file, "optimizer/v", H5P_DEFAULT) > 0) {
     PetscCall(PetscCalloc1(ck->nparams, &ck->opt_v));
     PetscCall(DatasetRead(file, "optimizer/v", H5T_NATIVE_DOUBLE, (hsize_t)ck->nparams, ck->opt_v));
+    PetscCall(PdennCheckFinite(PETSC_COMM_SELF, NULL, NULL, "optimizer/v", -1, 0, ck->nparams, ck->opt_v));
   }
   PetscCall(DatasetRead(file, "shuffle/permutation", H5T_NATIVE_PETSCINT, (hsize_t)ck->nsamples, ck->perm));
   PetscCall(DatasetRead(file, "history/step_loss", H5T_NATIVE_DOUBLE, (hsize_t)ck->step, ck->step_loss));

@@ -58,19 +58,12 @@ static PetscErrorCode Generate(PdennTrainer tr, PetscInt first, PdennTrainData *
 
 /* N and the sample counts, from the files' attributes; a split of -train_data keeps the last
    -train_val_fraction of its samples for validation */
-PetscErrorCode PdennTrainerDataSizes(PdennTrainer tr, PetscInt *N, PetscInt *ntrain, PetscInt *nval)
+static PetscErrorCode FileSizes(PdennTrainer tr, PetscInt *N, PetscInt *ntrain, PetscInt *nval)
 {
   PdennSignalSet    set;
   PdennSignalParams p, q;
 
   PetscFunctionBeginUser;
-  if (tr->use_signals) {
-    *N      = tr->signals.N;
-    *ntrain = tr->signals_ntrain;
-    *nval   = tr->signals_nval;
-    PetscFunctionReturn(0);
-  }
-  PetscCheck(tr->train_path[0], tr->comm, PDENN_ERR_INPUT, "key -train_data is missing; expected an HDF5 signal set written by pdenn_signals");
   PetscCall(PdennSignalSetOpen(tr->group_comm, "-train_data", tr->train_path, &set));
   PetscCall(PdennSignalSetGetParams(set, &p));
   PetscCall(PdennSignalSetClose(&set));
@@ -88,6 +81,50 @@ PetscErrorCode PdennTrainerDataSizes(PdennTrainer tr, PetscInt *N, PetscInt *ntr
   PetscFunctionReturn(0);
 }
 
+/* Every batch group reads the same samples of the same files, so a bad file fails every group at
+   the same point with the same error (collective on each group's communicator): only group 0
+   prints it, or the line would appear once per group. */
+static PetscErrorCode QuietBegin(PdennTrainer tr)
+{
+  PetscFunctionBeginUser;
+  if (tr->group) PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode QuietEnd(PdennTrainer tr, PetscErrorCode ierr)
+{
+  PetscFunctionBeginUser;
+  if (tr->group) PetscCall(PetscPopErrorHandler());
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennTrainerDataSizes(PdennTrainer tr, PetscInt *N, PetscInt *ntrain, PetscInt *nval)
+{
+  PetscFunctionBeginUser;
+  if (tr->use_signals) {
+    *N      = tr->signals.N;
+    *ntrain = tr->signals_ntrain;
+    *nval   = tr->signals_nval;
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(tr->train_path[0], tr->comm, PDENN_ERR_INPUT, "key -train_data is missing; expected an HDF5 signal set written by pdenn_signals");
+  PetscCall(QuietBegin(tr));
+  PetscCall(QuietEnd(tr, FileSizes(tr, N, ntrain, nval)));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ReadFiles(PdennTrainer tr, PetscInt ntrain)
+{
+  PetscFunctionBeginUser;
+  PetscCall(ReadFile(tr, "-train_data", tr->train_path, 0, &tr->train));
+  if (tr->val_path[0])
+    PetscCall(ReadFile(tr, "-val_data", tr->val_path, 0, &tr->val));
+  else
+    PetscCall(ReadFile(tr, "-train_data", tr->train_path, ntrain, &tr->val));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennTrainerLoadData(PdennTrainer tr, PetscInt ntrain, PetscInt nval)
 {
   PetscInt xm;
@@ -100,11 +137,8 @@ PetscErrorCode PdennTrainerLoadData(PdennTrainer tr, PetscInt ntrain, PetscInt n
     PetscCall(Generate(tr, 0, &tr->train));
     PetscCall(Generate(tr, ntrain, &tr->val));
   } else {
-    PetscCall(ReadFile(tr, "-train_data", tr->train_path, 0, &tr->train));
-    if (tr->val_path[0])
-      PetscCall(ReadFile(tr, "-val_data", tr->val_path, 0, &tr->val));
-    else
-      PetscCall(ReadFile(tr, "-train_data", tr->train_path, ntrain, &tr->val));
+    PetscCall(QuietBegin(tr));
+    PetscCall(QuietEnd(tr, ReadFiles(tr, ntrain)));
   }
   PetscFunctionReturn(0);
 }

@@ -28,6 +28,31 @@ static PetscErrorCode SampleGradient(PdennTrainer tr, PetscInt s, PetscReal scal
   PetscFunctionReturn(0);
 }
 
+/* The one message of every stop for divergence: where (epoch, step), why, the checkpoint that
+   is kept, and the key to change. A non-finite value met in training is the optimisation's
+   doing, since every reader refuses non-finite data; the message says so. */
+static PetscErrorCode Diverged(PdennTrainer tr, PetscBool at_step, const char why[])
+{
+  char last[PETSC_MAX_PATH_LEN + 64] = "no checkpoint was written", where[64] = "", rate[32];
+
+  PetscFunctionBeginUser;
+  if (tr->last_checkpoint_step >= 0) PetscCall(PetscSNPrintf(last, sizeof(last), "the last good checkpoint '%s' (step %" PetscInt_FMT ") is kept", tr->checkpoint, tr->last_checkpoint_step));
+  if (at_step) PetscCall(PetscSNPrintf(where, sizeof(where), " at step %" PetscInt_FMT, tr->step + 1));
+  snprintf(rate, sizeof(rate), "%g", (double)tr->opt_params.lr); /* C's %g: PETSc's prints "nan." */
+  SETERRQ(tr->comm, PDENN_ERR_INPUT, "training diverged in epoch %" PetscInt_FMT "%s: %s; %s; try a smaller learning rate (key -train_lr, now %s)", tr->epoch + 1, where, why, last, rate);
+}
+
+/* C's %g, but "nan" for every NaN (C prints a NaN with its sign bit as "-nan") */
+static void FormatReal(char buf[], size_t len, PetscReal v)
+{
+  if (isnan(v))
+    snprintf(buf, len, "nan");
+  else
+    snprintf(buf, len, "%g", (double)v);
+}
+
+#define PDENN_BY_OPTIMISATION "produced by the optimisation (the data were checked finite when read)"
+
 /* Divergence: a non-finite loss or gradient, or a loss that has grown past -train_diverge_factor
    times the first step's loss (the loss of the initial weights, kept in the history, so a
    resumed run judges the same way). Training lowers the loss; a run that makes it a million
@@ -37,22 +62,54 @@ static PetscErrorCode SampleGradient(PdennTrainer tr, PetscInt s, PetscReal scal
    checkpoint stays as it is. */
 static PetscErrorCode CheckDiverged(PdennTrainer tr, PetscReal loss)
 {
-  PetscBool       finite                        = (PetscBool)isfinite(loss), grown;
-  const PetscReal first                         = tr->step > 0 ? tr->step_loss[0] : 0.0;
-  char            last[PETSC_MAX_PATH_LEN + 64] = "no checkpoint was written", why[256], rate[32];
+  PetscBool       finite = (PetscBool)isfinite(loss), grown;
+  const PetscReal first  = tr->step > 0 ? tr->step_loss[0] : 0.0;
+  char            why[256], value[32];
 
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < tr->nparams && finite; i++) finite = (PetscBool)isfinite(tr->reduce[i]);
   grown = (PetscBool)(finite && tr->diverge_factor > 0 && first > 0 && loss > tr->diverge_factor * first);
   if (finite && !grown) PetscFunctionReturn(0);
-  if (tr->last_checkpoint_step >= 0) PetscCall(PetscSNPrintf(last, sizeof(last), "the last good checkpoint '%s' (step %" PetscInt_FMT ") is kept", tr->checkpoint, tr->last_checkpoint_step));
-  /* C's formatting: PETSc's %g would print "nan." */
   if (grown)
     snprintf(why, sizeof(why), "the mini-batch loss is %g, more than -train_diverge_factor %g times the first step's loss %g", (double)loss, (double)tr->diverge_factor, (double)first);
-  else
-    snprintf(why, sizeof(why), "the mini-batch loss is %g or a gradient is not finite", (double)loss);
-  snprintf(rate, sizeof(rate), "%g", (double)tr->opt_params.lr);
-  SETERRQ(tr->comm, PDENN_ERR_INPUT, "training diverged in epoch %" PetscInt_FMT " at step %" PetscInt_FMT ": %s; %s; try a smaller learning rate (key -train_lr, now %s)", tr->epoch + 1, tr->step + 1, why, last, rate);
+  else {
+    FormatReal(value, sizeof(value), loss);
+    snprintf(why, sizeof(why), "the mini-batch loss is %s or a gradient is not finite, %s", value, PDENN_BY_OPTIMISATION);
+  }
+  PetscCall(Diverged(tr, PETSC_TRUE, why));
+  PetscFunctionReturn(0);
+}
+
+/* An update that overflows a weight (a huge -train_lr) stops training at once: the next loss
+   would only report it a step later, and after the last step the checkpoint would keep it.
+   theta is identical on every rank, so every rank raises the error. */
+static PetscErrorCode CheckWeightsFinite(PdennTrainer tr, const PetscReal theta[])
+{
+  PetscInt i = 0;
+  char     why[256], value[32];
+
+  PetscFunctionBeginUser;
+  while (i < tr->nparams && isfinite(theta[i])) i++;
+  if (i == tr->nparams) PetscFunctionReturn(0);
+  FormatReal(value, sizeof(value), theta[i]);
+  snprintf(why, sizeof(why), "the update made weight %" PetscInt_FMT " %s, %s", i, value, PDENN_BY_OPTIMISATION);
+  PetscCall(Diverged(tr, PETSC_TRUE, why));
+  PetscFunctionReturn(0);
+}
+
+/* The validation data were checked finite when read: a non-finite validation loss is the
+   model's output or the loss overflowing (weights grown huge, or data of huge magnitude), which
+   training must not carry on with, nor report as a loss. */
+static PetscErrorCode CheckValidationFinite(PdennTrainer tr, PetscReal val)
+{
+  char why[256], value[32];
+
+  PetscFunctionBeginUser;
+  if (!tr->val.n || isfinite(val)) PetscFunctionReturn(0);
+  FormatReal(value, sizeof(value), val);
+  snprintf(why, sizeof(why), "the validation loss is %s: the data were checked finite when read, so the model's output or the loss overflowed (weights grown by the optimisation, or data of huge magnitude)", value);
+  PetscCall(Diverged(tr, PETSC_FALSE, why));
+  PetscFunctionReturn(0);
 }
 
 static PetscInt StepsPerEpoch(PdennTrainer tr)
@@ -85,6 +142,7 @@ static PetscErrorCode Step(PdennTrainer tr, PetscInt *batch_count, PetscBool *st
   PetscCall(CheckDiverged(tr, tr->reduce[n]));
   PetscCall(PdennModelGetParameters(tr->model, &theta));
   PetscCall(PdennOptimizerStep(tr->opt, PdennLearningRate(&tr->opt_params, tr->epoch, tr->step, tr->epochs * StepsPerEpoch(tr)), tr->reduce, theta));
+  PetscCall(CheckWeightsFinite(tr, theta)); /* before the projection, whose clipping would hide a NaN */
   PetscCall(PdennModelProject(tr->model));
   PetscCall(PdennTrainerRecordStep(tr, tr->reduce[n]));
   tr->batch++;
@@ -129,6 +187,7 @@ static PetscErrorCode EndEpoch(PdennTrainer tr)
 
   PetscFunctionBeginUser;
   PetscCall(Validate(tr, &val));
+  PetscCall(CheckValidationFinite(tr, val));
   for (PetscInt s = tr->step - steps; s < tr->step; s++) train += tr->step_loss[s];
   PetscCall(PdennTrainerRecordEpoch(tr, train / steps, val));
   tr->batch = 0;
