@@ -8,12 +8,15 @@ independently of pdenn's C code (docs/hdf5_layout.md, "User block").
       writes <dir>/rich_train.h5: <dir>/train.h5 (make_own_data.py) plus what a user's file may
       hold beyond a set: a group with a dataset, a variable-length string dataset and attributes
       (UTF-8 text), an attribute on a dataset, array attributes (numbers, h5py's variable-length
-      strings), an empty attribute, a big-endian float32 one, a soft and an external link.
+      strings), an empty attribute, a big-endian float32 one, UTF-8 strings of fixed and variable
+      length, a real that needs 17 digits, an integer beyond 32 bits, a soft and an external link.
   check_data_copy.py copy <dir> <split>=<given file> ...
       <dir>/data/<split>.h5 starts with pdenn's header, whose fnv1a64 and length are those of
       the bytes after the 512-byte block; every link, group, dataset (type, shape, values) and
       attribute (HDF5 type and value) of the given file is in it unchanged; it has the task's
-      datasets input and target (samples x N). Says whether the given file had the header.
+      datasets input and target (samples x N); results.h5 lists its attributes as pdenn reads
+      them (strings, numbers in digits that read back to them, arrays as "(n values)"). Says
+      whether the given file had the header.
   check_data_copy.py damage <file> <out>
       <out>: <file> with one byte after the user block changed (pdenn must refuse it).
 Exit status 0 and a last line "data copy checks passed" (or "... written") on success.
@@ -106,6 +109,35 @@ def same_group(given, copy, where, root):
     return count
 
 
+def attr_text(value):
+    """What pdenn_compare lists for an attribute (PdennH5AttrReadText): recomputed here."""
+    if isinstance(value, h5py.Empty):
+        return "(0 values)"
+    if isinstance(value, bytes):
+        value = value.decode()
+    if isinstance(value, str):
+        return value.replace("\n", " ").replace("\r", " ")[:511]
+    value = np.asarray(value)
+    if value.size != 1:
+        return "(%d values)" % value.size
+    if value.dtype.kind in "iu":
+        return "%d" % int(value)
+    if value.dtype.kind == "f":
+        x = float(value)
+        return "%.15g" % x if float("%.15g" % x) == x else "%.17g" % x
+    return "(not a string or number)"
+
+
+def check_listed(d, split, path):
+    """results.h5 lists every attribute of data/<split>.h5 as a "name=value" line."""
+    with h5py.File(os.path.join(d, "results.h5"), "r") as r, h5py.File(path, "r") as c:
+        got = r["data/" + split].attrs["attributes"]
+        want = "".join("%s=%s\n" % (k, attr_text(c.attrs[k])) for k in sorted(c.attrs))
+    if got != want:
+        fail("results.h5 data/%s lists the attributes\n%s\nexpected\n%s" % (split, got, want))
+    print("results.h5 data/%s lists the %d attributes of %s as expected" % (split, len(want.splitlines()), path))
+
+
 def cmd_copy(d, pairs):
     for pair in pairs:
         split, given = pair.split("=", 1)
@@ -118,6 +150,7 @@ def cmd_copy(d, pairs):
             for name in ("input", "target"):
                 if name not in c or c[name].shape != c["clean"].shape:
                     fail("%s: no dataset '%s' of the shape of clean %s" % (path, name, c["clean"].shape))
+            check_listed(d, split, path)
             print("%s: the %d links and objects and %d root attributes of %s (%s pdenn's header) are kept" % (path, n, len(g.attrs), given, "with" if had else "without"))
     print("data copy checks passed")
 
@@ -139,6 +172,10 @@ def cmd_make(d):
         f.attrs["tags"] = ["ecg", "Ableitung II, µV"]
         f.attrs["nothing"] = h5py.Empty("f8")
         f.attrs["gain"] = np.array(2.5, dtype=">f4")
+        f.attrs["comment"] = "Ableitung II, µV\nzweite Zeile"
+        f.attrs.create("operator", "Zoë".encode(), dtype=h5py.string_dtype("utf-8", 8))
+        f.attrs["offset"] = np.float64(0.1) + np.float64(0.2)  # needs 17 digits
+        f.attrs["big"] = np.int64(2**40 + 1)
         f["clean_alias"] = h5py.SoftLink("/clean")
         f["elsewhere"] = h5py.ExternalLink("train.h5", "/clean")
     print("rich data written to " + out)
