@@ -108,6 +108,13 @@ PetscErrorCode PdennH5Close(hid_t *obj);
 /* Creates a float64 dataset (rank 1 or 2) with any missing groups in its name; serial or
    collective as the file was opened. */
 PetscErrorCode PdennH5DatasetCreate(hid_t loc, const char name[], int rank, const hsize_t dims[], hid_t *dset);
+/* Attribute `name` of an object, read on the calling rank (src/io/h5attr.c); *found is false
+   when there is none (value untouched). A real: one integer or floating-point value, else a
+   one-line error naming the file. Text: any attribute, a string (fixed-length, or h5py's
+   variable-length, ASCII or UTF-8) as it is, a number as digits that read back to it, an array
+   as "(n values)", another kind as "(not a string or number)"; cut at len - 1 characters. */
+PetscErrorCode PdennH5AttrReadReal(hid_t obj, const char name[], PetscReal *value, PetscBool *found);
+PetscErrorCode PdennH5AttrReadText(hid_t obj, const char name[], char text[], size_t len, PetscBool *found);
 
 /* ---- HDF5 signal sets (datasets clean and noisy, samples x N) -------------------------------- */
 /* Generates p->samples signals and writes them to path (via path.tmp, then an atomic rename).

@@ -13,6 +13,9 @@ PetscErrorCode PdennCompareH5Exists(hid_t loc, const char name[], PetscBool *exi
 PetscErrorCode PdennCompareH5WriteArray(hid_t loc, const char name[], hsize_t rows, hsize_t cols, const PetscReal data[]);
 PetscErrorCode PdennCompareH5WriteText(hid_t loc, const char name[], const char text[]);
 PetscErrorCode PdennCompareH5Group(hid_t loc, const char name[]);
+/* A given file copied to `to` with pdenn's checksummed header (h5copy.c): byte for byte if it has
+   a valid one, else rebuilt object by object with the root's attributes. */
+PetscErrorCode PdennCompareH5CopyGiven(const char from[], const char to[]);
 PetscErrorCode PdennCompareH5AttrReal(hid_t loc, const char obj[], const char attr[], PetscReal value);
 PetscErrorCode PdennCompareH5AttrInt(hid_t loc, const char obj[], const char attr[], PetscInt value);
 PetscErrorCode PdennCompareH5AttrString(hid_t loc, const char obj[], const char attr[], const char value[]);

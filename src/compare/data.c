@@ -4,28 +4,6 @@
    -train_input_dataset input -train_target_dataset target. A given file that already has
    input and target keeps them. */
 #include "compareh5.h"
-#include <stdio.h>
-
-static PetscErrorCode CopyFileSerial(const char from[], const char to[])
-{
-  FILE  *in, *out;
-  char   buf[65536];
-  size_t n;
-  int    bad = 0;
-
-  PetscFunctionBeginUser;
-  in = fopen(from, "rb");
-  PetscCheck(in, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot read '%s'", from);
-  out = fopen(to, "wb");
-  if (!out) (void)fclose(in);
-  PetscCheck(out, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", to);
-  while ((n = fread(buf, 1, sizeof(buf), in)) > 0) bad |= fwrite(buf, 1, n, out) != n;
-  bad |= ferror(in);
-  bad |= fclose(in) != 0;
-  bad |= fclose(out) != 0;
-  PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "copying '%s' to '%s' failed", from, to);
-  PetscFunctionReturn(0);
-}
 
 /* Every value of the given set's clean and noisy read once by all ranks together, so the
    reader's check of non-finite values is collective: TaskRows deals the samples out to the
@@ -71,7 +49,8 @@ PetscErrorCode PdennCompareCheckData(PdennCompare cmp)
   PetscFunctionReturn(0);
 }
 
-/* A given set, copied into data/ (checked by PdennCompareCheckData at set-up). */
+/* A given set, copied into data/ (checked by PdennCompareCheckData at set-up) as a file with
+   pdenn's checksum header, sealed again when input and target are added (AppendTask). */
 static PetscErrorCode CopyGiven(PdennCompare cmp, PdennSplit s, const char path[], PetscBool *has_task)
 {
   PetscErrorCode ierr   = 0;
@@ -82,7 +61,7 @@ static PetscErrorCode CopyGiven(PdennCompare cmp, PdennSplit s, const char path[
   PetscCall(CheckGiven(cmp, s));
   PetscCall(PdennCompareSerialBegin());
   if (!cmp->rank) {
-    ierr = CopyFileSerial(cmp->given[s], path);
+    ierr = PdennCompareH5CopyGiven(cmp->given[s], path);
     if (!ierr) ierr = PdennCompareH5Open(path, PETSC_FALSE, &file);
     if (!ierr) ierr = PdennCompareH5Exists(file, "input", &has[0]);
     if (!ierr) ierr = PdennCompareH5Exists(file, "target", &has[1]);

@@ -6,8 +6,6 @@
    scales -lambda and -act_smax are compared with the data's gradient scale. */
 #include "compareh5.h"
 #include <stdio.h> /* snprintf: PETSc's own prints a whole number with %g as "10." */
-#include <stdlib.h>
-#include <string.h>
 
 /* lambda outside [LAMBDA_LO, LAMBDA_HI] x the gradient scale is "far" from the data: a flux
    with lambda 100x the typical |D u| treats every gradient as noise (plain linear diffusion),
@@ -47,20 +45,6 @@ static void CleanStats(PetscInt rows, PetscInt N, const PetscReal u[], const Pet
   Range(n, u, &info->clean_min, &info->clean_max);
 }
 
-/* The value of attribute name in the "name=value" lines, if there and a number. */
-static PetscBool AttrNumber(const char attrs[], const char name[], PetscReal *value)
-{
-  const size_t len = strlen(name);
-
-  for (const char *line = attrs; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-    char *end;
-    if (strncmp(line, name, len) || line[len] != '=') continue;
-    *value = (PetscReal)strtod(line + len + 1, &end);
-    return (PetscBool)(end != line + len + 1 && (*end == '\n' || !*end));
-  }
-  return PETSC_FALSE;
-}
-
 static PetscErrorCode ReadInfoSerial(PdennCompare cmp, PdennSplit s, PdennCompareDataInfo *info)
 {
   hid_t      file  = -1;
@@ -71,12 +55,12 @@ static PetscErrorCode ReadInfoSerial(PdennCompare cmp, PdennSplit s, PdennCompar
   /* "clean" was checked (2D, the shape of "noisy", N of the grid) when the set was made or given */
   PetscCall(PdennCompareH5OpenRead(cmp->data_path[s], &file));
   PetscCall(PdennCompareH5AttrsText(file, info->attrs, sizeof(info->attrs)));
+  PetscCall(PdennH5AttrReadReal(file, "sigma", &info->sigma, &info->has_sigma));
   PetscCall(PdennCompareH5ReadArray(file, "clean", &rows, &cols, &clean));
   PetscCall(PdennH5Close(&file));
   info->samples = rows;
   info->N       = cols;
   CleanStats(rows, cols, clean, cmp->pde->kernel, info);
-  info->has_sigma = AttrNumber(info->attrs, "sigma", &info->sigma);
   PetscCall(PetscFree(clean));
   PetscFunctionReturn(0);
 }

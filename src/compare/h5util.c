@@ -3,7 +3,6 @@
    the serial section is shared with the other ranks by PdennCompareSerialEnd. */
 #include "compareh5.h"
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define H5Check(call, what) PetscCheck((call) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5: %s failed", what)
@@ -212,8 +211,7 @@ PetscErrorCode PdennCompareH5ReadArray(hid_t loc, const char name[], PetscInt *r
   PetscFunctionReturn(0);
 }
 
-/* One scalar attribute as text: a string (fixed-length or h5py's variable-length), an integer or
-   a real; arrays and other kinds as "(n values)". */
+/* One attribute as a "name=value" line (PdennH5AttrReadText) appended to the buffer. */
 typedef struct {
   char  *text;
   size_t len;
@@ -222,40 +220,12 @@ typedef struct {
 static herr_t AttrText(hid_t loc, const char name[], const H5A_info_t *info, void *ctx)
 {
   AttrTextBuffer *buf  = (AttrTextBuffer *)ctx;
-  char           *text = buf->text, value[512] = "", *vlen = NULL;
+  char           *text = buf->text, value[512] = "";
   const size_t    used = strlen(text), room = buf->len - used;
-  hid_t           a = H5Aopen(loc, name, H5P_DEFAULT), type = H5Aget_type(a), space = H5Aget_space(a), mem;
-  hssize_t        n   = H5Sget_simple_extent_npoints(space);
-  H5T_class_t     cls = H5Tget_class(type);
+  PetscBool       found;
 
   (void)info;
-  if (n != 1)
-    snprintf(value, sizeof(value), "(%lld values)", (long long)n);
-  else if (cls == H5T_STRING) {
-    mem = H5Tcopy(H5T_C_S1);
-    if (H5Tis_variable_str(type) > 0) {
-      H5Tset_size(mem, H5T_VARIABLE);
-      if (H5Aread(a, mem, &vlen) >= 0 && vlen) snprintf(value, sizeof(value), "%s", vlen);
-      if (vlen) H5free_memory(vlen);
-    } else {
-      H5Tset_size(mem, sizeof(value));
-      H5Tset_strpad(mem, H5T_STR_NULLTERM);
-      if (H5Aread(a, mem, value) < 0) value[0] = '\0';
-    }
-    H5Tclose(mem);
-  } else if (cls == H5T_INTEGER) {
-    long long v = 0;
-    if (H5Aread(a, H5T_NATIVE_LLONG, &v) >= 0) snprintf(value, sizeof(value), "%lld", v);
-  } else if (cls == H5T_FLOAT) {
-    double v = 0;
-    /* the shortest of 15 or 17 digits that reads back as the same double (sigma is reused) */
-    if (H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0) snprintf(value, sizeof(value), "%.15g", v);
-    if (strtod(value, NULL) != v) snprintf(value, sizeof(value), "%.17g", v);
-  } else
-    snprintf(value, sizeof(value), "(not a string or number)");
-  H5Sclose(space);
-  H5Tclose(type);
-  H5Aclose(a);
+  if (PdennH5AttrReadText(loc, name, value, sizeof(value), &found)) return -1; /* the error is the serial section's */
   for (char *c = value; *c; c++)
     if (*c == '\n' || *c == '\r') *c = ' '; /* one line per attribute */
   if (room > 1) snprintf(text + used, room, "%s=%s\n", name, value);

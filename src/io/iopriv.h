@@ -41,7 +41,7 @@ PetscErrorCode PdennH5WriteArray(MPI_Comm comm, hid_t loc, const char name[], Pe
 PetscErrorCode PdennH5AttrWriteInt(hid_t obj, const char name[], PetscInt value);
 PetscErrorCode PdennH5AttrWriteReal(hid_t obj, const char name[], PetscReal value);
 PetscErrorCode PdennH5AttrWriteString(hid_t obj, const char name[], const char value[]);
-/* Reading: *found is false when the object has no such attribute (value untouched). */
+/* Reading: *found is false when the object has no such attribute (value untouched); the readers
+   of a real and of any attribute as text are public (pdenn/io.h). */
 PetscErrorCode PdennH5AttrReadInt(hid_t obj, const char name[], PetscInt *value, PetscBool *found);
-PetscErrorCode PdennH5AttrReadReal(hid_t obj, const char name[], PetscReal *value, PetscBool *found);
 PetscErrorCode PdennH5AttrReadString(hid_t obj, const char name[], char value[], size_t len, PetscBool *found);
