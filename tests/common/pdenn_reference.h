@@ -6,6 +6,7 @@
 #pragma once
 #include <pdenn/pdenn.h>
 #include "pdenn_test.h"
+#include "pdenn_dense.h"
 
 /* K (row-major N x N) from the kernel and the half-sample mirror of reflecting boundaries */
 static inline void RefDenseK(PetscInt N, PetscReal h, PetscInt order, PetscReal K[])
@@ -173,44 +174,31 @@ typedef struct {
   PetscReal  tau_max; /* PdennDiffusionTauMax, for the caller to check against RefTauMax */
 } RefRun;
 
-/* Runs pdenn's solver API with exactly the options in opts (a fresh database is pushed) on the
-   initial signal u0 (global values, the same array on every rank). */
+/* PdennTestInit from global values: ctx is the array u0 (the same on every rank) */
+static inline PetscErrorCode RefInitArray(DM da, Vec u, const void *ctx)
+{
+  PetscFunctionBeginUser;
+  (void)da; /* the values are global: u's ownership range places them */
+  PetscCall(PdennDenseToVec((const PetscReal *)ctx, 1.0, u));
+  PetscFunctionReturn(0);
+}
+
+/* Runs pdenn's solver API (PdennTestRunSolver) with exactly the options in opts (a fresh database
+   is pushed) on the initial signal u0 (global values, the same array on every rank). */
 static inline PetscErrorCode RefRunSolver(MPI_Comm comm, const char opts[], const PetscReal u0[], RefRun *run)
 {
-  PetscOptions   options;
-  PdennDiffusion pde;
-  PdennSolver    solver;
-  Vec            u;
-  PetscInt       xs, xm;
-  PetscReal     *a;
+  PdennTestRun r;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsCreate(&options));
-  PetscCall(PetscOptionsInsertString(options, opts));
-  PetscCall(PetscOptionsPush(options));
-  PetscCall(PdennDiffusionCreate(comm, &pde));
-  PetscCall(PdennDiffusionSetFromOptions(pde));
-  PetscCall(PdennDiffusionSetUp(pde));
-  PetscCall(PdennDiffusionTauMax(pde, &run->tau_max));
-  PetscCall(PdennSolverCreate(pde, &solver));
-  PetscCall(PdennSolverSetFromOptions(solver));
-  PetscCall(DMCreateGlobalVector(pde->da, &u));
-  PetscCall(PdennDMDAGetOwnership(pde->da, &xs, &xm, NULL, NULL));
-  PetscCall(VecGetArray(u, &a));
-  for (PetscInt i = 0; i < xm; i++) a[i] = u0[xs + i];
-  PetscCall(VecRestoreArray(u, &a));
-  PetscCall(PdennSolverSolve(solver, u));
-  run->steps         = solver->info.steps;
-  run->cycles        = solver->info.cycles;
-  run->linear_its    = solver->info.linear_its;
-  run->nonlinear_its = solver->info.nonlinear_its;
-  run->tau           = solver->info.tau;
-  PetscCall(RefGatherAll(u, &run->u));
-  PetscCall(VecDestroy(&u));
-  PetscCall(PdennSolverDestroy(&solver));
-  PetscCall(PdennDiffusionDestroy(&pde));
-  PetscCall(PetscOptionsPop());
-  PetscCall(PetscOptionsDestroy(&options));
+  PetscCall(PdennTestRunSolver(comm, opts, RefInitArray, u0, NULL, &r));
+  run->tau_max       = r.tau_max;
+  run->steps         = r.info.steps;
+  run->cycles        = r.info.cycles;
+  run->linear_its    = r.info.linear_its;
+  run->nonlinear_its = r.info.nonlinear_its;
+  run->tau           = r.info.tau;
+  PetscCall(RefGatherAll(r.u, &run->u));
+  PetscCall(PdennTestRunDestroy(&r));
   PetscFunctionReturn(0);
 }
 

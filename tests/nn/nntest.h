@@ -1,5 +1,6 @@
 /* Helpers shared by the network tests: models from option strings, deterministic random data and
-   parameters, the loss L = 0.5 ||y - t||^2 with its gradients, and gathering vectors. */
+   parameters, parameter groups by name, the loss L = 0.5 ||y - t||^2 with its gradients, and
+   gathering vectors. */
 #pragma once
 #include <pdenn/nn.h>
 
@@ -28,6 +29,20 @@ static inline PetscErrorCode NNTestFill(Vec v, PetscInt seed, PetscReal scale, P
   PetscFunctionReturn(0);
 }
 
+/* Group g's name (NULL: not wanted), offset in theta and number of values (its shape's product) */
+static inline PetscErrorCode NNTestGroup(PdennModel model, PetscInt g, const char **name, PetscInt *off, PetscInt *size)
+{
+  const PetscInt *shape;
+  PetscInt        nd;
+
+  PetscFunctionBeginUser;
+  *size = 0; /* set on every path, so that no caller reads an unset value */
+  PetscCall(PdennModelGetGroup(model, g, name, off, &nd, &shape));
+  *size = 1;
+  for (PetscInt d = 0; d < nd; d++) *size *= shape[d];
+  PetscFunctionReturn(0);
+}
+
 /* Random admissible theta: weights and biases of order one, tables inside (0.05 L, 0.95 L) so
    clipping is inactive, step sizes random in (0.2, 1) of their limit (set by the projection). */
 static inline PetscErrorCode NNTestRandomTheta(PdennModel model, PetscInt seed, PetscReal wscale)
@@ -40,17 +55,16 @@ static inline PetscErrorCode NNTestRandomTheta(PdennModel model, PetscInt seed, 
   PetscCall(PdennModelGetNumParameters(model, &n));
   PetscCall(PdennModelGetNumGroups(model, &ng));
   for (PetscInt g = 0; g < ng; g++) {
-    const char     *name;
-    const PetscInt *shape;
-    PetscInt        off, nd, size = 1;
-    PetscBool       is_act, is_tau;
-    PetscCall(PdennModelGetGroup(model, g, &name, &off, &nd, &shape));
-    for (PetscInt d = 0; d < nd; d++) size *= shape[d];
+    const char *name;
+    PetscInt    off, size;
+    PetscBool   is_act, is_tau;
+    PetscCall(NNTestGroup(model, g, &name, &off, &size));
     PetscCall(PetscStrendswith(name, "act_g", &is_act));
     PetscCall(PetscStrendswith(name, "tau", &is_tau));
     for (PetscInt i = 0; i < size; i++) {
-      PetscReal u = PdennRandomUniform(seed, 100 + g, i);
-      theta[off + i] = is_act ? 0.5 + 0.45 * u : is_tau ? 1e30 : wscale * u;
+      PetscReal u    = PdennRandomUniform(seed, 100 + g, i);
+      theta[off + i] = is_act ? 0.5 + 0.45 * u : is_tau ? 1e30
+                                                        : wscale * u;
     }
   }
   PetscCall(PdennModelProject(model)); /* tau -> its limit */
@@ -61,6 +75,27 @@ static inline PetscErrorCode NNTestRandomTheta(PdennModel model, PetscInt seed, 
     PetscCall(PdennModelGetGroup(model, g, &name, &off, NULL, NULL));
     PetscCall(PetscStrendswith(name, "tau", &is_tau));
     if (is_tau) theta[off] *= 0.6 + 0.4 * PdennRandomUniform(seed, 99, g);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Every group whose name ends in `suffix` (all of its values) set to value, or multiplied by it
+   if scale is set. */
+static inline PetscErrorCode NNTestSetGroups(PdennModel model, const char suffix[], PetscReal value, PetscBool scale)
+{
+  PetscInt   ng;
+  PetscReal *theta;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennModelGetNumGroups(model, &ng));
+  PetscCall(PdennModelGetParameters(model, &theta));
+  for (PetscInt g = 0; g < ng; g++) {
+    const char *name;
+    PetscInt    off, size;
+    PetscBool   match;
+    PetscCall(NNTestGroup(model, g, &name, &off, &size));
+    PetscCall(PetscStrendswith(name, suffix, &match));
+    for (PetscInt i = 0; match && i < size; i++) theta[off + i] = scale ? theta[off + i] * value : value;
   }
   PetscFunctionReturn(0);
 }

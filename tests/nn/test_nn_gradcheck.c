@@ -22,15 +22,13 @@ static PetscErrorCode CheckTheta(PdennModel model, Vec x, Vec t, const PetscReal
   for (PetscInt j = 0; j < n; j++) gmax = PetscMax(gmax, PetscAbsReal(an[j]));
   *max_err = 0.0;
   for (PetscInt g = 0; g < ng; g++) {
-    const char     *name;
-    const PetscInt *shape;
-    PetscInt        off, nd, size = 1;
-    PetscReal       gerr = 0.0;
-    PetscCall(PdennModelGetGroup(model, g, &name, &off, &nd, &shape));
-    for (PetscInt d = 0; d < nd; d++) size *= shape[d];
+    const char *name;
+    PetscInt    off, size;
+    PetscReal   gerr = 0.0;
+    PetscCall(NNTestGroup(model, g, &name, &off, &size));
     for (PetscInt j = off; j < off + size; j++) {
       const PetscReal save = theta[j];
-      theta[j] = save + eps;
+      theta[j]             = save + eps;
       PetscCall(NNTestLoss(model, x, t, &lp, NULL, NULL));
       theta[j] = save - eps;
       PetscCall(NNTestLoss(model, x, t, &lm, NULL, NULL));
@@ -81,11 +79,11 @@ static PetscErrorCode CheckInput(PdennModel model, Vec x, Vec t, Vec dx, PetscRe
 
 static PetscErrorCode Run(void)
 {
-  PdennModel model;
-  DM         da;
-  Vec        x, t, dx;
-  PetscInt   N = 16, n;
-  PetscReal *dtheta, loss, err_theta, err_x;
+  PdennModel      model;
+  DM              da;
+  Vec             x, t, dx;
+  PetscInt        N = 16, n;
+  PetscReal      *dtheta, loss, err_theta, err_x;
   const PetscReal eps = 1e-6, tol = 1e-6;
 
   PetscFunctionBeginUser;

@@ -14,26 +14,6 @@ static const char help[] = "Sign of the multigrid U-net's coarse-grid correction
 #define CHECK(cond, ...) PetscCheck(cond, PETSC_COMM_WORLD, PETSC_ERR_PLIB, __VA_ARGS__)
 #define NF 4
 
-static PetscErrorCode ZeroBiases(PdennModel model)
-{
-  PetscInt   ng;
-  PetscReal *theta;
-
-  PetscFunctionBeginUser;
-  PetscCall(PdennModelGetParameters(model, &theta));
-  PetscCall(PdennModelGetNumGroups(model, &ng));
-  for (PetscInt g = 0; g < ng; g++) {
-    const char     *name;
-    const PetscInt *shape;
-    PetscInt        off, nd;
-    PetscBool       is_bias;
-    PetscCall(PdennModelGetGroup(model, g, &name, &off, &nd, &shape));
-    PetscCall(PetscStrendswith(name, "/b", &is_bias));
-    if (is_bias) PetscCall(PetscArrayzero(theta + off, shape[0]));
-  }
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode CheckSign(const char options[], PetscInt N)
 {
   PdennModel model;
@@ -44,7 +24,7 @@ static PetscErrorCode CheckSign(const char options[], PetscInt N)
   PetscFunctionBeginUser;
   PetscCall(NNTestModel(PETSC_COMM_WORLD, "s_", options, N, &model));
   PetscCall(NNTestRandomTheta(model, 5, 0.5));
-  PetscCall(ZeroBiases(model));
+  PetscCall(NNTestSetGroups(model, "/b", 0.0, PETSC_FALSE)); /* zero biases */
   PetscCall(PdennModelGetDM(model, &da));
   for (PetscInt i = 0; i < NF; i++) {
     PetscCall(DMCreateGlobalVector(da, &f[i]));

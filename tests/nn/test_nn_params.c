@@ -28,10 +28,8 @@ static PetscErrorCode Counts(const char type[], const char extra[], PetscInt N, 
   CHECK(c[0] == c[1] + c[2] + c[3] + c[4], "kinds do not add up to the total");
   PetscCall(PdennModelGetNumGroups(model, &ng));
   for (PetscInt g = 0; g < ng; g++) { /* contiguous tiling of theta */
-    PetscInt        off, nd, size = 1;
-    const PetscInt *shape;
-    PetscCall(PdennModelGetGroup(model, g, NULL, &off, &nd, &shape));
-    for (PetscInt d = 0; d < nd; d++) size *= shape[d];
+    PetscInt off, size;
+    PetscCall(NNTestGroup(model, g, NULL, &off, &size));
     CHECK(off == next, "group %" PetscInt_FMT " starts at %" PetscInt_FMT ", expected %" PetscInt_FMT, g, off, next);
     next += size;
   }

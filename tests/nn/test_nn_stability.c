@@ -132,28 +132,6 @@ static PetscErrorCode WorstGrowth(PdennModel model, PetscInt seed, PetscReal *wo
   PetscFunctionReturn(0);
 }
 
-/* Sets every group whose name ends in `suffix` to value (all of it) */
-static PetscErrorCode SetGroups(PdennModel model, const char suffix[], PetscReal value, PetscBool scale)
-{
-  PetscInt   ng;
-  PetscReal *theta;
-
-  PetscFunctionBeginUser;
-  PetscCall(PdennModelGetNumGroups(model, &ng));
-  PetscCall(PdennModelGetParameters(model, &theta));
-  for (PetscInt g = 0; g < ng; g++) {
-    const char     *name;
-    const PetscInt *shape;
-    PetscInt        off, nd, size = 1;
-    PetscBool       match;
-    PetscCall(PdennModelGetGroup(model, g, &name, &off, &nd, &shape));
-    PetscCall(PetscStrendswith(name, suffix, &match));
-    for (PetscInt d = 0; d < nd; d++) size *= shape[d];
-    for (PetscInt i = 0; match && i < size; i++) theta[off + i] = scale ? theta[off + i] * value : value;
-  }
-  PetscFunctionReturn(0);
-}
-
 /* The same search on a deliberately unstable network: tables at their bound L (so the sector
    bound is attained: phi(s) = L s), projected, then every tau multiplied by 10. */
 static PetscErrorCode NegativeControl(PdennModel model, PetscReal *growth)
@@ -162,9 +140,9 @@ static PetscErrorCode NegativeControl(PdennModel model, PetscReal *growth)
   Vec x;
 
   PetscFunctionBeginUser;
-  PetscCall(SetGroups(model, "act_g", 1e30, PETSC_FALSE));
+  PetscCall(NNTestSetGroups(model, "act_g", 1e30, PETSC_FALSE));
   PetscCall(PdennModelProject(model));
-  PetscCall(SetGroups(model, "tau", 10.0, PETSC_TRUE));
+  PetscCall(NNTestSetGroups(model, "tau", 10.0, PETSC_TRUE));
   PetscCall(PdennModelGetDM(model, &da));
   PetscCall(DMCreateGlobalVector(da, &x));
   PetscCall(NNTestFill(x, 77, 0.1, 0.0));

@@ -53,28 +53,6 @@ static PetscErrorCode SetWeights(PdennModel model, PetscInt k, PetscInt kind, Pe
   PetscFunctionReturn(0);
 }
 
-/* Every group ending in suffix set to value */
-static PetscErrorCode SetGroups(PdennModel model, const char suffix[], PetscReal value)
-{
-  PetscInt   ng;
-  PetscReal *theta;
-
-  PetscFunctionBeginUser;
-  PetscCall(PdennModelGetNumGroups(model, &ng));
-  PetscCall(PdennModelGetParameters(model, &theta));
-  for (PetscInt g = 0; g < ng; g++) {
-    const char     *name;
-    const PetscInt *shape;
-    PetscInt        off, nd, size = 1;
-    PetscBool       match;
-    PetscCall(PdennModelGetGroup(model, g, &name, &off, &nd, &shape));
-    PetscCall(PetscStrendswith(name, suffix, &match));
-    for (PetscInt d = 0; d < nd; d++) size *= shape[d];
-    for (PetscInt i = 0; match && i < size; i++) theta[off + i] = value;
-  }
-  PetscFunctionReturn(0);
-}
-
 /* ||step(x) - skip x|| / ||x|| with step = x - tau W^T phi(W x): skip 0 gives the block's growth,
    skip 1 the fixed-point map's stretch of the difference x - 0. */
 static PetscErrorCode StepRatio(PdennSymStep *step, PetscReal tau, Vec x, PetscReal skip, PetscReal *ratio)
@@ -159,11 +137,11 @@ static PetscErrorCode CheckModel(const char type[], const char extra[], PetscRea
   PetscCall(BuildModel("w_", opts, N, &model));
   PetscCall(PdennModelGetType(model, &mt));
   PetscCall(PetscSNPrintf(label, sizeof(label), "%s %s", type, extra));
-  PetscCall(SetGroups(model, "act_g", 1e30)); /* clipped to L: phi(s) = L s, the sector's edge */
+  PetscCall(NNTestSetGroups(model, "act_g", 1e30, PETSC_FALSE)); /* clipped to L: phi(s) = L s, the sector's edge */
   for (PetscInt kind = 0; kind < 3; kind++) {
     const PetscInt k = mt == PDENN_MODEL_RECURRENT ? 0 : kind;
     PetscCall(SetWeights(model, k, kind, M, r, 3));
-    PetscCall(SetGroups(model, "tau", 1e30)); /* projected to the largest admissible value */
+    PetscCall(NNTestSetGroups(model, "tau", 1e30, PETSC_FALSE)); /* projected to the largest admissible value */
     PetscCall(PdennModelProject(model));
     PetscCall(CheckBlock(model, k, N, mt == PDENN_MODEL_RECURRENT ? 1.0 : 2.0, L, label));
   }
@@ -184,7 +162,7 @@ static PetscErrorCode CheckFSICycle(PetscInt N)
   PetscFunctionBeginUser;
   PetscCall(BuildModel("f_", "-f_model_type fsi_resnet -f_blocks 40 -f_cycle_length 40 -f_channels 2 -f_kernel_radius 1 -f_activation linear", N, &model));
   for (PetscInt k = 0; k < nb; k++) PetscCall(SetWeights(model, k, 0, 2, r, 0));
-  PetscCall(SetGroups(model, "tau", 1e30));
+  PetscCall(NNTestSetGroups(model, "tau", 1e30, PETSC_FALSE));
   PetscCall(PdennModelProject(model));
   PetscCall(PdennModelGetStepBound(model, 0, NULL, &tau, NULL));
   PetscCall(PdennModelGetSymStep(model, 0, &step));
@@ -195,7 +173,7 @@ static PetscErrorCode CheckFSICycle(PetscInt N)
   PetscCall(VecDuplicate(x, &y));
   for (PetscInt pass = 0; pass < 2; pass++) {
     PetscReal nx, ny;
-    if (pass == 1) PetscCall(SetGroups(model, "tau", 1.01 * 2.0 / norm2));
+    if (pass == 1) PetscCall(NNTestSetGroups(model, "tau", 1.01 * 2.0 / norm2, PETSC_FALSE));
     PetscCall(PdennDenseToVec(v, 1.0, x));
     PetscCall(PdennModelForward(model, x, y));
     PetscCall(VecNorm(x, NORM_2, &nx));

@@ -50,57 +50,19 @@ static inline PetscReal TestCosineEigenvalue(PetscInt N, PetscReal h, PetscInt o
   return order == 1 ? mu : mu * mu;
 }
 
-/* What a test keeps of a run: the solution (on the problem's DMDA, which it references) and the
-   run info with its own copies of the norm and time histories. */
-typedef struct {
-  Vec          u;
-  PdennRunInfo info;
-  PetscReal    tau_max;
-} TestResult;
-
-static inline PetscErrorCode TestResultDestroy(TestResult *r)
+/* PdennTestInit for a test signal: ctx points to the TestSignal */
+static inline PetscErrorCode TestInitSignal(DM da, Vec u, const void *ctx)
 {
   PetscFunctionBeginUser;
-  PetscCall(VecDestroy(&r->u));
-  PetscCall(PetscFree(r->info.norm_hist));
-  PetscCall(PetscFree(r->info.time_hist));
+  PetscCall(TestFillSignal(da, *(const TestSignal *)ctx, u));
   PetscFunctionReturn(0);
 }
 
-/* Runs the solver API (PdennDiffusionCreate/SetFromOptions/SetUp, PdennSolverCreate/
-   SetFromOptions/Solve) on comm with exactly the options in opts (a fresh options database is
-   pushed, so runs do not see each other's keys), or with the current database if opts is NULL. */
-static inline PetscErrorCode TestRun(MPI_Comm comm, const char opts[], TestSignal signal, TestResult *res)
+/* PdennTestRunSolver from a test signal; errors of the solver are raised. */
+static inline PetscErrorCode TestRun(MPI_Comm comm, const char opts[], TestSignal signal, PdennTestRun *res)
 {
-  PetscOptions   options = NULL;
-  PdennDiffusion pde;
-  PdennSolver    solver;
-
   PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(res, sizeof(*res)));
-  if (opts) {
-    PetscCall(PetscOptionsCreate(&options));
-    PetscCall(PetscOptionsInsertString(options, opts));
-    PetscCall(PetscOptionsPush(options));
-  }
-  PetscCall(PdennDiffusionCreate(comm, &pde));
-  PetscCall(PdennDiffusionSetFromOptions(pde));
-  PetscCall(PdennDiffusionSetUp(pde));
-  PetscCall(PdennDiffusionTauMax(pde, &res->tau_max));
-  PetscCall(PdennSolverCreate(pde, &solver));
-  PetscCall(PdennSolverSetFromOptions(solver));
-  PetscCall(DMCreateGlobalVector(pde->da, &res->u));
-  PetscCall(TestFillSignal(pde->da, signal, res->u));
-  PetscCall(PdennSolverSolve(solver, res->u));
-  res->info              = solver->info; /* take over the histories: the solver must not free them */
-  solver->info.norm_hist = NULL;
-  solver->info.time_hist = NULL;
-  PetscCall(PdennSolverDestroy(&solver));
-  PetscCall(PdennDiffusionDestroy(&pde));
-  if (opts) {
-    PetscCall(PetscOptionsPop());
-    PetscCall(PetscOptionsDestroy(&options));
-  }
+  PetscCall(PdennTestRunSolver(comm, opts, TestInitSignal, &signal, NULL, res));
   PetscFunctionReturn(0);
 }
 

@@ -12,7 +12,7 @@ static PetscErrorCode CheckExactDecay(PetscInt order)
   const PetscInt  N      = 32;
   const PetscReal t_stop = order == 1 ? 30.3 : 7.3; /* not a multiple of tau_max (0.5, 0.125) */
   char            opts[256];
-  TestResult      r;
+  PdennTestRun    r;
   PetscReal       mu = TestCosineEigenvalue(N, 1.0, order), tau_last, decay, err;
   PetscInt        n_expected;
 
@@ -27,7 +27,7 @@ static PetscErrorCode CheckExactDecay(PetscInt order)
   PetscCall(TestModeError(r.u, decay, &err));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "order %d: discrete mode after %d steps (last %g): relative error %.3e\n", (int)order, (int)n_expected, (double)tau_last, (double)err));
   PetscCheck(err < 1e-12, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "order %d: the cosine mode does not decay by (1 - tau mu) per step: error %g", (int)order, (double)err);
-  PetscCall(TestResultDestroy(&r));
+  PetscCall(PdennTestRunDestroy(&r));
   PetscFunctionReturn(0);
 }
 
@@ -42,13 +42,13 @@ static PetscErrorCode CheckTemporalOrder(PetscInt order)
 
   PetscFunctionBeginUser;
   for (PetscInt j = 0; j < 4; j++) {
-    char       opts[256];
-    TestResult r;
+    char         opts[256];
+    PdennTestRun r;
 
     PetscCall(PetscSNPrintf(opts, sizeof(opts), "-method explicit -flux linear -N %d -order %d -t_stop %g -tau %.17g -monitor_every -1", (int)N, (int)order, (double)t_stop, (double)((order == 1 ? 0.5 : 0.125) / (1 << j))));
     PetscCall(TestRun(PETSC_COMM_WORLD, opts, TEST_SIGNAL_COSINE, &r));
     PetscCall(TestModeError(r.u, PetscExpReal(-mu * t_stop), &err[j]));
-    PetscCall(TestResultDestroy(&r));
+    PetscCall(PdennTestRunDestroy(&r));
     if (j > 0) {
       PetscReal p = PetscLog2Real(err[j - 1] / err[j]);
       PetscCall(PetscPrintf(PETSC_COMM_WORLD, "order %d: tau = tau_max/%d: error %.3e, observed temporal order %.4f\n", (int)order, 1 << j, (double)err[j], (double)p));
@@ -71,12 +71,12 @@ static PetscErrorCode CheckSpatialOrder(PetscInt order)
   for (PetscInt j = 0; j < levels; j++) {
     const PetscInt N = N0 << j;
     char           opts[256];
-    TestResult     r;
+    PdennTestRun   r;
 
     PetscCall(PetscSNPrintf(opts, sizeof(opts), "-method explicit -flux linear -N %d -h %.17g -order %d -t_stop %g -monitor_every -1", (int)N, 1.0 / N, (int)order, (double)t_stop));
     PetscCall(TestRun(PETSC_COMM_WORLD, opts, TEST_SIGNAL_COSINE, &r));
     PetscCall(TestModeError(r.u, decay, &err[j]));
-    PetscCall(TestResultDestroy(&r));
+    PetscCall(PdennTestRunDestroy(&r));
     if (j > 0) {
       PetscReal p = PetscLog2Real(err[j - 1] / err[j]);
       PetscCall(PetscPrintf(PETSC_COMM_WORLD, "order %d: N = %d: error %.3e, observed spatial order %.4f\n", (int)order, (int)N, (double)err[j], (double)p));

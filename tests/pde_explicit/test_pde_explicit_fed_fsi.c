@@ -7,7 +7,7 @@
    4. the implicit fixed point converges to the explicit solution as tau -> 0 (first order). */
 #include "explicit_test.h"
 
-static PetscErrorCode CheckLayout(const char method[], TestResult *r, PetscInt M, PetscReal t_stop)
+static PetscErrorCode CheckLayout(const char method[], PdennTestRun *r, PetscInt M, PetscReal t_stop)
 {
   const PetscInt  n    = r->info.cycles > 0 ? r->info.steps / r->info.cycles : 0;
   const PetscReal span = M * r->tau_max / 3.0;
@@ -32,8 +32,8 @@ static PetscErrorCode CheckLinearCycles(void)
 
   PetscFunctionBeginUser;
   for (PetscInt M = 2; M <= 16; M *= 2) {
-    TestResult r[2];
-    PetscReal  err, fed_fsi;
+    PdennTestRun r[2];
+    PetscReal    err, fed_fsi;
 
     for (PetscInt m = 0; m < 2; m++) {
       const char *method = m == 0 ? "fed" : "fsi";
@@ -49,7 +49,7 @@ static PetscErrorCode CheckLinearCycles(void)
     PetscCheck(fed_fsi < 1e-10, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "FED and FSI differ by %g on a linear problem", (double)fed_fsi);
     PetscCheck(M == 2 || (err_prev / err > 1.6 && err_prev / err < 2.4), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "FED error %g -> %g as cycles double: not first order in the cycle time", (double)err_prev, (double)err);
     err_prev = err;
-    for (PetscInt m = 0; m < 2; m++) PetscCall(TestResultDestroy(&r[m]));
+    for (PetscInt m = 0; m < 2; m++) PetscCall(PdennTestRunDestroy(&r[m]));
   }
   PetscFunctionReturn(0);
 }
@@ -60,9 +60,9 @@ static PetscErrorCode CheckLinearCycles(void)
    relative (measured ~1e-13), and the cycle does not increase the norm. */
 static PetscErrorCode CheckLongCycle(void)
 {
-  const char *opts[2] = {"-method fed -flux linear -N 256 -t_stop 6000 -cycles 1 -monitor_every -1", "-method fsi -flux linear -N 256 -t_stop 6000 -cycles 1 -monitor_every -1"};
-  TestResult  r[2];
-  PetscReal   rel;
+  const char  *opts[2] = {"-method fed -flux linear -N 256 -t_stop 6000 -cycles 1 -monitor_every -1", "-method fsi -flux linear -N 256 -t_stop 6000 -cycles 1 -monitor_every -1"};
+  PdennTestRun r[2];
+  PetscReal    rel;
 
   PetscFunctionBeginUser;
   for (PetscInt m = 0; m < 2; m++) PetscCall(TestRun(PETSC_COMM_WORLD, opts[m], TEST_SIGNAL_NOISY, &r[m]));
@@ -70,7 +70,7 @@ static PetscErrorCode CheckLongCycle(void)
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "one cycle of %d steps on noise: |FED - FSI|/|FSI| = %.2e, |u|: %.6f -> %.6f\n", (int)r[0].info.steps, (double)rel, (double)r[0].info.norm_hist[0], (double)r[0].info.norm_hist[r[0].info.steps]));
   PetscCheck(r[0].info.steps == 190 && rel < 1e-8, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "long FED cycle (%d steps) differs from FSI by %g: rounding not under control", (int)r[0].info.steps, (double)rel);
   PetscCheck(r[0].info.norm_hist[r[0].info.steps] <= r[0].info.norm_hist[0], PETSC_COMM_WORLD, PETSC_ERR_PLIB, "long FED cycle increased the norm");
-  for (PetscInt m = 0; m < 2; m++) PetscCall(TestResultDestroy(&r[m]));
+  for (PetscInt m = 0; m < 2; m++) PetscCall(PdennTestRunDestroy(&r[m]));
   PetscFunctionReturn(0);
 }
 
@@ -79,9 +79,9 @@ static PetscErrorCode CheckLongCycle(void)
    falls by ~4 per factor 4 in M: asserted > 2.5 per factor, and below 1e-2 relative at M = 32. */
 static PetscErrorCode CheckAgreesWithExplicit(const char flux[])
 {
-  const char *methods[2] = {"fed", "fsi"};
-  char        opts[256];
-  TestResult  ref;
+  const char  *methods[2] = {"fed", "fsi"};
+  char         opts[256];
+  PdennTestRun ref;
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(opts, sizeof(opts), "-method explicit -flux %s -lambda 0.1 -N 64 -t_stop 20 -tau 0.03125 -monitor_every -1", flux));
@@ -90,8 +90,8 @@ static PetscErrorCode CheckAgreesWithExplicit(const char flux[])
     PetscReal rel_prev = 0.0;
 
     for (PetscInt M = 2; M <= 32; M *= 4) {
-      TestResult r;
-      PetscReal  rel;
+      PdennTestRun r;
+      PetscReal    rel;
 
       PetscCall(PetscSNPrintf(opts, sizeof(opts), "-method %s -flux %s -lambda 0.1 -N 64 -t_stop 20 -cycles %d -monitor_every -1", methods[m], flux, (int)M));
       PetscCall(TestRun(PETSC_COMM_WORLD, opts, TEST_SIGNAL_NOISY, &r));
@@ -100,10 +100,10 @@ static PetscErrorCode CheckAgreesWithExplicit(const char flux[])
       PetscCheck(M == 2 || rel_prev / rel > 2.5, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s %s: distance to explicit %g -> %g with 4x cycles: no convergence", methods[m], flux, (double)rel_prev, (double)rel);
       PetscCheck(M < 32 || rel < 1e-2, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s %s: distance to explicit %g at 32 cycles", methods[m], flux, (double)rel);
       rel_prev = rel;
-      PetscCall(TestResultDestroy(&r));
+      PetscCall(PdennTestRunDestroy(&r));
     }
   }
-  PetscCall(TestResultDestroy(&ref));
+  PetscCall(PdennTestRunDestroy(&ref));
   PetscFunctionReturn(0);
 }
 
@@ -116,8 +116,8 @@ static PetscErrorCode CheckImplicitAgreesWithExplicit(const char flux[])
 
   PetscFunctionBeginUser;
   for (PetscInt j = 0; j < 2; j++) {
-    char       opts[256];
-    TestResult r[2];
+    char         opts[256];
+    PdennTestRun r[2];
 
     for (PetscInt m = 0; m < 2; m++) {
       PetscCall(PetscSNPrintf(opts, sizeof(opts), "-method %s -flux %s -lambda 0.1 -N 64 -t_stop 2 -tau %g -fixed_point_rtol 1e-13 -monitor_every -1", m == 0 ? "explicit" : "implicit_fixed_point", flux, (double)taus[j]));
@@ -126,7 +126,7 @@ static PetscErrorCode CheckImplicitAgreesWithExplicit(const char flux[])
     PetscCall(PdennTestRelDiff(r[1].u, r[0].u, NORM_2, PETSC_SMALL, &rel[j]));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "implicit_fixed_point %s, tau %g: %d fixed-point iterations in %d steps, |u - u_explicit|/|u_explicit| = %.3e\n", flux, (double)taus[j], (int)r[1].info.nonlinear_its, (int)r[1].info.steps, (double)rel[j]));
     PetscCheck(r[1].info.nonlinear_its > r[1].info.steps, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "fixed-point iterations not counted");
-    for (PetscInt m = 0; m < 2; m++) PetscCall(TestResultDestroy(&r[m]));
+    for (PetscInt m = 0; m < 2; m++) PetscCall(PdennTestRunDestroy(&r[m]));
   }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "implicit_fixed_point %s: distance ratio %.2f for tau / 10\n", flux, (double)(rel[0] / rel[1])));
   PetscCheck(rel[0] / rel[1] > 7.0 && rel[0] / rel[1] < 13.0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "implicit vs explicit distance ratio %g for tau / 10, expected ~10", (double)(rel[0] / rel[1]));

@@ -18,43 +18,33 @@
 #include "explicit_test.h"
 #include "pdenn_dense.h"
 
-/* A run as TestRun, from init (a global array, scaled) instead of a test signal; the solver's
-   error code is returned in *ierr instead of raised (quietly) when catch_error is set. */
-static PetscErrorCode RunFrom(const char opts[], const PetscReal init[], PetscReal scale, PetscBool catch_error, TestResult *res, PetscErrorCode *ierr)
+/* Initial values of RunFrom: scale * init (a global array), or the noisy test signal if init is NULL */
+typedef struct {
+  const PetscReal *init;
+  PetscReal        scale;
+} InitFrom;
+
+static PetscErrorCode InitFromArray(DM da, Vec u, const void *ctx)
 {
-  PetscOptions   options;
-  PdennDiffusion pde;
-  PdennSolver    solver;
+  const InitFrom *from = (const InitFrom *)ctx;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(res, sizeof(*res)));
-  PetscCall(PetscOptionsCreate(&options));
-  PetscCall(PetscOptionsInsertString(options, opts));
-  PetscCall(PetscOptionsPush(options));
-  PetscCall(PdennDiffusionCreate(PETSC_COMM_WORLD, &pde));
-  PetscCall(PdennDiffusionSetFromOptions(pde));
-  PetscCall(PdennDiffusionSetUp(pde));
-  PetscCall(PdennDiffusionTauMax(pde, &res->tau_max));
-  PetscCall(PdennSolverCreate(pde, &solver));
-  PetscCall(PdennSolverSetFromOptions(solver));
-  PetscCall(DMCreateGlobalVector(pde->da, &res->u));
-  if (init)
-    PetscCall(PdennDenseToVec(init, scale, res->u));
+  if (from->init)
+    PetscCall(PdennDenseToVec(from->init, from->scale, u));
   else
-    PetscCall(TestFillSignal(pde->da, TEST_SIGNAL_NOISY, res->u));
-  if (catch_error) PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  *ierr = PdennSolverSolve(solver, res->u);
-  if (catch_error)
-    PetscCall(PetscPopErrorHandler());
-  else
-    PetscCall(*ierr);
-  res->info              = solver->info;
-  solver->info.norm_hist = NULL;
-  solver->info.time_hist = NULL;
-  PetscCall(PdennSolverDestroy(&solver));
-  PetscCall(PdennDiffusionDestroy(&pde));
-  PetscCall(PetscOptionsPop());
-  PetscCall(PetscOptionsDestroy(&options));
+    PetscCall(TestFillSignal(da, TEST_SIGNAL_NOISY, u));
+  PetscFunctionReturn(0);
+}
+
+/* A run as TestRun, from init (a global array, scaled) instead of a test signal; the solver's
+   error code is returned in *ierr instead of raised (quietly) when catch_error is set. */
+static PetscErrorCode RunFrom(const char opts[], const PetscReal init[], PetscReal scale, PetscBool catch_error, PdennTestRun *res, PetscErrorCode *ierr)
+{
+  const InitFrom from = {init, scale};
+
+  PetscFunctionBeginUser;
+  *ierr = 0;
+  PetscCall(PdennTestRunSolver(PETSC_COMM_WORLD, opts, InitFromArray, &from, catch_error ? ierr : NULL, res));
   PetscFunctionReturn(0);
 }
 
@@ -70,13 +60,13 @@ static PetscErrorCode TopMode(PetscInt N, PetscInt order, PetscReal h, PetscReal
 
 static PetscErrorCode ExpectRefused(const char opts[], const char what[])
 {
-  TestResult     r;
+  PdennTestRun   r;
   PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
   PetscCall(RunFrom(opts, NULL, 1.0, PETSC_TRUE, &r, &ierr));
   PetscCheck(ierr == PDENN_ERR_INPUT, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s: %s was not refused as an input error (error code %d)", what, opts, (int)ierr);
-  PetscCall(TestResultDestroy(&r));
+  PetscCall(PdennTestRunDestroy(&r));
   PetscFunctionReturn(0);
 }
 
@@ -90,14 +80,14 @@ static PetscErrorCode CheckTauMax(void)
   for (PetscInt o = 1; o <= 2; o++)
     for (PetscInt i = 0; i < 4; i++) {
       const PetscReal h = hs[i], tau_max = o == 1 ? h * h / 2.0 : h * h * h * h / 8.0;
-      TestResult      r;
+      PdennTestRun    r;
       PetscErrorCode  ierr;
       char            opts[256];
 
       PetscCall(PetscSNPrintf(opts, sizeof(opts), "-N 24 -h %.17g -order %d -flux perona_malik -lambda 0.4 -method explicit -t_stop %.17g -monitor_every -1", (double)h, (int)o, 3.0 * tau_max));
       PetscCall(RunFrom(opts, NULL, 1.0, PETSC_FALSE, &r, &ierr));
       PetscCheck(PetscAbsReal(r.tau_max - tau_max) <= 1e-15 * tau_max && PetscAbsReal(r.info.tau - tau_max) <= 1e-15 * tau_max && r.info.steps == 3, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "order %d, h %g: tau_max %.17g, run step %.17g (%d steps); closed form %.17g", (int)o, (double)h, (double)r.tau_max, (double)r.info.tau, (int)r.info.steps, (double)tau_max);
-      PetscCall(TestResultDestroy(&r));
+      PetscCall(PdennTestRunDestroy(&r));
       for (PetscInt m = 0; m < 3; m++) {
         PetscCall(PetscSNPrintf(opts, sizeof(opts), "-N 24 -h %.17g -order %d -flux linear -method %s -t_stop %.17g -tau %.17g", (double)h, (int)o, methods[m], 3.0 * tau_max, 1.01 * tau_max));
         PetscCall(ExpectRefused(opts, "1.01 tau_max"));
@@ -122,7 +112,7 @@ static PetscErrorCode CheckFEDSteps(PetscReal t_stop, PetscInt cycles)
   const PetscInt  M = cycles > 0 ? cycles : PetscMax(1, (PetscInt)PetscCeilReal(PetscSqrtReal(S) / 10.0));
   PetscInt        n = 1;
   PetscReal       tau_c, *dt, *want, worst = 0.0;
-  TestResult      r;
+  PdennTestRun    r;
   PetscErrorCode  ierr;
   char            opts[256];
 
@@ -148,7 +138,7 @@ static PetscErrorCode CheckFEDSteps(PetscReal t_stop, PetscInt cycles)
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "FED t_stop %g: %d cycles of %d steps (closed form), steps vs tau_c/(2 cos^2(pi(2i+1)/(4n+2))): %.1e of t_stop\n", (double)t_stop, (int)M, (int)n, (double)worst));
   PetscCheck(worst <= 1e-13, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "FED step sizes differ from the closed form by %g of t_stop", (double)worst);
   PetscCall(PetscFree2(dt, want));
-  PetscCall(TestResultDestroy(&r));
+  PetscCall(PdennTestRunDestroy(&r));
   PetscFunctionReturn(0);
 }
 
@@ -159,7 +149,7 @@ static PetscErrorCode CheckFSIWeights(PetscInt order, PetscInt k)
   const PetscReal sn = PetscSinReal(PETSC_PI * k / (2.0 * N)), mu1 = 4.0 * sn * sn, mu = order == 1 ? mu1 : mu1 * mu1;
   const PetscReal tau = order == 1 ? 0.5 : 0.125, t_stop = tau * (n * n + n) / 3.0;
   PetscReal      *v, c_prev = 1.0, c = 1.0, worst = 0.0, fed = 1.0;
-  TestResult      r[2];
+  PdennTestRun    r[2];
   PetscErrorCode  ierr;
   char            opts[256];
 
@@ -181,13 +171,13 @@ static PetscErrorCode CheckFSIWeights(PetscInt order, PetscInt k)
   worst = PetscMax(worst, PetscAbsReal(r[1].info.norm_hist[n] / r[1].info.norm_hist[0] - PetscAbsReal(fed)) / PetscMax(PetscAbsReal(fed), 1e-3));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "order %d mode %2d (tau mu = %.4f): FSI norms per step and FED cycle vs the scalar recurrences: %.1e (cycle factor %.3e)\n", (int)order, (int)k, (double)(tau * mu), (double)worst, (double)c));
   PetscCheck(worst <= 1e-10, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "FSI/FED on a mode differ from alpha_k = (4k+2)/(2k+3) and the FED steps by %g", (double)worst);
-  for (PetscInt m = 0; m < 2; m++) PetscCall(TestResultDestroy(&r[m]));
+  for (PetscInt m = 0; m < 2; m++) PetscCall(PdennTestRunDestroy(&r[m]));
   PetscCall(PetscFree(v));
   PetscFunctionReturn(0);
 }
 
 /* Largest ratio norm_hist[j+1]/norm_hist[j] over steps, or over cycles of `every` steps */
-static PetscReal WorstRatio(const TestResult *r, PetscInt every)
+static PetscReal WorstRatio(const PdennTestRun *r, PetscInt every)
 {
   PetscReal worst = 0.0;
 
@@ -213,23 +203,23 @@ static PetscErrorCode CheckWorstCase(PetscInt order, PetscReal h)
     PetscReal      ratio[3];
     for (PetscInt pass = 0; pass < 3; pass++) { /* top mode at tau_max, noise at tau_max, top mode at 1.01 tau_max */
       const PetscReal tau = pass == 2 ? 1.01 * tau_max : tau_max, t_stop = m ? tau * (n * n + n) / 3.0 * (1.0 - 1e-12) : 20.0 * tau;
-      TestResult      r;
+      PdennTestRun    r;
       PetscCall(PetscSNPrintf(opts, sizeof(opts), "-N %d -h %.17g -order %d -flux perona_malik -lambda 0.5 -method %s -t_stop %.17g -tau %.17g%s -allow_unstable -monitor_every -1", (int)N, (double)h, (int)order, methods[m], (double)t_stop, (double)tau, m ? " -cycles 1" : ""));
       PetscCall(RunFrom(opts, pass == 1 ? NULL : v, pass == 1 ? 1.0 : 1e-4 * h, PETSC_FALSE, &r, &ierr));
       ratio[pass] = pass == 2 ? r.info.norm_hist[r.info.n_hist - 1] / r.info.norm_hist[0] : WorstRatio(&r, every);
-      PetscCall(TestResultDestroy(&r));
+      PetscCall(PdennTestRunDestroy(&r));
     }
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%-8s order %d h %.1f: worst ratio per %s at tau_max: top mode %.15f, noise %.15f; top mode at 1.01 tau_max grows by %.3f\n", methods[m], (int)order, (double)h, m ? "cycle" : "step", (double)ratio[0], (double)ratio[1], (double)ratio[2]));
     PetscCheck(ratio[0] <= 1.0 + 1e-12 && ratio[1] <= 1.0 + 1e-12, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s at tau_max increased the norm: top mode %.17g, noise %.17g", methods[m], (double)ratio[0], (double)ratio[1]);
     PetscCheck(ratio[2] > 1.1, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s at 1.01 tau_max: the top mode did not grow (%.17g)", methods[m], (double)ratio[2]);
   }
   for (PetscInt pass = 0; h == 1.0 && pass < 2; pass++) { /* fixed point (h = 1 only: slow on 2 ranks), limit tau_max/2 */
-    TestResult r;
+    PdennTestRun r;
     PetscCall(PetscSNPrintf(opts, sizeof(opts), "-N %d -h %.17g -order %d -flux linear -method implicit_fixed_point -t_stop %.17g -tau %.17g -fixed_point_max_it 2500 -allow_unstable -monitor_every -1", (int)N, (double)h, (int)order, (double)(pass ? 0.505 : 0.495) * tau_max, (double)(pass ? 0.505 : 0.495) * tau_max));
     PetscCall(RunFrom(opts, v, 1.0, PETSC_TRUE, &r, &ierr));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "fixed point order %d h %.1f at %.4f x its limit on the top mode: %s (%d iterations)\n", (int)order, (double)h, pass ? 1.01 : 0.99, ierr ? "did not converge" : "converged", (int)r.info.nonlinear_its));
     PetscCheck(pass ? ierr == PDENN_ERR_INPUT : ierr == 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "fixed point at %g x its limit: %s", pass ? 1.01 : 0.99, pass ? "converged although the top mode is amplified" : "did not converge");
-    PetscCall(TestResultDestroy(&r));
+    PetscCall(PdennTestRunDestroy(&r));
   }
   PetscCall(PetscFree(v));
   PetscFunctionReturn(0);

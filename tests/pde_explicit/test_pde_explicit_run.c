@@ -7,7 +7,7 @@
    -expect_growth: assert that the norm grew (a tau above the stability limit, -allow_unstable). */
 #include "explicit_test.h"
 
-static PetscErrorCode CompareSerial(TestResult *par)
+static PetscErrorCode CompareSerial(PdennTestRun *par)
 {
   PetscMPIInt rank;
   VecScatter  to_zero;
@@ -20,7 +20,7 @@ static PetscErrorCode CompareSerial(TestResult *par)
   PetscCall(VecScatterBegin(to_zero, par->u, gathered, INSERT_VALUES, SCATTER_FORWARD));
   PetscCall(VecScatterEnd(to_zero, par->u, gathered, INSERT_VALUES, SCATTER_FORWARD));
   if (rank == 0) {
-    TestResult       ser;
+    PdennTestRun     ser;
     const PetscReal *a, *b;
     PetscInt         n;
     PetscReal        diff = 0.0, scale = 0.0;
@@ -37,7 +37,7 @@ static PetscErrorCode CompareSerial(TestResult *par)
     PetscCall(VecRestoreArrayRead(ser.u, &b));
     stats[0] = diff / scale;
     stats[1] = (PetscReal)(ser.info.steps != par->info.steps || ser.info.cycles != par->info.cycles || ser.info.nonlinear_its != par->info.nonlinear_its || ser.info.t_stop != par->info.t_stop);
-    PetscCall(TestResultDestroy(&ser));
+    PetscCall(PdennTestRunDestroy(&ser));
   }
   PetscCallMPI(MPI_Bcast(stats, 2, MPIU_REAL, 0, PETSC_COMM_WORLD));
   PetscCall(VecScatterDestroy(&to_zero));
@@ -50,9 +50,9 @@ static PetscErrorCode CompareSerial(TestResult *par)
 
 static PetscErrorCode Run(void)
 {
-  PetscBool  compare = PETSC_FALSE, growth = PETSC_FALSE;
-  TestResult r;
-  PetscReal  n0, n1;
+  PetscBool    compare = PETSC_FALSE, growth = PETSC_FALSE;
+  PdennTestRun r;
+  PetscReal    n0, n1;
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "Explicit-type solver test driver", NULL);
@@ -69,7 +69,7 @@ static PetscErrorCode Run(void)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "unstable growth confirmed\n"));
   }
   if (compare) PetscCall(CompareSerial(&r));
-  PetscCall(TestResultDestroy(&r));
+  PetscCall(PdennTestRunDestroy(&r));
   PetscFunctionReturn(0);
 }
 

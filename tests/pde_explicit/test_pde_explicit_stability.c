@@ -32,7 +32,7 @@ static PetscErrorCode CheckMethod(const char method[], const char flux[], PetscI
   const PetscBool fp     = (PetscBool)!strcmp(method, "implicit_fixed_point");
   const PetscReal slack  = fp ? 1e-10 : 1e-13;
   char            opts[256];
-  TestResult      r;
+  PdennTestRun    r;
   PetscReal       worst, worst_step;
   PetscInt        count, count_step, stride;
 
@@ -46,7 +46,7 @@ static PetscErrorCode CheckMethod(const char method[], const char flux[], PetscI
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%-20s %-16s order %d: %3d steps, |u| %.6f -> %.6f, largest increase per %s %+.1e; steps with an increase: %d\n", method, flux, (int)order, (int)r.info.steps, (double)r.info.norm_hist[0], (double)r.info.norm_hist[r.info.n_hist - 1], cyclic ? "cycle" : "step ", (double)worst, (int)count_step));
   PetscCheck(count == 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s, flux %s, order %d: the Euclidean norm grew %d times (by up to %g relative) at admissible tau", method, flux, (int)order, (int)count, (double)worst);
   PetscCheck(r.info.norm_hist[r.info.n_hist - 1] < 0.999 * r.info.norm_hist[0], PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s, flux %s, order %d: hardly any smoothing happened, the test would be vacuous", method, flux, (int)order);
-  PetscCall(TestResultDestroy(&r));
+  PetscCall(PdennTestRunDestroy(&r));
   PetscFunctionReturn(0);
 }
 
