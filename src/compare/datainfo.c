@@ -33,15 +33,18 @@ static void CleanStats(PetscInt rows, PetscInt N, const PetscReal u[], const Pet
   for (PetscInt i = 0; i < n; i++) sum += u[i];
   mean = sum / n;
   for (PetscInt i = 0; i < n; i++) sum2 += (u[i] - mean) * (u[i] - mean);
+  /* every point whose stencil stays inside the signal: order 1's forward difference needs no
+     left neighbour, so it starts at point 0; a stencil with a right neighbour stops at N-2 */
+  const PetscInt first = k[0] != 0.0 ? 1 : 0, last = k[2] != 0.0 ? N - 2 : N - 1;
   for (PetscInt r = 0; r < rows; r++) {
     const PetscReal *x = u + r * N;
-    for (PetscInt i = 1; i + 1 < N; i++) {
-      const PetscReal d = k[0] * x[i - 1] + k[1] * x[i] + k[2] * x[i + 1];
+    for (PetscInt i = first; i <= last; i++) {
+      const PetscReal d = (i > 0 ? k[0] * x[i - 1] : 0.0) + k[1] * x[i] + (i + 1 < N ? k[2] * x[i + 1] : 0.0);
       dsum2 += d * d;
     }
   }
   info->clean_std = PetscSqrtReal(sum2 / n);
-  info->grad_rms  = N > 2 ? PetscSqrtReal(dsum2 / (rows * (N - 2))) : 0.0;
+  info->grad_rms  = last >= first ? PetscSqrtReal(dsum2 / (rows * (last - first + 1))) : 0.0;
   Range(n, u, &info->clean_min, &info->clean_max);
 }
 
