@@ -82,21 +82,27 @@ static PetscErrorCode FileSizes(PdennTrainer tr, PetscInt *N, PetscInt *ntrain, 
 }
 
 /* Every batch group reads the same samples of the same files, so a bad file fails every group at
-   the same point with the same error (collective on each group's communicator): only group 0
-   prints it, or the line would appear once per group. */
-static PetscErrorCode QuietBegin(PdennTrainer tr)
+   the same point with the same error (collective on each group's communicator). The groups raise
+   it quietly; then it is raised once more on the whole communicator with the same message, so
+   every rank returns it (and can report it) while only rank 0 prints the line. */
+static PetscErrorCode QuietBegin(void)
 {
   PetscFunctionBeginUser;
-  if (tr->group) PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   PetscFunctionReturn(0);
 }
 
 static PetscErrorCode QuietEnd(PdennTrainer tr, PetscErrorCode ierr)
 {
+  PetscErrorCode any  = ierr;
+  char          *text = NULL;
+
   PetscFunctionBeginUser;
-  if (tr->group) PetscCall(PetscPopErrorHandler());
-  PetscCall(ierr);
-  PetscFunctionReturn(0);
+  PetscCall(PetscPopErrorHandler());
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &any, 1, MPI_INT, MPI_MAX, tr->comm));
+  if (!any) PetscFunctionReturn(0);
+  if (ierr) PetscCall(PetscErrorMessage(ierr, NULL, &text)); /* the message PetscError kept */
+  SETERRQ(tr->comm, ierr ? ierr : any, "%s", text && text[0] ? text : "another batch group could not read the training data (see rank 0's message)");
 }
 
 PetscErrorCode PdennTrainerDataSizes(PdennTrainer tr, PetscInt *N, PetscInt *ntrain, PetscInt *nval)
@@ -109,7 +115,7 @@ PetscErrorCode PdennTrainerDataSizes(PdennTrainer tr, PetscInt *N, PetscInt *ntr
     PetscFunctionReturn(0);
   }
   PetscCheck(tr->train_path[0], tr->comm, PDENN_ERR_INPUT, "key -train_data is missing; expected an HDF5 signal set written by pdenn_signals");
-  PetscCall(QuietBegin(tr));
+  PetscCall(QuietBegin());
   PetscCall(QuietEnd(tr, FileSizes(tr, N, ntrain, nval)));
   PetscFunctionReturn(0);
 }
@@ -137,7 +143,7 @@ PetscErrorCode PdennTrainerLoadData(PdennTrainer tr, PetscInt ntrain, PetscInt n
     PetscCall(Generate(tr, 0, &tr->train));
     PetscCall(Generate(tr, ntrain, &tr->val));
   } else {
-    PetscCall(QuietBegin(tr));
+    PetscCall(QuietBegin());
     PetscCall(QuietEnd(tr, ReadFiles(tr, ntrain)));
   }
   PetscFunctionReturn(0);
