@@ -8,11 +8,16 @@ mutation_list runs `mutate.py check <source tree>` so the list fails loudly when
   mutate.py files                  the files the mutants change (one per mutant)
   mutate.py show    ID             id, file, description, equivalence note (tab separated)
   mutate.py apply   SRC ID         replace the text in SRC/file (SRC must be a scratch copy)
+  mutate.py sync    ORIG SRC         make SRC a copy of the tracked and unignored files of the git
+                                   checkout ORIG: files of equal content are left untouched (their
+                                   mtime too, so a persistent build recompiles only what differs)
   mutate.py restore SRC ID ORIG    copy ORIG/file over SRC/file (content only: a new mtime, so
                                    the next incremental build recompiles it)
 """
+import filecmp
 import os
 import shutil
+import subprocess
 import sys
 
 LIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mutants.txt")
@@ -109,6 +114,30 @@ def apply(src, ident):
     return 0
 
 
+def sync(orig, src):
+    scratch_only(src)
+    listing = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=orig, check=True, capture_output=True).stdout
+    files = {f for f in listing.decode().split("\0") if f and os.path.isfile(os.path.join(orig, f))}
+    copied = 0
+    for f in sorted(files):
+        a, b = os.path.join(orig, f), os.path.join(src, f)
+        if os.path.isfile(b) and filecmp.cmp(a, b, shallow=False):
+            continue
+        os.makedirs(os.path.dirname(b), exist_ok=True)
+        shutil.copyfile(a, b)
+        shutil.copymode(a, b)
+        copied += 1
+    removed = 0
+    for root, _, names in os.walk(src):
+        for name in names:
+            rel = os.path.relpath(os.path.join(root, name), src)
+            if rel not in files:
+                os.remove(os.path.join(root, name))
+                removed += 1
+    print(f"scratch copy {src}: {len(files)} files, {copied} copied, {removed} removed")
+    return 0
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__)
@@ -131,6 +160,8 @@ def main(argv):
         return 0
     if cmd == "apply" and len(args) == 2:
         return apply(args[0], args[1])
+    if cmd == "sync" and len(args) == 2:
+        return sync(args[0], args[1])
     if cmd == "restore" and len(args) == 3:
         scratch_only(args[0])
         m = find(parse(), args[1])

@@ -13,6 +13,9 @@
 #     --time-limit S     seconds per mutant, build and tests together; over it the mutant counts
 #                        as "timeout" (undecided, like a survivor for the exit status) [1200]
 #     --jobs N           parallel build jobs and ctest -j [2]
+#     --static           build libpdenn static as the project's default build does (every
+#                        mutant then relinks every program); default: shared, not relinked
+#                        (applies when the build directory is configured, i.e. new)
 #     --unit-only        run only the tests labelled unit (a quick first pass)
 #     --no-baseline      skip the suite on the unmutated copy (it must pass, or every mutant
 #                        would look killed)
@@ -20,6 +23,7 @@
 # Exit status: 0 when every mutant is killed, stillborn or marked 'equivalent:' in the list;
 # 1 when one survived (or timed out) unexplained; 2 on a usage or set-up error.
 set -u -o pipefail
+{ # the whole script is parsed before it runs: editing run.sh during a campaign cannot derail it
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -31,6 +35,9 @@ jobs=2
 unit_only=0
 baseline=1
 ids=()
+# A shared libpdenn that the executables do not relink against: a mutant then costs one compile
+# and one library link instead of relinking every test program (minutes on 2 busy cores).
+cmake_args=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DCMAKE_LINK_DEPENDS_NO_SHARED=ON)
 
 die() { echo "run.sh: error: $*" >&2; exit 2; }
 
@@ -40,10 +47,11 @@ while [ $# -gt 0 ]; do
     --build-dir) [ $# -ge 2 ] || die "--build-dir needs a directory"; build=$2; shift 2 ;;
     --time-limit) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--time-limit needs a positive number of seconds, got '${2:-}'"; limit=$2; shift 2 ;;
     --jobs) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive integer, got '${2:-}'"; jobs=$2; shift 2 ;;
+    --static) cmake_args=(-DCMAKE_BUILD_TYPE=Release); shift ;;
     --unit-only) unit_only=1; shift ;;
     --no-baseline) baseline=0; shift ;;
     --list) "${mutate[@]}" ids | while read -r id; do "${mutate[@]}" show "$id" | cut -f1,3; done; exit 0 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) ids+=("$1"); shift ;;
   esac
@@ -64,10 +72,10 @@ digest_before=$(tree_digest) || die "cannot read the files of the mutant list in
 mapfile -t ids < <("${mutate[@]}" ids "${ids[@]}") || die "unknown mutant id"
 [ ${#ids[@]} -gt 0 ] || die "no mutants selected"
 
-# Scratch copy: the tracked and unignored files (.gitignore honoured); --checksum leaves files of
-# equal content untouched, so the persistent build recompiles only what differs.
+# Scratch copy: the tracked and unignored files; files of equal content stay untouched, so the
+# persistent build recompiles only what differs.
 mkdir -p "$src" "$build" || die "cannot create $src and $build"
-rsync -rlp --checksum --delete --exclude=/.git --filter=':- .gitignore' "$repo/" "$src/" || die "rsync of $repo to $src failed"
+"${mutate[@]}" sync "$repo" "$src" || die "cannot copy $repo to $src"
 source "$src/jobscripts/mpienv.sh"
 
 current=
@@ -83,7 +91,7 @@ mkdir -p "$log"
 # (tests: "timeout" when the per-mutant limit cut them off)
 build_tree() {
   local t=$1
-  [ -f "$build/CMakeCache.txt" ] || timeout "$t" cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$log/configure.log" 2>&1 || return 1
+  [ -f "$build/CMakeCache.txt" ] || timeout "$t" cmake -S "$src" -B "$build" "${cmake_args[@]}" >"$log/configure.log" 2>&1 || return 1
   timeout "$t" cmake --build "$build" -j "$jobs" >"$log/build.log" 2>&1
 }
 
@@ -156,3 +164,4 @@ if [ ${#unexplained[@]} -gt 0 ]; then
   exit 1
 fi
 exit 0
+}
