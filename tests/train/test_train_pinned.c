@@ -5,10 +5,13 @@
    2. the shuffle is a uniform draw: over 100 seeds x 24 epochs the 24 orders of 4 samples each
       appear, with a chi-square statistic (23 degrees of freedom) below 70 (p ~ 1e-6: a correct
       Fisher-Yates passes with certainty for these fixed seeds, a Sattolo cycle, which draws only
-      the 6 cyclic orders, gives ~5000). */
+      the 6 cyclic orders, gives ~5000);
+   3. a partial mini-batch's gradient is the mean over its own samples (see TestPartialBatch). */
 #include <pdenn/core.h>
+#include <pdenn/nn.h>
 #include <pdenn/train.h>
 #include <hdf5.h>
+#include "pdenn_test.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -151,11 +154,56 @@ static PetscErrorCode TestShuffleUniform(void)
   PetscFunctionReturn(0);
 }
 
+/* One epoch of plain SGD on 5 samples with mini-batches of `batch_size`; theta copied out */
+static PetscErrorCode TrainOneEpoch(const char batch_size[], PetscReal theta_out[], PetscInt n_max, PetscInt *n)
+{
+  PdennTrainer      tr;
+  PdennSignalParams p;
+  PdennModel        model;
+  PetscReal        *th;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsInsertString(NULL, "-train_epochs 1 -train_optimizer sgd -train_momentum 0 -train_lr 0.05 -checkpoint train_pinned_batch.h5 -force -checkpoint_every_epochs 0"));
+  PetscCall(PetscOptionsSetValue(NULL, "-train_batch_size", batch_size));
+  PetscCall(PdennSignalParamsDefault(&p));
+  p.N = 32;
+  PetscCall(PdennTrainerCreate(PETSC_COMM_SELF, &tr));
+  PetscCall(PdennTrainerSetFromOptions(tr));
+  PetscCall(PdennTrainerSetSignals(tr, &p, 5, 1));
+  PetscCall(PdennTrainerSetUp(tr));
+  PetscCall(PdennTrainerTrain(tr));
+  PetscCall(PdennTrainerGetModel(tr, &model));
+  PetscCall(PdennModelGetNumParameters(model, n));
+  PetscCheck(*n <= n_max, PETSC_COMM_SELF, PETSC_ERR_PLIB, "model has %" PetscInt_FMT " parameters, the test keeps %" PetscInt_FMT, *n, n_max);
+  PetscCall(PdennModelGetParameters(model, &th));
+  PetscCall(PetscArraycpy(theta_out, th, *n));
+  PetscCall(PdennTrainerDestroy(&tr));
+  PetscFunctionReturn(0);
+}
+
+/* A mini-batch's gradient is the mean over the samples it has: 5 samples with batch size 8 (one
+   partial batch) must take exactly the step of batch size 5 (one full batch of the same samples
+   in the same order). Plain SGD, since Adam's first step does not see a scaled gradient. */
+static PetscErrorCode TestPartialBatch(void)
+{
+  PetscReal full[4096], partial[4096], d;
+  PetscInt  n_full, n_partial;
+
+  PetscFunctionBeginUser;
+  PetscCall(TrainOneEpoch("5", full, 4096, &n_full));
+  PetscCall(TrainOneEpoch("8", partial, 4096, &n_partial));
+  d = PdennTestArrayRelDiff(n_full, partial, full);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "partial batch: %" PetscInt_FMT " parameters after one SGD step, batch 8 of 5 samples vs batch 5: relative difference %.3g\n", n_full, (double)d));
+  PetscCheck(n_full == n_partial && d <= 1e-14, PETSC_COMM_SELF, PETSC_ERR_PLIB, "a partial mini-batch (5 samples, batch size 8) stepped differently from the full batch of the same 5 samples (relative difference %g > 1e-14): its gradient is not the mean over its samples", (double)d);
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Run(void)
 {
   PetscFunctionBeginUser;
   PetscCall(TestChecksumCoverage());
   PetscCall(TestShuffleUniform());
+  PetscCall(TestPartialBatch());
   PetscFunctionReturn(0);
 }
 
