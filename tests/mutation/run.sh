@@ -1,7 +1,8 @@
 #!/bin/bash
 # The mutation campaign of issue 10: plants each bug of tests/mutation/mutants.txt, one at a time,
 # in a scratch copy of the source tree, rebuilds incrementally and runs the default CTest suite
-# (unit-labelled tests first, stop at the first failure). A mutant is "killed" when a test fails,
+# (stop at the first failure; fast unit tests first, then the other tests, then the reliability
+# tests, which are slow and test error handling rather than the numbers). A mutant is "killed" when a test fails,
 # "SURVIVED" when the whole suite passes (less mutation_list, which checks this list against the
 # unmutated code), "stillborn" when it does not build. The real tree is
 # only read (checked at the end). Results and the last run: tests/mutation/README.md.
@@ -16,7 +17,8 @@
 #     --static           build libpdenn static as the project's default build does (every
 #                        mutant then relinks every program); default: shared, not relinked
 #                        (applies when the build directory is configured, i.e. new)
-#     --unit-only        run only the tests labelled unit (a quick first pass)
+#     --unit-only        run only the tests labelled unit outside reliability (a quick first
+#                        pass; a survivor must then be run with the whole suite)
 #     --no-baseline      skip the suite on the unmutated copy (it must pass, or every mutant
 #                        would look killed)
 #     --list             print the mutant ids and descriptions and exit
@@ -96,8 +98,8 @@ build_tree() {
 }
 
 run_suite() { # $1: seconds left, $2: log file
-  local t=$1 out=$2 rc phases=("-L unit -LE slurm|slow")
-  [ $unit_only = 1 ] || phases+=("-LE slurm|slow|unit")
+  local t=$1 out=$2 rc phases=("-L unit -LE slurm|slow|reliability")
+  [ $unit_only = 1 ] || phases+=("-LE slurm|slow|unit|reliability" "-L reliability -LE slurm|slow")
   : >"$out"
   for phase in "${phases[@]}"; do
     local start=$SECONDS left
@@ -119,7 +121,7 @@ run_suite() { # $1: seconds left, $2: log file
 }
 
 start=$SECONDS
-echo "pdenn mutation campaign: ${#ids[@]} mutants, source $repo, scratch $src, build $build, suite: $([ $unit_only = 1 ] && echo "unit" || echo "unit, then the rest") (-LE 'slurm|slow'), $jobs jobs, ${limit} s per mutant"
+echo "pdenn mutation campaign: ${#ids[@]} mutants, source $repo, scratch $src, build $build, suite: $([ $unit_only = 1 ] && echo "unit only" || echo "unit, the rest, reliability") (-LE 'slurm|slow'), $jobs jobs, ${limit} s per mutant"
 build_tree "$limit" || die "the unmutated copy does not build (see $log/build.log)"
 if [ $baseline = 1 ]; then
   t0=$SECONDS
