@@ -1,7 +1,9 @@
 /* Tests written against planted bugs of the mutation campaign (tests/mutation/):
-   1. the checkpoint checksum covers every stored array and counter: a file in which one value of
-      any dataset, or the batch, seed or optimizer-step counter, was rewritten (a valid HDF5 file,
-      just different contents) is refused; an untouched one is read back;
+   1. the checkpoint's own checksum covers every stored array and counter: a file in which one
+      value of any dataset, or the batch, seed or optimizer-step counter, was rewritten (a valid
+      HDF5 file, just different contents) is refused, also when the file checksum of the HDF5
+      user block is cleared (a file without it is read unchecked, so then the checkpoint's
+      checksum alone must see the change); an untouched one is read back;
    2. the shuffle is a uniform draw: over 100 seeds x 24 epochs the 24 orders of 4 samples each
       appear, with a chi-square statistic (23 degrees of freedom) below 70 (p ~ 1e-6: a correct
       Fisher-Yates passes with certainty for these fixed seeds, a Sattolo cycle, which draws only
@@ -84,38 +86,60 @@ static PetscErrorCode Rewrite(const char path[], const char name[], PetscBool at
   PetscFunctionReturn(0);
 }
 
+/* Clears the checksum header in the HDF5 user block (its first 512 bytes, which HDF5 skips): the
+   file then reads as one without a file checksum (h5py's, older pdenn's), and only the
+   checkpoint's own checksum over its fields stands between a changed value and a resumed run. */
+static PetscErrorCode ClearUserBlock(const char path[])
+{
+  unsigned char zero[512] = {0};
+  FILE         *f         = fopen(path, "r+b");
+
+  PetscFunctionBeginUser;
+  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot open %s", path);
+  PetscCheck(fwrite(zero, 1, sizeof(zero), f) == sizeof(zero), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s", path);
+  PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot close %s", path);
+  PetscFunctionReturn(0);
+}
+
+/* Writes ck, rewrites field k (-1: none), clears the file checksum if asked, reads it back */
+static PetscErrorCode WriteChangeRead(const PdennCheckpoint *ck, const char path[], const char *what, PetscBool attr, PetscBool clear, PetscErrorCode *status, PdennCheckpoint *back)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PdennCheckpointWrite(PETSC_COMM_SELF, "-checkpoint", path, ck));
+  if (what) PetscCall(Rewrite(path, what, attr));
+  if (clear) PetscCall(ClearUserBlock(path));
+  captured[0] = '\0';
+  PetscCall(PetscPushErrorHandler(Capture, NULL));
+  *status = PdennCheckpointRead(PETSC_COMM_SELF, "-checkpoint", path, back);
+  PetscCall(PetscPopErrorHandler());
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode TestChecksumCoverage(void)
 {
-  const char *const    datasets[] = {"parameters/block0/W", "parameters/block0/tau", "optimizer/m", "optimizer/v", "shuffle/permutation", "history/step_loss", "history/train_loss", "history/val_loss"};
-  const char *const    attrs[]    = {"batch", "shuffle_seed", "optimizer_steps"};
-  const char          *path       = "train_pinned_ck.h5";
-  const PetscInt       nd = (PetscInt)(sizeof(datasets) / sizeof(datasets[0])), na = (PetscInt)(sizeof(attrs) / sizeof(attrs[0]));
+  const char *const    fields[] = {"parameters/block0/W", "parameters/block0/tau", "optimizer/m", "optimizer/v", "shuffle/permutation", "history/step_loss", "history/train_loss", "history/val_loss", "batch", "shuffle_seed", "optimizer_steps"};
+  const PetscInt       nf = (PetscInt)(sizeof(fields) / sizeof(fields[0])), first_attr = 8;
+  const char          *path = "train_pinned_ck.h5";
   PdennCheckpoint      ck, back;
   PdennCheckpointGroup groups[2];
 
   PetscFunctionBeginUser;
   Fill(&ck, groups);
-  for (PetscInt k = -1; k < nd + na; k++) {
+  for (PetscInt clear = 0; clear < 2; clear++) {
     PetscErrorCode status;
-    const char    *what = k < 0 ? "nothing" : k < nd ? datasets[k]
-                                                     : attrs[k - nd];
 
-    PetscCall(PdennCheckpointWrite(PETSC_COMM_SELF, "-checkpoint", path, &ck));
-    if (k >= 0) PetscCall(Rewrite(path, what, (PetscBool)(k >= nd)));
-    captured[0] = '\0';
-    PetscCall(PetscPushErrorHandler(Capture, NULL));
-    status = PdennCheckpointRead(PETSC_COMM_SELF, "-checkpoint", path, &back);
-    PetscCall(PetscPopErrorHandler());
-    if (k < 0) {
-      PetscCheck(status == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the untouched checkpoint %s is refused: %s", path, captured);
-      PetscCheck(back.val_loss[0] == val_loss[0] && back.batch == 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the untouched checkpoint reads back val_loss %g, batch %" PetscInt_FMT "; expected %g, 1", (double)back.val_loss[0], back.batch, (double)val_loss[0]);
-      PetscCall(PdennCheckpointFree(&back));
-      continue;
+    PetscCall(WriteChangeRead(&ck, path, NULL, PETSC_FALSE, (PetscBool)clear, &status, &back));
+    PetscCheck(status == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the untouched checkpoint %s (file checksum %s) is refused: %s", path, clear ? "cleared" : "kept", captured);
+    PetscCheck(back.val_loss[0] == val_loss[0] && back.batch == 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the untouched checkpoint reads back val_loss %g, batch %" PetscInt_FMT "; expected %g, 1", (double)back.val_loss[0], back.batch, (double)val_loss[0]);
+    PetscCall(PdennCheckpointFree(&back));
+    for (PetscInt k = 0; k < nf; k++) {
+      PetscCall(WriteChangeRead(&ck, path, fields[k], (PetscBool)(k >= first_attr), (PetscBool)clear, &status, &back));
+      if (!status) PetscCall(PdennCheckpointFree(&back));
+      PetscCheck(status == PDENN_ERR_INPUT && strstr(captured, path) && strstr(captured, "checksum"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "checkpoint with %s rewritten (file checksum %s): status %d, message '%s'; expected an input error naming %s and a checksum", fields[k], clear ? "cleared" : "kept", (int)status, captured, path);
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-22s rewritten, file checksum %-7s: refused (%s)\n", fields[k], clear ? "cleared" : "kept", captured));
     }
-    PetscCheck(status == PDENN_ERR_INPUT && strstr(captured, path) && strstr(captured, "checksum"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "checkpoint with %s rewritten: status %d, message '%s'; expected an input error naming %s and its checksum (which must cover the field)", what, (int)status, captured, path);
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-22s rewritten: refused (%s)\n", what, captured));
   }
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "checksum: %" PetscInt_FMT " rewritten fields refused, the untouched file read back\n", nd + na));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "checksum: %" PetscInt_FMT " rewritten fields refused with and without the file checksum, the untouched file read back\n", nf));
   PetscFunctionReturn(0);
 }
 
