@@ -106,7 +106,7 @@ run_suite() { # $1: seconds left, $2: log file
     left=$((t))
     [ $left -gt 0 ] || { echo timeout; return; }
     # shellcheck disable=SC2086 # the phase's label options are words
-    (cd "$build" && timeout -k 10 "$left" ctest --stop-on-failure -j "$jobs" $phase -E '^mutation_list$') >>"$out" 2>&1
+    (cd "$build" && timeout -k 10 "$left" ctest --stop-on-failure --output-on-failure -j "$jobs" $phase -E '^mutation_list$') >>"$out" 2>&1
     rc=$?
     t=$((t - (SECONDS - start)))
     if [ $rc = 124 ] || [ $rc = 137 ]; then echo timeout; return; fi
