@@ -79,7 +79,8 @@ static inline PetscBool RefGaussSolve(PetscInt N, PetscReal A[], PetscReal b[])
 }
 
 /* Phi(s) = g(s^2) s, g and Phi' for the fluxes the references use (docs/science.md §1):
-   linear g = 1; Perona-Malik g = 1/(1 + s^2/lambda^2); Charbonnier g = 1/sqrt(1 + s^2/lambda^2). */
+   linear g = 1; Perona-Malik g = 1/(1 + s^2/lambda^2); Charbonnier g = 1/sqrt(1 + s^2/lambda^2);
+   relu Phi = max(s, 0). */
 static inline void RefFlux(PdennFluxType type, PetscReal lambda, PetscReal s, PetscReal *phi, PetscReal *g, PetscReal *dphi)
 {
   const PetscReal q = s * s / (lambda * lambda);
@@ -92,6 +93,10 @@ static inline void RefFlux(PdennFluxType type, PetscReal lambda, PetscReal s, Pe
   case PDENN_FLUX_CHARBONNIER:
     *g    = 1.0 / PetscSqrtReal(1.0 + q);
     *dphi = *g * *g * *g;
+    break;
+  case PDENN_FLUX_RELU: /* max(s, 0): not odd, so it tells K from -K */
+    *g    = s > 0.0 ? 1.0 : 0.0;
+    *dphi = *g;
     break;
   default: /* linear */
     *g    = 1.0;

@@ -1,4 +1,5 @@
-/* Nonlinear diffusion (Perona-Malik, and Charbonnier for Newton) against a small dense
+/* Nonlinear diffusion (Perona-Malik; Charbonnier for Newton and semi-implicit; relu, the flux that is
+   not odd, for the explicit scheme) against a small dense
    reference written here from the schemes' formulas (docs/theory_explicit.md,
    docs/theory_implicit.md) with the dense K of tests/common/pdenn_reference.h, N = 24, h = 1,
    orders 1 and 2, a rough signal whose gradients reach the flux's backward (Phi' < 0) regime:
@@ -192,6 +193,10 @@ int main(int argc, char **argv)
     d.flux = PDENN_FLUX_CHARBONNIER; /* monotone: the implicit step is unique for every tau */
     PetscCall(CheckMethod(&d, PDENN_METHOD_IMPLICIT_NEWTON));
     PetscCall(CheckMethod(&d, PDENN_METHOD_SEMI_IMPLICIT));
+    /* relu is the one flux that is not odd: the only one whose scheme changes if K is replaced
+       by -K (a wrong sign of the difference kernel passes every odd flux bitwise) */
+    d.flux = PDENN_FLUX_RELU;
+    PetscCall(CheckMethod(&d, PDENN_METHOD_EXPLICIT));
   }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "nonlinear dense reference checks passed\n"));
   PetscCall(PetscFinalize());
