@@ -6,6 +6,7 @@
    intact. */
 #include <pdenn/core.h>
 #include <pdenn/train.h>
+#include "ckpttest.h"
 #include <hdf5.h>
 #include <errno.h>
 #include <stdio.h>
@@ -13,43 +14,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define NP 9
-#define NS 5
-
-static char captured[1024];
-
-/* keeps the message of the error under test, so the test can check it names the file */
-static PetscErrorCode Capture(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
-{
-  (void)comm, (void)line, (void)fun, (void)file, (void)ctx;
-  if (p == PETSC_ERROR_INITIAL) snprintf(captured, sizeof(captured), "%s", mess);
-  return n;
-}
-
 static PetscReal theta[NP], m[NP], v[NP], step_loss[3] = {0.5, 0.25, 0.125}, train_loss[1] = {0.3}, val_loss[1] = {0.35};
 static PetscInt  perm[NS] = {3, 1, 4, 0, 2};
 static char      deck[]   = "-train_lr 0.01 -model_type sym_resnet";
 
 static void Fill(PdennCheckpoint *ck, PdennCheckpointGroup groups[2])
 {
+  const CkptTestArrays a = {theta, m, v, step_loss, train_loss, val_loss, perm, deck};
+
   for (PetscInt i = 0; i < NP; i++) {
     theta[i] = 1.0 / (i + 3.0);
     m[i]     = -theta[i] / 7;
     v[i]     = theta[i] * theta[i];
   }
-  memset(ck, 0, sizeof(*ck));
-  memset(groups, 0, 2 * sizeof(groups[0]));
-  strcpy(groups[0].name, "block0/W");
-  groups[0].offset = 0, groups[0].ndim = 2, groups[0].shape[0] = 4, groups[0].shape[1] = 2;
-  strcpy(groups[1].name, "block0/tau");
-  groups[1].offset = 8, groups[1].ndim = 1, groups[1].shape[0] = 1;
-  strcpy(ck->model_type, "sym_resnet");
-  strcpy(ck->optimizer, "adam");
-  ck->N = 64, ck->nparams = NP, ck->ngroups = 2, ck->groups = groups, ck->theta = theta;
-  ck->opt_steps = 3, ck->opt_m = m, ck->opt_v = v;
-  ck->epoch = 1, ck->step = 3, ck->batch = 1, ck->seed = 42, ck->nsamples = NS, ck->perm = perm;
-  ck->step_loss = step_loss, ck->train_loss = train_loss, ck->val_loss = val_loss;
-  ck->space_ranks = 1, ck->nranks = 2, ck->deck = deck;
+  CkptTestFill(ck, groups, 4, 2, 2, &a);
 }
 
 static PetscErrorCode CheckSame(const PdennCheckpoint *a, const PdennCheckpoint *b)

@@ -14,20 +14,9 @@
 #include <pdenn/train.h>
 #include <hdf5.h>
 #include "pdenn_test.h"
+#include "ckpttest.h"
 #include <stdio.h>
 #include <string.h>
-
-#define NP 9
-#define NS 5
-
-static char captured[1024];
-
-static PetscErrorCode Capture(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
-{
-  (void)comm, (void)line, (void)fun, (void)file, (void)ctx;
-  if (p == PETSC_ERROR_INITIAL) snprintf(captured, sizeof(captured), "%s", mess);
-  return n;
-}
 
 static PetscReal theta[NP] = {1, 2, 3, 4, 5, 6, 7, 8, 0.5}, m[NP] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}, v[NP] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
 static PetscReal step_loss[3] = {0.5, 0.25, 0.125}, train_loss[1] = {0.3}, val_loss[1] = {0.35};
@@ -36,19 +25,9 @@ static char      deck[]   = "-train_epochs 2";
 
 static void Fill(PdennCheckpoint *ck, PdennCheckpointGroup groups[2])
 {
-  memset(ck, 0, sizeof(*ck));
-  memset(groups, 0, 2 * sizeof(*groups));
-  strcpy(groups[0].name, "block0/W");
-  groups[0].offset = 0, groups[0].ndim = 2, groups[0].shape[0] = 2, groups[0].shape[1] = 4;
-  strcpy(groups[1].name, "block0/tau");
-  groups[1].offset = 8, groups[1].ndim = 1, groups[1].shape[0] = 1;
-  strcpy(ck->model_type, "sym_resnet");
-  strcpy(ck->optimizer, "adam");
-  ck->N = 64, ck->nparams = NP, ck->ngroups = 2, ck->groups = groups, ck->theta = theta;
-  ck->opt_steps = 3, ck->opt_m = m, ck->opt_v = v;
-  ck->epoch = 1, ck->step = 3, ck->batch = 1, ck->seed = 42, ck->nsamples = NS, ck->perm = perm;
-  ck->step_loss = step_loss, ck->train_loss = train_loss, ck->val_loss = val_loss;
-  ck->space_ranks = 1, ck->nranks = 1, ck->deck = deck;
+  const CkptTestArrays a = {theta, m, v, step_loss, train_loss, val_loss, perm, deck};
+
+  CkptTestFill(ck, groups, 2, 4, 1, &a);
 }
 
 /* Rewrites value 0 of dataset `name` (to value 0 + 1) or, if attr, the integer attribute `name`
