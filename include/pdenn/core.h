@@ -65,5 +65,11 @@ PetscErrorCode PdennOptionsString_Private(PetscOptionItems *, const char key[], 
 /* A 1D DMDA for signals: N points, dof channels, ghost width radius, ghosted (not periodic)
    physical boundaries, which pdenn fills itself (reflecting or zero, see op.h). */
 PetscErrorCode PdennDMDACreate1d(MPI_Comm comm, PetscInt N, PetscInt dof, PetscInt radius, DM *da);
+/* A DMDA of dimension dim (1, 2 or 3) over M[0] x M[1] x M[2] points (x = width, fastest; y =
+   height; z = depth; natural index x + M[0] (y + M[1] z)), dof channels, box stencil of width
+   radius, ghosted physical boundaries; for dim > 1 DMSetFromOptions honours -da_processors_x/y/z
+   (checked first: one error line naming the key). Refuses a decomposition that leaves a rank
+   fewer than `radius` points along an axis. dim 1 is PdennDMDACreate1d(M[0]). */
+PetscErrorCode PdennDMDACreate(MPI_Comm comm, PetscInt dim, const PetscInt M[3], PetscInt dof, PetscInt radius, DM *da);
 /* Owned range of a 1D DMDA and whether this rank touches the left/right physical boundary. */
 PetscErrorCode PdennDMDAGetOwnership(DM da, PetscInt *xs, PetscInt *xm, PetscBool *at_left, PetscBool *at_right);

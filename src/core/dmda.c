@@ -1,5 +1,6 @@
-/* 1D DMDAs for signals: ghosted physical boundaries so pdenn fills them itself (mirror for the
-   reflecting boundary of docs/science.md §1, zero for zero-padded convolutions). */
+/* DMDAs for signals, images and volumes: ghosted physical boundaries so pdenn fills them itself
+   (mirror for the reflecting boundary of docs/science.md §1, zero for zero-padded convolutions).
+   Axes: x (width W, fastest), y (height H), z (depth D); natural index x + W (y + H z). */
 #include <pdenn/core.h>
 
 PetscErrorCode PdennDMDACreate1d(MPI_Comm comm, PetscInt N, PetscInt dof, PetscInt radius, DM *da)
@@ -11,6 +12,69 @@ PetscErrorCode PdennDMDACreate1d(MPI_Comm comm, PetscInt N, PetscInt dof, PetscI
   PetscCheck(N >= (PetscInt)size * PetscMax(radius, 1), comm, PDENN_ERR_INPUT, "key -N: %" PetscInt_FMT " grid points cannot be split over %d ranks with stencil radius %" PetscInt_FMT "; expected N >= ranks * radius", N, size, radius);
   PetscCall(DMDACreate1d(comm, DM_BOUNDARY_GHOSTED, N, dof, radius, NULL, da));
   PetscCall(DMSetUp(*da));
+  PetscFunctionReturn(0);
+}
+
+/* Every rank must own at least `radius` points along each axis (and one point at all): the
+   ghost exchange and the mirrored boundary read only the direct neighbour's points. */
+static PetscErrorCode CheckBoxes(DM da, PetscInt dim, const PetscInt M[3], PetscInt radius)
+{
+  static const char *const axis[3] = {"x", "y", "z"};
+  PetscInt                 m[3] = {1, 1, 1}, p[3] = {1, 1, 1}, lo = PETSC_MAX_INT;
+  MPI_Comm                 comm = PetscObjectComm((PetscObject)da);
+
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetCorners(da, NULL, NULL, NULL, &m[0], &m[1], &m[2]));
+  PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, &p[0], &p[1], &p[2], NULL, NULL, NULL, NULL, NULL, NULL));
+  for (PetscInt a = 0; a < dim; a++) lo = PetscMin(lo, m[a] - PetscMax(radius, 1));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPIU_INT, MPI_MIN, comm));
+  if (lo >= 0) PetscFunctionReturn(0);
+  for (PetscInt a = 0; a < dim; a++) {
+    PetscInt ma = m[a];
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ma, 1, MPIU_INT, MPI_MIN, comm));
+    PetscCheck(ma >= PetscMax(radius, 1), comm, PDENN_ERR_INPUT, "grid %" PetscInt_FMT " points along %s split over %" PetscInt_FMT " ranks (-da_processors_%s) leaves a rank %" PetscInt_FMT " points, fewer than the stencil radius %" PetscInt_FMT "; expected at least %" PetscInt_FMT " points per rank along each axis: fewer ranks, another -da_processors_x/y/z or a larger grid", M[a], axis[a], p[a], axis[a], ma, radius, PetscMax(radius, 1));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Refuses -da_processors_x/y/z that do not multiply to the rank count or exceed the grid, before
+   DMSetUp would stop with a traceback. */
+static PetscErrorCode CheckProcessors(MPI_Comm comm, PetscInt dim, const PetscInt M[3])
+{
+  static const char *const key[3] = {"-da_processors_x", "-da_processors_y", "-da_processors_z"};
+  PetscInt                 p[3] = {1, 1, 1}, prod = 1;
+  PetscBool                set[3] = {PETSC_FALSE, PETSC_FALSE, PETSC_FALSE}, all = PETSC_TRUE;
+  PetscMPIInt              size;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  for (PetscInt a = 0; a < dim; a++) {
+    PetscCall(PetscOptionsGetInt(NULL, NULL, key[a], &p[a], &set[a]));
+    PetscCheck(!set[a] || (p[a] >= 1 && p[a] <= M[a]), comm, PDENN_ERR_INPUT, "key %s: value %" PetscInt_FMT " is out of range; expected an integer in [1, %" PetscInt_FMT "] (the grid's points along that axis) whose product over the axes is the rank count %d", key[a], p[a], M[a], size);
+    prod *= p[a];
+    all = (PetscBool)(all && set[a]);
+  }
+  PetscCheck(!all || prod == size, comm, PDENN_ERR_INPUT, "keys -da_processors_x/y/z: the decomposition %" PetscInt_FMT " ranks does not fit the %d ranks of the run; expected their product to equal the rank count", prod, size);
+  PetscCheck(prod <= size && size % prod == 0, comm, PDENN_ERR_INPUT, "keys -da_processors_x/y/z: %" PetscInt_FMT " ranks along the axes given do not divide the %d ranks of the run; expected a product that divides the rank count", prod, size);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennDMDACreate(MPI_Comm comm, PetscInt dim, const PetscInt M[3], PetscInt dof, PetscInt radius, DM *da)
+{
+  const DMBoundaryType g = DM_BOUNDARY_GHOSTED;
+
+  PetscFunctionBeginUser;
+  if (dim == 1) {
+    PetscCall(PdennDMDACreate1d(comm, M[0], dof, radius, da));
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(dim == 2 || dim == 3, comm, PDENN_ERR_INPUT, "key -dim: value %" PetscInt_FMT " is not supported; expected 1, 2 or 3", dim);
+  PetscCall(CheckProcessors(comm, dim, M));
+  if (dim == 2) PetscCall(DMDACreate2d(comm, g, g, DMDA_STENCIL_BOX, M[0], M[1], PETSC_DECIDE, PETSC_DECIDE, dof, radius, NULL, NULL, da));
+  else PetscCall(DMDACreate3d(comm, g, g, g, DMDA_STENCIL_BOX, M[0], M[1], M[2], PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, dof, radius, NULL, NULL, NULL, da));
+  PetscCall(DMSetFromOptions(*da)); /* -da_processors_x/y/z */
+  PetscCall(DMSetUp(*da));
+  PetscCall(CheckBoxes(*da, dim, M, radius));
   PetscFunctionReturn(0);
 }
 
