@@ -143,7 +143,7 @@ typedef struct {
   PetscInt   dim, order, nz, M[3];
   PetscReal  h;
   Vec        u_loc, z, z_loc; /* work */
-  PetscReal *s;               /* work: one value per owned point */
+  PetscReal *s, *g;           /* work: one value per owned point each (|z| and g must not alias) */
 } PdennGridOp;
 
 PetscErrorCode PdennGridOpSetUp(PdennGridOp *op, DM da, PetscInt order, PetscReal h);

@@ -66,7 +66,7 @@ PetscErrorCode PdennGridOpSetUp(PdennGridOp *op, DM da, PetscInt order, PetscRea
   PetscCall(DMCreateGlobalVector(op->da_z, &op->z));
   PetscCall(DMCreateLocalVector(op->da_z, &op->z_loc));
   PetscCall(VecGetLocalSize(op->z, &n));
-  PetscCall(PetscMalloc1(n / op->nz, &op->s));
+  PetscCall(PetscMalloc2(n / op->nz, &op->s, n / op->nz, &op->g));
   PetscFunctionReturn(0);
 }
 
@@ -76,7 +76,7 @@ PetscErrorCode PdennGridOpDestroy(PdennGridOp *op)
   PetscCall(VecDestroy(&op->u_loc));
   PetscCall(VecDestroy(&op->z));
   PetscCall(VecDestroy(&op->z_loc));
-  PetscCall(PetscFree(op->s));
+  PetscCall(PetscFree2(op->s, op->g));
   PetscCall(DMDestroy(&op->da_z));
   PetscCall(DMDestroy(&op->da));
   PetscFunctionReturn(0);
@@ -198,7 +198,7 @@ PetscErrorCode PdennGridOpDiffusivity(PdennGridOp *op, PdennFlux flux, Vec u, Ve
    one component: Phi itself (as in 1D). */
 static PetscErrorCode GroupFlux(PdennGridOp *op, PdennFlux flux, const PetscReal *gf, PetscInt n, PetscReal *z)
 {
-  PetscReal *g = op->s;
+  PetscReal *g = op->g;
 
   PetscFunctionBeginUser;
   if (!gf && op->nz == 1) {
@@ -206,8 +206,8 @@ static PetscErrorCode GroupFlux(PdennGridOp *op, PdennFlux flux, const PetscReal
     PetscFunctionReturn(0);
   }
   if (!gf) {
-    PdennGridGroupNorms(n, op->nz, z, g);
-    PetscCall(PdennFluxDiffusivity(flux, n, g, g)); /* s[i] read before g[i] is written */
+    PdennGridGroupNorms(n, op->nz, z, op->s);
+    PetscCall(PdennFluxDiffusivity(flux, n, op->s, g)); /* s and g must not alias */
   }
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt c = 0; c < op->nz; c++) z[i * op->nz + c] *= gf ? gf[i] : g[i];

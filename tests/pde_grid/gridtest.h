@@ -77,3 +77,24 @@ static inline PetscErrorCode GridGatherNatural(Vec u, PetscReal **a)
   PetscCall(VecDestroy(&nat));
   PetscFunctionReturn(0);
 }
+
+/* The command line's -da_processors_x/y/z as option text, to pass on to runs that push a fresh
+   options database (PdennTestRunSolver with opts): the decompositions the CTest cases name. */
+static inline PetscErrorCode GridDecompositionOpts(char buf[], size_t len)
+{
+  static const char *const key[3] = {"-da_processors_x", "-da_processors_y", "-da_processors_z"};
+
+  PetscFunctionBeginUser;
+  buf[0] = 0;
+  for (PetscInt a = 0; a < 3; a++) {
+    PetscInt  p;
+    PetscBool set;
+    char      item[64];
+
+    PetscCall(PetscOptionsGetInt(NULL, NULL, key[a], &p, &set));
+    if (!set) continue;
+    PetscCall(PetscSNPrintf(item, sizeof(item), " %s %d", key[a], (int)p));
+    PetscCall(PetscStrlcat(buf, item, len));
+  }
+  PetscFunctionReturn(0);
+}

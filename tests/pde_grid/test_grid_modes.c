@@ -75,12 +75,13 @@ static PetscErrorCode CheckCase(PetscInt dim, PetscInt order, PdennMethod method
   GridFill       fill    = {ModesAt, &md};
   PdennTestRun   r;
   RefSchedule    s;
-  char           opts[512];
+  char           opts[640], decomp[128];
 
   PetscFunctionBeginUser;
+  PetscCall(GridDecompositionOpts(decomp, sizeof(decomp)));
   tau_max = order == 1 ? H_GRID * H_GRID / (2.0 * dim) : PetscPowReal(H_GRID, 4) / (8.0 * dim * dim);
   t_stop  = 25.0 * tau_max;
-  PetscCall(PetscSNPrintf(opts, sizeof(opts), "-dim %d -Nx %d -Ny %d -Nz %d -h %g -order %d -flux linear -method %s -t_stop %.17g -monitor_every -1 %s", (int)dim, (int)M[0], (int)M[1], (int)M[2], H_GRID, (int)order, PdennMethods[method], (double)t_stop, extra));
+  PetscCall(PetscSNPrintf(opts, sizeof(opts), "-dim %d -Nx %d -Ny %d -Nz %d -h %g -order %d -flux linear -method %s -t_stop %.17g -monitor_every -1 %s%s", (int)dim, (int)M[0], (int)M[1], (int)M[2], H_GRID, (int)order, PdennMethods[method], (double)t_stop, extra, dim == 2 ? decomp : ""));
   PetscCall(PdennTestRunSolver(PETSC_COMM_WORLD, opts, GridInit, &fill, NULL, &r));
   PetscCheck(PetscAbsReal(r.tau_max - tau_max) <= 1e-15 * tau_max, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%dD order %d: tau_max %.17g, expected h^%d/%s = %.17g", (int)dim, (int)order, (double)r.tau_max, order == 1 ? 2 : 4, order == 1 ? "(2d)" : "(8 d^2)", (double)tau_max);
   Schedule(method, &r, t_stop, &s);
