@@ -51,6 +51,8 @@ PetscErrorCode PdennDiffusionSetFromOptions(PdennDiffusion pde)
   PetscCall(PdennOptionsReal("-lambda", "Contrast parameter lambda of the diffusivity", pde->flux.lambda, 1e-12, 1e12, &pde->flux.lambda, NULL));
   PetscOptionsEnd();
   pde->flux.type = (PdennFluxType)type;
+  /* the isotropic flux sees |K u| >= 0 only, where relu is the identity: linear diffusion in disguise */
+  PetscCheck(pde->dim == 1 || pde->flux.type != PDENN_FLUX_RELU, pde->comm, PDENN_ERR_INPUT, "key -flux: relu with -dim %" PetscInt_FMT ": the isotropic flux g(|z|^2) z sees |K u| >= 0 only, where relu is the identity (linear diffusion); expected one of linear, perona_malik, exp_perona_malik, charbonnier, weickert, tanh", pde->dim);
   PetscFunctionReturn(0);
 }
 
