@@ -20,8 +20,9 @@ typedef struct {
   PdennImageParams  image;
 } AppSettings;
 
-/* -dim 2, 3: the grid (-Nx -Ny -Nz, each -N by default), the output and the generator's keys. */
-static PetscErrorCode ReadImageDeck(MPI_Comm comm, AppSettings *app)
+/* -dim 2, 3: the grid (-Nx -Ny -Nz, each -N by default), the output and the generator's keys
+   (all of them listed by -help). */
+static PetscErrorCode ReadImageDeck(MPI_Comm comm, AppSettings *app, PetscBool help)
 {
   static const char *const key[3] = {"-Nx", "-Ny", "-Nz"}, *const text[3] = {"Image width W (default -N)", "Image height H (default -N)", "Volume depth D, -dim 3 (default -N)"};
 
@@ -30,7 +31,7 @@ static PetscErrorCode ReadImageDeck(MPI_Comm comm, AppSettings *app)
   PetscOptionsBegin(comm, NULL, "pdenn_signals images and volumes (-dim 2, 3)", NULL);
   for (PetscInt a = 0; a < 3; a++) {
     app->M[a] = a < app->dim ? app->params.N : 1;
-    if (a < app->dim) PetscCall(PdennOptionsInt(key[a], text[a], app->M[a], 1, 1 << 30, &app->M[a], NULL));
+    if (a < app->dim || help) PetscCall(PdennOptionsInt(key[a], text[a], app->M[a], 1, 1 << 30, &app->M[a], NULL));
   }
   PetscCall(PdennOptionsString("-images_output", "HDF5 image set to write (-dim 2, 3)", "images.h5", app->output, sizeof(app->output), NULL));
   PetscOptionsEnd();
@@ -81,7 +82,7 @@ static PetscErrorCode ReadDeck(MPI_Comm comm, AppSettings *app, PetscBool help)
   PetscOptionsEnd();
   PetscCheck(!app->has_import || app->dim == 1 || help, comm, PDENN_ERR_INPUT, "key -import: pdenn_signals imports 1D records only (here -dim %" PetscInt_FMT "); expected -dim 1, or images imported with apps/pdenn_images.py import", app->dim);
   if ((!app->has_import && app->dim == 1) || help) PetscCall(PdennSignalParamsSetFromOptions(comm, &app->params));
-  if (app->dim > 1 || help) PetscCall(ReadImageDeck(comm, app));
+  if (app->dim > 1 || help) PetscCall(ReadImageDeck(comm, app, help));
   PetscFunctionReturn(0);
 }
 
