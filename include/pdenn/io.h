@@ -43,6 +43,10 @@ PetscErrorCode PdennSignalFill(const PdennSignalParams *p, PetscInt sample, Vec 
 /* The standard Gaussian number that PdennSignalFill adds (times sigma) to point `index` of
    sample `sample`: a pure function of its arguments, the same on every rank. */
 PetscReal PdennSignalNoise(PetscInt seed, PetscInt sample, PetscInt index);
+/* The uniform number in (0, 1) behind every draw: ((H(H(H(H(seed) ^ sample) ^ stream) ^ index)
+   >> 11) + 0.5) 2^-53 with H = PdennHash64; streams 0 .. 7 are the signals', 16 .. 18 the
+   images' (src/io/images.c). */
+PetscReal PdennSignalUniform(PetscInt seed, PetscInt sample, PetscInt stream, PetscInt index);
 
 /* ---- Files --------------------------------------------------------------------------------- */
 /* Up-front check, before any computing, that `path` (given by deck key `key`) can be written:
@@ -64,6 +68,9 @@ PetscErrorCode PdennH5ReadSignal(MPI_Comm comm, const char key[], const char pat
 PetscErrorCode PdennCheckFinite(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt sample, PetscInt offset, PetscInt n, const PetscReal a[]);
 /* The same for the points a rank owns of a parallel Vec (offset: its ownership range). */
 PetscErrorCode PdennCheckFiniteVec(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt sample, Vec v);
+/* The same for a Vec on a dof-1 DMDA of dim 2 or 3: the first non-finite value in natural order,
+   named as "pixel (x, y) = (3, 5)" or "voxel (x, y, z) = (...)". */
+PetscErrorCode PdennCheckFiniteImage(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt sample, Vec v);
 
 /* ---- Checksummed HDF5 files (docs/hdf5_layout.md, "User block") ---------------------------- */
 /* Every HDF5 file pdenn writes starts with a 512-byte HDF5 user block (HDF5, h5py and h5dump
@@ -105,7 +112,7 @@ PetscErrorCode PdennTmpCommit(MPI_Comm comm, const char path[]);
 PetscErrorCode PdennTmpRemove(MPI_Comm comm, const char path[]);
 /* Closes an HDF5 object of any kind (file, dataset, group, ...) if open and sets it to -1. */
 PetscErrorCode PdennH5Close(hid_t *obj);
-/* Creates a float64 dataset (rank 1 or 2) with any missing groups in its name; serial or
+/* Creates a float64 dataset (any rank: signals 1 or 2, images up to 4) with any missing groups in its name; serial or
    collective as the file was opened. */
 PetscErrorCode PdennH5DatasetCreate(hid_t loc, const char name[], int rank, const hsize_t dims[], hid_t *dset);
 /* Attribute `name` of an object, read on the calling rank (src/io/h5attr.c); *found is false
@@ -203,7 +210,8 @@ typedef struct _n_PdennRunOutput *PdennRunOutput;
 PetscErrorCode PdennRunOutputCreate(MPI_Comm comm, const char key[], const char path[], PetscBool force, PdennRunOutput *out);
 /* A PdennSnapshotFn (ctx = the PdennRunOutput): dataset snapshots/step_<step>, attribute time. */
 PetscErrorCode PdennRunOutputSnapshot(void *ctx, PetscInt step, PetscReal t, Vec u);
-/* A signal as a 1D dataset: "u", "initial", "reference", "error". */
+/* A signal as a 1D dataset: "u", "initial", "reference", "error"; a Vec of a 2D or 3D DMDA as an
+   H x W or D x H x W dataset in natural order (snapshots alike). */
 PetscErrorCode PdennRunOutputWriteSignal(PdennRunOutput out, const char name[], Vec v);
 /* norm_history, time_history and the summary attributes. */
 PetscErrorCode PdennRunOutputWriteRun(PdennRunOutput out, const PdennSolver solver, const PdennRunSummary *s);
@@ -211,3 +219,52 @@ PetscErrorCode PdennRunOutputWriteRun(PdennRunOutput out, const PdennSolver solv
 PetscErrorCode PdennRunOutputCommit(PdennRunOutput out, const PdennRunSummary *s, const char title[]);
 /* Frees; an uncommitted output's path.tmp is removed, so no half-written file remains. */
 PetscErrorCode PdennRunOutputDestroy(PdennRunOutput *out);
+
+/* ---- HDF5 images and volumes (src/io/h5images.c; layout: docs/hdf5_layout.md) -------------- */
+/* The shape of dataset `dataset` of file `path` (deck key `key`, for errors) as images:
+   rank 2 (H x W): one 2D image; rank 3 (samples x H x W): 2D images, unless want_dim is 3,
+   then one volume D x H x W; rank 4 (samples x D x H x W): volumes. want_dim 0 infers the
+   dimension from the rank (2 for rank 2 and 3), 2 or 3 demands it (-dim). *samples is 1 for a
+   single image or volume; M = {W, H, D} (D = 1 in 2D). Anything else (another rank, integers,
+   no such file or dataset) is one PDENN_ERR_INPUT line naming key, file, dataset and layouts. */
+PetscErrorCode PdennH5ImageShape(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt want_dim, PetscInt *dim, PetscInt *samples, PetscInt M[3]);
+/* Image or volume `sample` of the dataset (ignored when it holds a single one) into u, a global
+   Vec of a dof-1 DMDA of dim 2 or 3 (PdennDMDACreate): the dataset is read as that dimension
+   (a rank-3 dataset into a 3D DMDA is one volume), its shape must match the grid, and a NaN or
+   Inf is refused naming file, dataset, sample and pixel. Each rank reads its box, collectively. */
+PetscErrorCode PdennH5ReadImage(MPI_Comm comm, const char key[], const char path[], const char dataset[], PetscInt sample, Vec u);
+
+/* ---- Synthetic images and volumes (src/io/images.c; recipe: docs/hdf5_layout.md) ----------- */
+typedef enum {
+  PDENN_IMAGE_CARTOON, /* piecewise constant: boxes, balls, convex polygons (polyhedra) on a background */
+  PDENN_IMAGE_RAMP,    /* a smooth linear/quadratic ramp with straight edges (steps) */
+  PDENN_IMAGE_NOISE,   /* a constant: the noisy copy is pure noise on it */
+  PDENN_IMAGE_NTYPES
+} PdennImageType;
+extern const char *const PdennImageTypes[]; /* "cartoon", "ramp", "noise" for decks */
+#define PDENN_IMAGE_MAX_SHAPES 4096
+
+/* A family of images; the size comes from the grid (the Vecs' DMDA, or the set writer's M).
+   Image k is a pure function of (type, grid size, shapes, seed, k) and of sigma for its noisy
+   version, computed pixel by pixel: every rank count gives bitwise the same values. Clean values
+   lie in [0, 1]; noisy = clean + sigma n, n standard Gaussian (PdennSignalNoise of the pixel's
+   natural index), not clipped. */
+typedef struct {
+  PdennImageType type;
+  PetscInt       samples; /* images in a set */
+  PetscInt       shapes;  /* shapes per cartoon, edges per ramp, 0 .. PDENN_IMAGE_MAX_SHAPES */
+  PetscReal      sigma;   /* noise standard deviation, >= 0 */
+  PetscInt       seed;    /* >= 0 */
+} PdennImageParams;
+
+/* Defaults: cartoon, 8 samples, 8 shapes, sigma 0.1, seed 1. */
+PetscErrorCode PdennImageParamsDefault(PdennImageParams *p);
+/* Keys -images_type, -images_samples, -images_shapes, -images_sigma, -images_seed. */
+PetscErrorCode PdennImageParamsSetFromOptions(MPI_Comm comm, PdennImageParams *p);
+/* Sample `sample` of p into clean and/or noisy (either may be NULL): global Vecs of a dof-1
+   DMDA of dim 2 or 3; each rank computes the pixels it owns. */
+PetscErrorCode PdennImageFill(const PdennImageParams *p, PetscInt sample, Vec clean, Vec noisy);
+/* Writes p->samples images of M = {W, H, D} (dim 2 or 3) as datasets clean and noisy
+   (samples x H x W or samples x D x H x W) with the generator's attributes, via path.tmp and an
+   atomic rename, checksummed; an existing path only with force. */
+PetscErrorCode PdennImageSetWrite(MPI_Comm comm, const char key[], const char path[], const PdennImageParams *p, const PetscInt M[3], PetscInt dim, PetscBool force);

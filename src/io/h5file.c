@@ -154,6 +154,23 @@ PetscErrorCode PdennH5AbandonTmp(MPI_Comm comm, const char path[], hid_t *file)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PdennH5WriteNew(MPI_Comm comm, const char key[], const char path[], PetscBool force, PdennH5Content content, const void *ctx)
+{
+  hid_t          file;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennOutputPathCheck(comm, key, path, force));
+  PetscCall(PdennH5CreateTmp(comm, path, &file));
+  ierr = content(comm, file, ctx);
+  if (ierr) { /* leave no half-written file behind */
+    PetscCall(PdennH5AbandonTmp(comm, path, &file));
+    PetscCall(ierr);
+  }
+  PetscCall(PdennH5CommitTmp(comm, path, &file));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennH5Close(hid_t *obj)
 {
   herr_t status = 0;
@@ -174,9 +191,8 @@ PetscErrorCode PdennH5Close(hid_t *obj)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PdennH5DatasetOpen(MPI_Comm comm, const char key[], const char path[], hid_t file, const char name[], hid_t *dset, int *rank, hsize_t dims[2])
+PetscErrorCode PdennH5DatasetOpenFloat(MPI_Comm comm, const char key[], const char path[], hid_t file, const char name[], const char layout[], hid_t *dset, int *rank, hsize_t dims[H5S_MAX_RANK])
 {
-  hsize_t     all[H5S_MAX_RANK];
   hid_t       type, space;
   H5T_class_t cls;
   htri_t      exists = H5Lexists(file, name, H5P_DEFAULT);
@@ -189,11 +205,21 @@ PetscErrorCode PdennH5DatasetOpen(MPI_Comm comm, const char key[], const char pa
   PdennH5Call(space = H5Dget_space(*dset), "H5Dget_space");
   cls   = H5Tget_class(type);
   *rank = H5Sget_simple_extent_ndims(space);
-  if (*rank >= 1 && *rank <= 2) PdennH5Call(H5Sget_simple_extent_dims(space, all, NULL), "H5Sget_simple_extent_dims");
+  if (*rank >= 1) PdennH5Call(H5Sget_simple_extent_dims(space, dims, NULL), "H5Sget_simple_extent_dims");
   PetscCall(PdennH5Close(&type));
   PetscCall(PdennH5Close(&space));
-  if (cls != H5T_FLOAT || *rank < 1 || *rank > 2) PetscCall(PdennH5Close(dset));
-  PetscCheck(cls == H5T_FLOAT, comm, PDENN_ERR_INPUT, "key %s: dataset '%s' in file '%s' does not hold floating-point numbers", key, name, path);
+  if (cls != H5T_FLOAT) PetscCall(PdennH5Close(dset));
+  PetscCheck(cls == H5T_FLOAT, comm, PDENN_ERR_INPUT, "key %s: dataset '%s' in file '%s' does not hold floating-point numbers%s%s", key, name, path, layout ? "; expected " : "", layout ? layout : "");
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennH5DatasetOpen(MPI_Comm comm, const char key[], const char path[], hid_t file, const char name[], hid_t *dset, int *rank, hsize_t dims[2])
+{
+  hsize_t all[H5S_MAX_RANK];
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennH5DatasetOpenFloat(comm, key, path, file, name, NULL, dset, rank, all));
+  if (*rank < 1 || *rank > 2) PetscCall(PdennH5Close(dset));
   PetscCheck(*rank >= 1 && *rank <= 2, comm, PDENN_ERR_INPUT, "key %s: dataset '%s' in file '%s' has %d dimensions; expected 1 (N) or 2 (samples x N)", key, name, path, *rank);
   dims[0] = all[0];
   dims[1] = *rank == 2 ? all[1] : 1;
@@ -264,35 +290,44 @@ static PetscErrorCode TransferCheck(MPI_Comm comm, hid_t dset, herr_t status, Pe
   SETERRQ(comm, PETSC_ERR_FILE_READ, "cannot read dataset '%s' of '%s' (damaged file?)", name, file);
 }
 
-static PetscErrorCode TransferVec(hid_t dset, PetscInt row, Vec v, PetscBool write)
+PetscErrorCode PdennH5TransferSelected(hid_t dset, hid_t *fspace, hid_t *mspace, Vec v, PetscBool write)
 {
-  PetscInt     lo, hi;
-  hid_t        fspace, mspace, dxpl;
+  hid_t        dxpl;
   PetscScalar *a;
   herr_t       status;
   PetscBool    full;
 
   PetscFunctionBeginUser;
-  /* a 1D DMDA's global ordering is the natural one: ownership range = [xs, xs + xm) */
-  PetscCall(VecGetOwnershipRange(v, &lo, &hi));
-  PetscCall(Selections(dset, row, lo, hi, &fspace, &mspace));
   PetscCall(CollectiveTransfer(&dxpl));
   errno = 0;
   if (write) {
     PetscCall(VecGetArrayRead(v, (const PetscScalar **)&a));
-    status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
+    status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, *mspace, *fspace, dxpl, a);
     full   = FailedForSpace(status, errno, dset);
     PetscCall(VecRestoreArrayRead(v, (const PetscScalar **)&a));
   } else {
     PetscCall(VecGetArrayWrite(v, &a));
-    status = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
+    status = H5Dread(dset, H5T_NATIVE_DOUBLE, *mspace, *fspace, dxpl, a);
     full   = PETSC_FALSE;
     PetscCall(VecRestoreArrayWrite(v, &a));
   }
   PetscCall(PdennH5Close(&dxpl));
-  PetscCall(PdennH5Close(&mspace));
-  PetscCall(PdennH5Close(&fspace));
+  PetscCall(PdennH5Close(mspace));
+  PetscCall(PdennH5Close(fspace));
   PetscCall(TransferCheck(PetscObjectComm((PetscObject)v), dset, status, full, write));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TransferVec(hid_t dset, PetscInt row, Vec v, PetscBool write)
+{
+  PetscInt lo, hi;
+  hid_t    fspace, mspace;
+
+  PetscFunctionBeginUser;
+  /* a 1D DMDA's global ordering is the natural one: ownership range = [xs, xs + xm) */
+  PetscCall(VecGetOwnershipRange(v, &lo, &hi));
+  PetscCall(Selections(dset, row, lo, hi, &fspace, &mspace));
+  PetscCall(PdennH5TransferSelected(dset, &fspace, &mspace, v, write));
   PetscFunctionReturn(0);
 }
 

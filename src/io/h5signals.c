@@ -62,21 +62,20 @@ static PetscErrorCode WriteSamples(MPI_Comm comm, hid_t file, const PdennSignalP
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PdennSignalSetWrite(MPI_Comm comm, const char key[], const char path[], const PdennSignalParams *p, PetscBool force)
+static PetscErrorCode WriteContent(MPI_Comm comm, hid_t file, const void *ctx)
 {
-  hid_t          file;
-  PetscErrorCode ierr;
+  const PdennSignalParams *p = (const PdennSignalParams *)ctx;
 
   PetscFunctionBeginUser;
-  PetscCall(PdennOutputPathCheck(comm, key, path, force));
-  PetscCall(PdennH5CreateTmp(comm, path, &file));
-  ierr = WriteAttributes(file, p);
-  if (!ierr) ierr = WriteSamples(comm, file, p);
-  if (ierr) { /* leave no half-written file behind */
-    PetscCall(PdennH5AbandonTmp(comm, path, &file));
-    PetscCall(ierr);
-  }
-  PetscCall(PdennH5CommitTmp(comm, path, &file));
+  PetscCall(WriteAttributes(file, p));
+  PetscCall(WriteSamples(comm, file, p));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennSignalSetWrite(MPI_Comm comm, const char key[], const char path[], const PdennSignalParams *p, PetscBool force)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PdennH5WriteNew(comm, key, path, force, WriteContent, p));
   PetscFunctionReturn(0);
 }
 

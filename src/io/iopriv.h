@@ -26,15 +26,33 @@ PetscErrorCode PdennH5CommitTmp(MPI_Comm comm, const char path[], hid_t *file);
 /* Collective, after a failed write: closes path.tmp (and what the error left open in it) if
  *file is open, and removes it. */
 PetscErrorCode PdennH5AbandonTmp(MPI_Comm comm, const char path[], hid_t *file);
+/* Writes a new file: checks path (PdennOutputPathCheck), creates path.tmp, has content() fill it
+   (collectively) and commits it; if content() fails, path.tmp is removed and its error raised. */
+typedef PetscErrorCode (*PdennH5Content)(MPI_Comm comm, hid_t file, const void *ctx);
+PetscErrorCode PdennH5WriteNew(MPI_Comm comm, const char key[], const char path[], PetscBool force, PdennH5Content content, const void *ctx);
 /* Opens dataset `name` of a file opened for key/path and checks it holds floating-point numbers
-   of rank 1 or 2; *rank and dims[] receive its shape. */
+   (any rank); *rank and dims[] receive its shape; layout (NULL: none) is the layout the caller
+   expects, named in the error. */
+PetscErrorCode PdennH5DatasetOpenFloat(MPI_Comm comm, const char key[], const char path[], hid_t file, const char name[], const char layout[], hid_t *dset, int *rank, hsize_t dims[H5S_MAX_RANK]);
+/* The same, checking the rank is 1 or 2 (signals); dims[1] is 1 for rank 1. */
 PetscErrorCode PdennH5DatasetOpen(MPI_Comm comm, const char key[], const char path[], hid_t file, const char name[], hid_t *dset, int *rank, hsize_t dims[2]);
 /* Collective hyperslab transfer of a parallel Vec with each rank's owned range [lo, hi):
    elements [lo, hi) of a 1D dataset (row < 0) or of row `row` of a 2D one. */
 PetscErrorCode PdennH5WriteVec(hid_t dset, PetscInt row, Vec v);
 PetscErrorCode PdennH5ReadVec(hid_t dset, PetscInt row, Vec v);
+/* The collective transfer of v's local array (write: to the file) between the selections
+ *fspace of dset and *mspace (both closed on return); a failure is one error on every rank. */
+PetscErrorCode PdennH5TransferSelected(hid_t dset, hid_t *fspace, hid_t *mspace, Vec v, PetscBool write);
 /* A small array replicated on every rank of comm, as a 1D dataset (rank 0 writes it). */
 PetscErrorCode PdennH5WriteArray(MPI_Comm comm, hid_t loc, const char name[], PetscInt n, const PetscReal a[]);
+
+/* ---- h5images.c ---- */
+/* Collective transfer of the box a rank owns of a Vec v on a dof-1 DMDA of dim 2 or 3: to or
+   from image `sample` of a (samples x [D x] H x W) dataset, or (sample < 0) the whole
+   ([D x] H x W) dataset. */
+PetscErrorCode PdennH5TransferImage(hid_t dset, PetscInt sample, Vec v, PetscBool write);
+/* The DMDA under v if it has dim 2 or 3 (an image or volume), else NULL (a 1D signal). */
+PetscErrorCode PdennVecImageDM(Vec v, DM *da);
 
 /* ---- h5attr.c ---- */
 /* Attributes of an object, identical on all ranks (attribute writes are collective). */

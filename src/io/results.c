@@ -1,4 +1,4 @@
-/* Run outputs of pdenn_solve (docs/hdf5_layout.md): the final signal u, the initial signal,
+/* Run outputs of pdenn_solve (docs/hdf5_layout.md): the final signal (or image) u, the initial signal,
    snapshots, reference and error, the norm history, and the run's counters as attributes.
    Written to <path>.tmp while the run goes and renamed on success: a failed run leaves no file. */
 #include "iopriv.h"
@@ -28,17 +28,27 @@ PetscErrorCode PdennRunOutputCreate(MPI_Comm comm, const char key[], const char 
   PetscFunctionReturn(0);
 }
 
-/* A 1D dataset holding v; its handle is returned for attributes. */
+/* A dataset holding v: 1D (N) for a signal, H x W or D x H x W (natural order) for a Vec of a
+   2D or 3D DMDA; its handle is returned for attributes. */
 static PetscErrorCode WriteVecDataset(PdennRunOutput out, const char name[], Vec v, hid_t *dset)
 {
-  PetscInt N;
-  hsize_t  dims;
+  DM       da;
+  PetscInt N, dim, M[3];
+  hsize_t  dims[3];
 
   PetscFunctionBeginUser;
   PetscCheck(out->file >= 0, out->comm, PETSC_ERR_ORDER, "run output %s is closed", out->path);
+  PetscCall(PdennVecImageDM(v, &da));
+  if (da) {
+    PetscCall(DMDAGetInfo(da, &dim, &M[0], &M[1], &M[2], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+    for (PetscInt a = 0; a < dim; a++) dims[dim - 1 - a] = (hsize_t)M[a];
+    PetscCall(PdennH5DatasetCreate(out->file, name, (int)dim, dims, dset));
+    PetscCall(PdennH5TransferImage(*dset, -1, v, PETSC_TRUE));
+    PetscFunctionReturn(0);
+  }
   PetscCall(VecGetSize(v, &N));
-  dims = (hsize_t)N;
-  PetscCall(PdennH5DatasetCreate(out->file, name, 1, &dims, dset));
+  dims[0] = (hsize_t)N;
+  PetscCall(PdennH5DatasetCreate(out->file, name, 1, dims, dset));
   PetscCall(PdennH5WriteVec(*dset, -1, v));
   PetscFunctionReturn(0);
 }

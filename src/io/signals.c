@@ -165,3 +165,8 @@ PetscReal PdennSignalNoise(PetscInt seed, PetscInt sample, PetscInt index)
 {
   return Gaussian((uint64_t)seed, (uint64_t)sample, (uint64_t)index);
 }
+
+PetscReal PdennSignalUniform(PetscInt seed, PetscInt sample, PetscInt stream, PetscInt index)
+{
+  return Uniform((uint64_t)seed, (uint64_t)sample, (uint64_t)stream, (uint64_t)index);
+}
