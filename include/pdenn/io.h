@@ -190,6 +190,7 @@ PetscErrorCode PdennImportRun(MPI_Comm comm, const char path[], PetscInt N, Pets
 typedef struct {
   char         method[64], flux[64];
   PetscInt     N, order;
+  PetscInt     dim, M[3];    /* grid dimension and points along x, y, z (N = M[0] M[1] M[2]) */
   PetscReal    lambda, h;
   PdennRunInfo info;         /* copy of the counters; history pointers not owned */
   PetscReal    norm_initial; /* ||f||_2 */
@@ -268,3 +269,9 @@ PetscErrorCode PdennImageFill(const PdennImageParams *p, PetscInt sample, Vec cl
    (samples x H x W or samples x D x H x W) with the generator's attributes, via path.tmp and an
    atomic rename, checksummed; an existing path only with force. */
 PetscErrorCode PdennImageSetWrite(MPI_Comm comm, const char key[], const char path[], const PdennImageParams *p, const PetscInt M[3], PetscInt dim, PetscBool force);
+
+/* ---- PNG output (src/io/png.c) ------------------------------------------------------------ */
+/* v (a dof-1 DMDA vector of dim 2, or the first z-slice of a volume) as an 8-bit greyscale PNG
+   written by rank 0: value lo -> 0, hi -> 255, linear, clipped; rows top (y = 0) to bottom.
+   Collective. key names the deck key of path, for errors. */
+PetscErrorCode PdennImageWritePNG(Vec v, const char key[], const char path[], PetscReal lo, PetscReal hi);

@@ -16,22 +16,22 @@ PetscErrorCode PdennDMDACreate1d(MPI_Comm comm, PetscInt N, PetscInt dof, PetscI
 }
 
 /* Every rank must own at least `radius` points along each axis (and one point at all): the
-   ghost exchange and the mirrored boundary read only the direct neighbour's points. */
-static PetscErrorCode CheckBoxes(DM da, PetscInt dim, const PetscInt M[3], PetscInt radius)
+   ghost exchange and the mirrored boundary read only the direct neighbour's points. Checked on
+   the ownership ranges of a probe DMDA (stencil width 0, the same decomposition), because
+   DMSetUp's own check fails on some ranks only and leaves the others waiting. */
+static PetscErrorCode CheckBoxes(DM probe, PetscInt dim, const PetscInt M[3], PetscInt radius)
 {
   static const char *const axis[3] = {"x", "y", "z"};
-  PetscInt                 m[3] = {1, 1, 1}, p[3] = {1, 1, 1}, lo = PETSC_MAX_INT;
-  MPI_Comm                 comm = PetscObjectComm((PetscObject)da);
+  const PetscInt          *l[3]    = {NULL, NULL, NULL};
+  PetscInt                 p[3]    = {1, 1, 1};
+  MPI_Comm                 comm    = PetscObjectComm((PetscObject)probe);
 
   PetscFunctionBeginUser;
-  PetscCall(DMDAGetCorners(da, NULL, NULL, NULL, &m[0], &m[1], &m[2]));
-  PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, &p[0], &p[1], &p[2], NULL, NULL, NULL, NULL, NULL, NULL));
-  for (PetscInt a = 0; a < dim; a++) lo = PetscMin(lo, m[a] - PetscMax(radius, 1));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPIU_INT, MPI_MIN, comm));
-  if (lo >= 0) PetscFunctionReturn(0);
+  PetscCall(DMDAGetInfo(probe, NULL, NULL, NULL, NULL, &p[0], &p[1], &p[2], NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetOwnershipRanges(probe, &l[0], &l[1], &l[2]));
   for (PetscInt a = 0; a < dim; a++) {
-    PetscInt ma = m[a];
-    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ma, 1, MPIU_INT, MPI_MIN, comm));
+    PetscInt ma = PETSC_MAX_INT;
+    for (PetscInt r = 0; r < p[a]; r++) ma = PetscMin(ma, l[a][r]);
     PetscCheck(ma >= PetscMax(radius, 1), comm, PDENN_ERR_INPUT, "grid %" PetscInt_FMT " points along %s split over %" PetscInt_FMT " ranks (-da_processors_%s) leaves a rank %" PetscInt_FMT " points, fewer than the stencil radius %" PetscInt_FMT "; expected at least %" PetscInt_FMT " points per rank along each axis: fewer ranks, another -da_processors_x/y/z or a larger grid", M[a], axis[a], p[a], axis[a], ma, radius, PetscMax(radius, 1));
   }
   PetscFunctionReturn(0);
@@ -59,9 +59,24 @@ static PetscErrorCode CheckProcessors(MPI_Comm comm, PetscInt dim, const PetscIn
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PdennDMDACreate(MPI_Comm comm, PetscInt dim, const PetscInt M[3], PetscInt dof, PetscInt radius, DM *da)
+/* The DMDA with PETSc's decomposition (-da_processors_x/y/z honoured) or, given l, that one */
+static PetscErrorCode CreateDA(MPI_Comm comm, PetscInt dim, const PetscInt M[3], PetscInt dof, PetscInt radius, const PetscInt p[3], const PetscInt *l[3], DM *da)
 {
   const DMBoundaryType g = DM_BOUNDARY_GHOSTED;
+
+  PetscFunctionBeginUser;
+  if (dim == 2) PetscCall(DMDACreate2d(comm, g, g, DMDA_STENCIL_BOX, M[0], M[1], p[0], p[1], dof, radius, l[0], l[1], da));
+  else PetscCall(DMDACreate3d(comm, g, g, g, DMDA_STENCIL_BOX, M[0], M[1], M[2], p[0], p[1], p[2], dof, radius, l[0], l[1], l[2], da));
+  if (!l[0]) PetscCall(DMSetFromOptions(*da)); /* -da_processors_x/y/z */
+  PetscCall(DMSetUp(*da));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennDMDACreate(MPI_Comm comm, PetscInt dim, const PetscInt M[3], PetscInt dof, PetscInt radius, DM *da)
+{
+  PetscInt        p[3] = {PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE};
+  const PetscInt *none[3] = {NULL, NULL, NULL}, *l[3];
+  DM              probe;
 
   PetscFunctionBeginUser;
   if (dim == 1) {
@@ -70,11 +85,12 @@ PetscErrorCode PdennDMDACreate(MPI_Comm comm, PetscInt dim, const PetscInt M[3],
   }
   PetscCheck(dim == 2 || dim == 3, comm, PDENN_ERR_INPUT, "key -dim: value %" PetscInt_FMT " is not supported; expected 1, 2 or 3", dim);
   PetscCall(CheckProcessors(comm, dim, M));
-  if (dim == 2) PetscCall(DMDACreate2d(comm, g, g, DMDA_STENCIL_BOX, M[0], M[1], PETSC_DECIDE, PETSC_DECIDE, dof, radius, NULL, NULL, da));
-  else PetscCall(DMDACreate3d(comm, g, g, g, DMDA_STENCIL_BOX, M[0], M[1], M[2], PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, dof, radius, NULL, NULL, NULL, da));
-  PetscCall(DMSetFromOptions(*da)); /* -da_processors_x/y/z */
-  PetscCall(DMSetUp(*da));
-  PetscCall(CheckBoxes(*da, dim, M, radius));
+  PetscCall(CreateDA(comm, dim, M, 1, 0, p, none, &probe));
+  PetscCall(CheckBoxes(probe, dim, M, radius));
+  PetscCall(DMDAGetInfo(probe, NULL, NULL, NULL, NULL, &p[0], &p[1], &p[2], NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetOwnershipRanges(probe, &l[0], &l[1], &l[2]));
+  PetscCall(CreateDA(comm, dim, M, dof, radius, p, l, da));
+  PetscCall(DMDestroy(&probe));
   PetscFunctionReturn(0);
 }
 

@@ -86,6 +86,12 @@ static PetscErrorCode WriteAttributes(hid_t file, const PdennRunSummary *s)
   PetscCall(PdennH5AttrWriteString(file, "method", s->method));
   PetscCall(PdennH5AttrWriteString(file, "flux", s->flux));
   PetscCall(PdennH5AttrWriteInt(file, "N", s->N));
+  if (s->dim > 1) { /* images and volumes: the grid (1D files keep exactly their attributes) */
+    PetscCall(PdennH5AttrWriteInt(file, "dim", s->dim));
+    PetscCall(PdennH5AttrWriteInt(file, "W", s->M[0]));
+    PetscCall(PdennH5AttrWriteInt(file, "H", s->M[1]));
+    if (s->dim == 3) PetscCall(PdennH5AttrWriteInt(file, "D", s->M[2]));
+  }
   PetscCall(PdennH5AttrWriteInt(file, "order", s->order));
   PetscCall(PdennH5AttrWriteReal(file, "h", s->h));
   PetscCall(PdennH5AttrWriteReal(file, "lambda", s->lambda));

@@ -14,6 +14,8 @@ PetscErrorCode PdennRunSummaryCompute(PdennSolver solver, Vec f, Vec u, Vec refe
   PetscCall(PetscStrncpy(s->method, PdennMethods[solver->method], sizeof(s->method)));
   PetscCall(PetscStrncpy(s->flux, PdennFluxTypes[pde->flux.type], sizeof(s->flux)));
   s->N      = pde->N;
+  s->dim    = pde->dim;
+  for (PetscInt a = 0; a < 3; a++) s->M[a] = pde->M[a];
   s->order  = pde->order;
   s->lambda = pde->flux.lambda;
   s->h      = pde->h;
@@ -40,6 +42,7 @@ PetscErrorCode PdennRunSummaryView(const PdennRunSummary *s, const char title[],
   PetscFunctionBeginUser;
   PetscCall(PetscViewerASCIIPrintf(viewer, "%s summary:\n", title));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  method: %s\n  N: %" PetscInt_FMT "\n  h: %g\n  order: %" PetscInt_FMT "\n", s->method, s->N, (double)s->h, s->order));
+  if (s->dim > 1) PetscCall(PetscViewerASCIIPrintf(viewer, "  dim: %" PetscInt_FMT "\n  grid: %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " (x, y, z)\n", s->dim, s->M[0], s->M[1], s->M[2]));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  flux: %s\n  lambda: %g\n", s->flux, (double)s->lambda));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  t_stop: %.17g\n  tau: %.17g\n  unstable_tau: %s\n", (double)i->t_stop, (double)i->tau, i->unstable_tau ? "true" : "false"));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  steps: %" PetscInt_FMT "\n  cycles: %" PetscInt_FMT "\n", i->steps, i->cycles));
