@@ -132,3 +132,35 @@ PetscErrorCode PdennSymStepResidual(PdennSymStep *step, Vec u, Vec r, Vec z_save
 PetscErrorCode PdennSymStepDestroy(PdennSymStep *step);
 /* Largest singular value of W by power iteration on W^T W on the DMDA (its = iterations). */
 PetscErrorCode PdennSymStepNormW(PdennSymStep *step, PetscInt its, PetscReal *norm);
+
+/* ---- The d-dimensional K of images and volumes (src/op/grid.c, grid_matrix.c) ---------------- */
+/* On a dof-1 DMDA of dimension 2 or 3 (PdennDMDACreate, ghost width >= order): order 1 K = the
+   forward-difference gradient / h (d components, zero where the neighbour is outside: the
+   reflecting boundary), order 2 K = the (2d+1)-point Laplacian / h^2 with the half-sample mirror.
+   Phi acts on the gradient vector: Phi(z) = g(|z|^2) z (isotropic; docs/science.md). */
+typedef struct {
+  DM         da, da_z; /* u (dof 1) and K u (dof nz), the same decomposition */
+  PetscInt   dim, order, nz, M[3];
+  PetscReal  h;
+  Vec        u_loc, z, z_loc; /* work */
+  PetscReal *s, *g;           /* work: one value per owned point each (|z| and g must not alias) */
+} PdennGridOp;
+
+PetscErrorCode PdennGridOpSetUp(PdennGridOp *op, DM da, PetscInt order, PetscReal h);
+PetscErrorCode PdennGridOpDestroy(PdennGridOp *op);
+/* Ghost exchange of g (on da, op->da or op->da_z) into loc, physical ghosts mirrored or zero. */
+PetscErrorCode PdennGridOpGhosts(PdennGridOp *op, DM da, Vec g, Vec loc, PdennBoundary bc);
+/* z = K u (z on op->da_z) */
+PetscErrorCode PdennGridOpForward(PdennGridOp *op, Vec u, Vec z);
+/* g = g(|K u|^2) at every point (order 2: g((K u)^2)) */
+PetscErrorCode PdennGridOpDiffusivity(PdennGridOp *op, PdennFlux flux, Vec u, Vec g);
+/* out = alpha u - tau K^T Phi(K u); with gfrozen (a Vec like u) Phi(z) = gfrozen z instead.
+   out may be u. */
+PetscErrorCode PdennGridOpStep(PdennGridOp *op, PdennFlux flux, Vec gfrozen, PetscReal alpha, PetscReal tau, Vec u, Vec out);
+/* s[i] = |z_i| over n points of nz components (nz = 1: s = z, sign kept, as in 1D) */
+void PdennGridGroupNorms(PetscInt n, PetscInt nz, const PetscReal *z, PetscReal *s);
+/* A = I + tau K^T J K (A from DMCreateMatrix(op->da)), J per point from w: wdof = 1, a scalar
+   weight (J = w I), or wdof = nz^2, a full block (row-major). */
+PetscErrorCode PdennGridOpImplicitMatrix(PdennGridOp *op, PetscReal tau, Vec w, PetscInt wdof, Mat A);
+/* J (nz^2 values per owned point) = the derivative of Phi at K v: g I + ((Phi'(|z|) - g)/|z|^2) z z^T. */
+PetscErrorCode PdennGridOpFluxJacobian(PdennGridOp *op, PdennFlux flux, Vec v, Vec J);

@@ -7,7 +7,9 @@
 typedef struct _n_PdennDiffusion *PdennDiffusion;
 struct _n_PdennDiffusion {
   MPI_Comm     comm;
-  PetscInt     N;      /* grid points (cells of width h) */
+  PetscInt     dim;    /* 1 (signals), 2 (images), 3 (volumes) */
+  PetscInt     M[3];   /* points along x, y, z (W, H, D; 1 beyond dim) */
+  PetscInt     N;      /* grid points in all (cells of width h): M[0] M[1] M[2] */
   PetscReal    h;      /* grid spacing: domain [0, N h], cell centres (i + 1/2) h; 1 = pixel units */
   PetscInt     order;  /* 1: D = d/dx (2nd-order PDE); 2: D = d^2/dx^2 (4th-order PDE) */
   PdennFlux    flux;
@@ -15,21 +17,22 @@ struct _n_PdennDiffusion {
   PetscReal    kernel[3];
   PdennConv1d  K;      /* D -> K as a 1-channel convolution: (0,-1,1)/h or (1,-2,1)/h^2 */
   PdennSymStep step;   /* u - tau K^T Phi(K u): the same code as the symmetric residual block */
+  PdennGridOp  grid;   /* dim 2, 3: K on the d-dimensional DMDA (op.h); dim 1 uses K and step */
 };
 
-/* Keys (prefix none): -N, -h, -order, -flux, -lambda */
+/* Keys (prefix none): -dim, -N, -Nx, -Ny, -Nz, -h, -order, -flux, -lambda */
 PetscErrorCode PdennDiffusionCreate(MPI_Comm comm, PdennDiffusion *pde);
 PetscErrorCode PdennDiffusionSetFromOptions(PdennDiffusion pde);
 PetscErrorCode PdennDiffusionSetUp(PdennDiffusion pde);
 PetscErrorCode PdennDiffusionDestroy(PdennDiffusion *pde);
 PetscErrorCode PdennDiffusionView(PdennDiffusion pde, PetscViewer viewer);
-/* The explicit stability limit 2/(L ||K||^2): h^2/(2L) (order 1), h^4/(8L) (order 2). */
+/* The explicit stability limit 2/(L ||K||^2): h^2/(2 d L) (order 1), h^4/(8 d^2 L) (order 2). */
 PetscErrorCode PdennDiffusionTauMax(PdennDiffusion pde, PetscReal *tau_max);
 /* out = u - tau K^T Phi(K u) (out may be u) */
 PetscErrorCode PdennDiffusionExplicitStep(PdennDiffusion pde, PetscReal tau, Vec u, Vec out);
 /* r = K^T Phi(K u) */
 PetscErrorCode PdennDiffusionResidual(PdennDiffusion pde, Vec u, Vec r);
-/* g = g((K u)^2) at every point (the diagonal G of the semi-implicit matrix) */
+/* g = g(|K u|^2) at every point (the diagonal G of the semi-implicit matrix) */
 PetscErrorCode PdennDiffusionDiffusivity(PdennDiffusion pde, Vec u, Vec g);
 
 /* ---- Solvers ------------------------------------------------------------------------------ */
@@ -111,7 +114,9 @@ PetscErrorCode PdennSolverRun_ImplicitNewton(PdennSolver solver, Vec u);
 
 /* Shared by the implicit methods (src/pde/semi_implicit.c, docs/theory_implicit.md):
    A = I + tau K^T diag(w) K on pde->da (A from DMCreateMatrix(pde->da)): the semi-implicit
-   matrix for w = g((K u)^2), the Newton Jacobian for w = Phi'(K v). */
+   matrix for w = g((K u)^2), the Newton Jacobian for w = Phi'(K v). For dim 2, 3, w holds one
+   value per point (the semi-implicit g) or a d x d block per point (the Newton J of the
+   isotropic flux, PdennGridOpFluxJacobian). */
 PetscErrorCode PdennDiffusionImplicitMatrix(PdennDiffusion pde, PetscReal tau, Vec w, Mat A);
 /* PCMG's interpolation on the implicit matrices (key -mg_interpolation): linear on the DMDA
    hierarchy with PCMG's Galerkin coarse operators, or operator-dependent (src/pde/mg_operator.c). */

@@ -8,11 +8,33 @@ PetscErrorCode PdennDiffusionCreate(MPI_Comm comm, PdennDiffusion *pde)
   PetscFunctionBeginUser;
   PetscCall(PetscNew(pde));
   (*pde)->comm        = comm;
+  (*pde)->dim         = 1;
   (*pde)->N           = 256;
   (*pde)->h           = 1.0;
   (*pde)->order       = 1;
   (*pde)->flux.type   = PDENN_FLUX_PERONA_MALIK;
   (*pde)->flux.lambda = 0.1;
+  PetscFunctionReturn(0);
+}
+
+/* -N is the 1D length, or the side of every axis of an image (default 256) or volume (64);
+   -Nx/-Ny/-Nz set one axis. */
+static PetscErrorCode GridFromOptions(PetscOptionItems *PetscOptionsObject, PdennDiffusion pde)
+{
+  static const char *const key[3] = {"-Nx", "-Ny", "-Nz"}, *text[3] = {"Points along x (image width W), -dim 2, 3 (default -N)", "Points along y (image height H), -dim 2, 3 (default -N)", "Points along z (volume depth D), -dim 3 (default -N)"};
+  PetscBool                help;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennOptionsInt("-dim", "Dimension of the grid: 1 (signals), 2 (images), 3 (volumes)", pde->dim, 1, 3, &pde->dim, NULL));
+  if (pde->dim == 3 && pde->N == 256) pde->N = 64;
+  PetscCall(PdennOptionsInt("-N", "Grid points: the 1D signal's length, or with -dim 2, 3 the side of every axis", pde->N, 4, PETSC_MAX_INT, &pde->N, NULL));
+  pde->M[0] = pde->N, pde->M[1] = pde->M[2] = 1;
+  PetscCall(PdennHelpRequested(&help));
+  for (PetscInt a = 0; a < 3; a++) {
+    if (a < pde->dim && pde->dim > 1) pde->M[a] = pde->N;
+    if ((a < pde->dim && pde->dim > 1) || help) PetscCall(PdennOptionsInt(key[a], text[a], pde->M[a], 2, PETSC_MAX_INT, &pde->M[a], NULL));
+  }
+  if (pde->dim > 1) pde->N = pde->M[0] * pde->M[1] * pde->M[2];
   PetscFunctionReturn(0);
 }
 
@@ -22,13 +44,26 @@ PetscErrorCode PdennDiffusionSetFromOptions(PdennDiffusion pde)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(pde->comm, NULL, "Diffusion problem (docs/science.md section 1)", NULL);
-  PetscCall(PdennOptionsInt("-N", "Number of grid points of the 1D signal", pde->N, 4, PETSC_MAX_INT, &pde->N, NULL));
+  PetscCall(GridFromOptions(PetscOptionsObject, pde));
   PetscCall(PdennOptionsReal("-h", "Grid spacing (1: pixel units)", pde->h, 1e-12, 1e12, &pde->h, NULL));
-  PetscCall(PdennOptionsInt("-order", "Derivative order of D: 1 (d/dx, second-order PDE) or 2 (d2/dx2, fourth-order PDE)", pde->order, 1, 2, &pde->order, NULL));
+  PetscCall(PdennOptionsInt("-order", "Derivative order of D: 1 (gradient, second-order PDE) or 2 (Laplacian, fourth-order PDE)", pde->order, 1, 2, &pde->order, NULL));
   PetscCall(PdennOptionsChoice("-flux", "Flux function Phi(s) = g(s^2) s", PdennFluxTypes, PDENN_FLUX_NTYPES, (PetscInt)pde->flux.type, &type, NULL));
   PetscCall(PdennOptionsReal("-lambda", "Contrast parameter lambda of the diffusivity", pde->flux.lambda, 1e-12, 1e12, &pde->flux.lambda, NULL));
   PetscOptionsEnd();
   pde->flux.type = (PdennFluxType)type;
+  /* the isotropic flux sees |K u| >= 0 only, where relu is the identity: linear diffusion in disguise */
+  PetscCheck(pde->dim == 1 || pde->flux.type != PDENN_FLUX_RELU, pde->comm, PDENN_ERR_INPUT, "key -flux: relu with -dim %" PetscInt_FMT ": the isotropic flux g(|z|^2) z sees |K u| >= 0 only, where relu is the identity (linear diffusion); expected one of linear, perona_malik, exp_perona_malik, charbonnier, weickert, tanh", pde->dim);
+  PetscFunctionReturn(0);
+}
+
+/* dim 2, 3: the grid operator of op.h on a DMDA of ghost width `order` (the implicit matrix of
+   order 2 couples points two apart); the matrix holds exactly the entries pdenn sets. */
+static PetscErrorCode SetUpGrid(PdennDiffusion pde)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PdennDMDACreate(pde->comm, pde->dim, pde->M, 1, pde->order, &pde->da));
+  PetscCall(DMSetMatrixPreallocateOnly(pde->da, PETSC_TRUE));
+  PetscCall(PdennGridOpSetUp(&pde->grid, pde->da, pde->order, pde->h));
   PetscFunctionReturn(0);
 }
 
@@ -38,6 +73,11 @@ PetscErrorCode PdennDiffusionSetUp(PdennDiffusion pde)
 
   PetscFunctionBeginUser;
   PetscCheck(!pde->da, pde->comm, PETSC_ERR_ORDER, "PdennDiffusionSetUp called twice");
+  if (pde->dim > 1) {
+    PetscCall(SetUpGrid(pde));
+    PetscFunctionReturn(0);
+  }
+  pde->M[0] = pde->N, pde->M[1] = pde->M[2] = 1;
   /* ghost width 'order': K has radius 1, but the semi-implicit matrix K^T G K has radius order */
   PetscCall(PdennDMDACreate1d(pde->comm, pde->N, 1, pde->order, &pde->da));
   if (pde->order == 1) {
@@ -58,6 +98,7 @@ PetscErrorCode PdennDiffusionDestroy(PdennDiffusion *pde)
   PetscFunctionBeginUser;
   if (!*pde) PetscFunctionReturn(0);
   PetscCall(PdennSymStepDestroy(&(*pde)->step));
+  if ((*pde)->dim > 1) PetscCall(PdennGridOpDestroy(&(*pde)->grid));
   PetscCall(DMDestroy(&(*pde)->da));
   PetscCall(PetscFree(*pde));
   PetscFunctionReturn(0);
@@ -66,6 +107,10 @@ PetscErrorCode PdennDiffusionDestroy(PdennDiffusion *pde)
 PetscErrorCode PdennDiffusionView(PdennDiffusion pde, PetscViewer viewer)
 {
   PetscFunctionBeginUser;
+  if (pde->dim > 1) {
+    PetscCall(PetscViewerASCIIPrintf(viewer, "diffusion: %" PetscInt_FMT "D grid %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " (x, y, z), h = %g, order %" PetscInt_FMT " (K = %s), flux %s (isotropic), lambda = %g\n", pde->dim, pde->M[0], pde->M[1], pde->M[2], (double)pde->h, pde->order, pde->order == 1 ? "gradient" : "Laplacian", PdennFluxTypes[pde->flux.type], (double)pde->flux.lambda));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscViewerASCIIPrintf(viewer, "diffusion: N = %" PetscInt_FMT ", h = %g, order %" PetscInt_FMT " (D = %s), flux %s, lambda = %g\n", pde->N, (double)pde->h, pde->order, pde->order == 1 ? "d/dx" : "d2/dx2", PdennFluxTypes[pde->flux.type], (double)pde->flux.lambda));
   PetscFunctionReturn(0);
 }
@@ -73,24 +118,27 @@ PetscErrorCode PdennDiffusionView(PdennDiffusion pde, PetscViewer viewer)
 PetscErrorCode PdennDiffusionTauMax(PdennDiffusion pde, PetscReal *tau_max)
 {
   const PetscReal L = PdennFluxSectorBound(pde->flux), h2 = pde->h * pde->h;
+  const PetscReal d = (PetscReal)pde->dim; /* d = 1: the same operations as before, bitwise */
 
   PetscFunctionBeginUser;
-  /* 2 / (L ||K||^2) with ||K||^2 <= 4/h^2 (order 1) or 16/h^4 (order 2), docs/science.md §2 */
-  *tau_max = pde->order == 1 ? h2 / (2.0 * L) : h2 * h2 / (8.0 * L);
+  /* 2 / (L ||K||^2) with ||K||^2 <= 4d/h^2 (order 1) or (4d)^2/h^4 (order 2), docs/science.md §2 */
+  *tau_max = pde->order == 1 ? h2 / (2.0 * d * L) : h2 * h2 / (8.0 * d * d * L);
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode PdennDiffusionExplicitStep(PdennDiffusion pde, PetscReal tau, Vec u, Vec out)
 {
   PetscFunctionBeginUser;
-  PetscCall(PdennSymStepApply(&pde->step, tau, u, out, NULL));
+  if (pde->dim > 1) PetscCall(PdennGridOpStep(&pde->grid, pde->flux, NULL, 1.0, tau, u, out));
+  else PetscCall(PdennSymStepApply(&pde->step, tau, u, out, NULL));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode PdennDiffusionResidual(PdennDiffusion pde, Vec u, Vec r)
 {
   PetscFunctionBeginUser;
-  PetscCall(PdennSymStepResidual(&pde->step, u, r, NULL));
+  if (pde->dim > 1) PetscCall(PdennGridOpStep(&pde->grid, pde->flux, NULL, 0.0, -1.0, u, r));
+  else PetscCall(PdennSymStepResidual(&pde->step, u, r, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -102,6 +150,10 @@ PetscErrorCode PdennDiffusionDiffusivity(PdennDiffusion pde, Vec u, Vec g)
   Vec        z;
 
   PetscFunctionBeginUser;
+  if (pde->dim > 1) {
+    PetscCall(PdennGridOpDiffusivity(&pde->grid, pde->flux, u, g));
+    PetscFunctionReturn(0);
+  }
   PetscCall(DMGetGlobalVector(pde->da, &z));
   PetscCall(PdennDMDAGetGhostedArray(pde->da, u, pde->step.u_loc, PDENN_BC_REFLECT, &ua, &n, &at_left, &at_right));
   PetscCall(VecGetArray(z, &za));

@@ -124,6 +124,10 @@ static PetscErrorCode FrozenStep(PdennDiffusion pde, FrozenFlux *frozen, PetscRe
   void             *act_ctx = pde->step.act_ctx;
 
   PetscFunctionBeginUser;
+  if (pde->dim > 1) { /* the grid operator takes the frozen g directly */
+    PetscCall(PdennGridOpStep(&pde->grid, pde->flux, frozen->g, 1.0, tau, u, u));
+    PetscFunctionReturn(0);
+  }
   pde->step.act     = FrozenActivation;
   pde->step.act_ctx = frozen;
   PetscCall(PdennDiffusionExplicitStep(pde, tau, u, u));

@@ -32,6 +32,10 @@ static PetscErrorCode FluxDerivative(NewtonCtx *ctx, Vec v, Vec w)
   PetscBool  at_left, at_right;
 
   PetscFunctionBeginUser;
+  if (ctx->pde->dim > 1) { /* a d x d block per point: the isotropic flux couples the components */
+    PetscCall(PdennGridOpFluxJacobian(&ctx->pde->grid, ctx->pde->flux, v, w));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PdennDMDAGetGhostedArray(ctx->pde->da, v, ctx->v_loc, PDENN_BC_REFLECT, &va, &n, &at_left, &at_right));
   PetscCall(VecGetArray(ctx->z, &za));
   PetscCall(VecGetArray(ctx->phi, &pa));
@@ -112,7 +116,11 @@ static PetscErrorCode NewtonCtxCreate(PdennDiffusion pde, PetscReal tau, Vec u, 
   PetscCall(VecDuplicate(u, &ctx->u_old));
   PetscCall(VecDuplicate(u, &ctx->z));
   PetscCall(VecDuplicate(u, &ctx->phi));
-  PetscCall(VecDuplicate(u, &ctx->w));
+  if (pde->dim > 1) { /* nz^2 Jacobian values per point */
+    PetscInt n;
+    PetscCall(VecGetLocalSize(u, &n));
+    PetscCall(VecCreateMPI(pde->comm, n * pde->grid.nz * pde->grid.nz, PETSC_DETERMINE, &ctx->w));
+  } else PetscCall(VecDuplicate(u, &ctx->w));
   PetscCall(DMCreateLocalVector(pde->da, &ctx->v_loc));
   PetscFunctionReturn(0);
 }

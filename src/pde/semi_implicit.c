@@ -63,6 +63,13 @@ PetscErrorCode PdennDiffusionImplicitMatrix(PdennDiffusion pde, PetscReal tau, V
   PetscBool        done;
 
   PetscFunctionBeginUser;
+  if (pde->dim > 1) { /* one weight or one d x d block per owned point */
+    PetscInt nw, m[3];
+    PetscCall(VecGetLocalSize(w, &nw));
+    PetscCall(DMDAGetCorners(pde->da, NULL, NULL, NULL, &m[0], &m[1], &m[2]));
+    PetscCall(PdennGridOpImplicitMatrix(&pde->grid, tau, w, nw / (m[0] * m[1] * m[2]), A));
+    PetscFunctionReturn(0);
+  }
   PetscCheck(pde->K.radius <= 1, pde->comm, PETSC_ERR_SUP, "K of radius %" PetscInt_FMT ": the implicit matrix supports radius 1", pde->K.radius);
   PetscCall(VecGetArrayRead(w, &wa));
   PetscCall(ImplicitMatrixTridiagonal(pde, tau, wa, A, &done));
@@ -104,6 +111,25 @@ static PetscInt MGMaxLevels(PetscInt N, PetscInt min_coarse)
     ratio *= 2;
     levels++;
   }
+  return levels;
+}
+
+/* Ranks along axis a of the problem's DMDA (all of them in 1D). */
+static PetscInt AxisRanks(PdennDiffusion pde, PetscInt a)
+{
+  PetscInt p[3] = {1, 1, 1};
+
+  PetscCallAbort(PETSC_COMM_SELF, DMDAGetInfo(pde->da, NULL, NULL, NULL, NULL, &p[0], &p[1], &p[2], NULL, NULL, NULL, NULL, NULL, NULL));
+  return p[a];
+}
+
+/* MGMaxLevels over the grid's axes: the coarsest grid keeps min_coarse points along every axis,
+   or per_rank points for each rank along it if that is more (1D: along its one axis, as before). */
+static PetscInt GridMGMaxLevels(PdennDiffusion pde, PetscInt min_coarse, PetscInt per_rank)
+{
+  PetscInt levels = PETSC_MAX_INT;
+
+  for (PetscInt a = 0; a < pde->dim; a++) levels = PetscMin(levels, MGMaxLevels(pde->M[a], PetscMax(min_coarse, per_rank * AxisRanks(pde, a))));
   return levels;
 }
 
@@ -161,16 +187,14 @@ static PetscErrorCode MGSmootherFRelaxation(PC pc, PetscInt l, PetscBool symmetr
 static PetscErrorCode MGDefaults(PdennDiffusion pde, KSP ksp, const char prefix[], PdennMGInterpolation interp, PdennMGSmoother smoother)
 {
   PC          pc;
-  PetscMPIInt size;
   PetscBool   set, set_up, set_down, distinct = PETSC_FALSE, symmetric;
-  PetscInt    min_coarse = 3, levels;
+  PetscInt    per_rank = 0, levels;
 
   PetscFunctionBeginUser;
   PetscCall(KSPGetPC(ksp, &pc));
-  PetscCallMPI(MPI_Comm_size(pde->comm, &size));
-  if (interp == PDENN_MG_INTERPOLATION_LINEAR) min_coarse = PetscMax(3, 2 * pde->order * size);
+  if (interp == PDENN_MG_INTERPOLATION_LINEAR) per_rank = 2 * pde->order;
   PetscCall(PetscOptionsHasName(NULL, prefix, "-pc_mg_levels", &set));
-  if (!set) PetscCall(PCMGSetLevels(pc, MGMaxLevels(pde->N, min_coarse), NULL));
+  if (!set) PetscCall(PCMGSetLevels(pc, GridMGMaxLevels(pde, 3, per_rank), NULL));
   /* new levels have one smoother per level: -pc_mg_distinct_smoothup must be applied again */
   PetscCall(PetscOptionsGetBool(NULL, prefix, "-pc_mg_distinct_smoothup", &distinct, NULL));
   if (!set && distinct) PetscCall(PCMGSetDistinctSmoothUp(pc));
@@ -220,6 +244,23 @@ static PetscErrorCode MGFromOptions(PdennDiffusion pde, const char prefix[], Pde
   PetscFunctionReturn(0);
 }
 
+/* dim 2, 3: every axis must coarsen vertex-centred `levels - 1` times and keep the stencil width
+   on each rank along it; only linear interpolation (the operator-dependent one is 1D). */
+static PetscErrorCode CheckGridMGLevels(PdennDiffusion pde, PetscInt levels, PdennMGInterpolation interp)
+{
+  static const char *const key[3] = {"-Nx", "-Ny", "-Nz"};
+  const PetscInt           ratio  = (PetscInt)1 << (levels - 1);
+
+  PetscFunctionBeginUser;
+  PetscCheck(interp == PDENN_MG_INTERPOLATION_LINEAR, pde->comm, PDENN_ERR_INPUT, "key -mg_interpolation operator: the operator-dependent interpolation is built for 1D grids; with -dim %" PetscInt_FMT " use -mg_interpolation linear (the default there: DMDA interpolation, Galerkin coarse operators) or -pc_type gamg", pde->dim);
+  for (PetscInt a = 0; a < pde->dim; a++) {
+    const PetscInt M = pde->M[a], p = AxisRanks(pde, a);
+    PetscCheck(MGMaxLevels(M, 2) >= levels, pde->comm, PDENN_ERR_INPUT, "keys %s %" PetscInt_FMT " and -pc_mg_levels %" PetscInt_FMT ": the multigrid hierarchy coarsens vertex-centred along every axis (M -> (M-1)/2 + 1), so each side must be m 2^(levels-1) + 1 with m >= 1 (e.g. %" PetscInt_FMT ")", key[a], M, levels, PetscMax(1, (M - 1 + ratio / 2) / ratio) * ratio + 1);
+    PetscCheck((M - 1) / ratio + 1 >= p * pde->order, pde->comm, PDENN_ERR_INPUT, "key -pc_mg_levels %" PetscInt_FMT " with %s %" PetscInt_FMT " on %" PetscInt_FMT " ranks along that axis: the coarsest grid (%" PetscInt_FMT " points) cannot give every rank the stencil width %" PetscInt_FMT "; use at most -pc_mg_levels %" PetscInt_FMT, levels, key[a], M, p, (M - 1) / ratio + 1, pde->order, GridMGMaxLevels(pde, 2, 2 * pde->order));
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennDiffusionKSPSetUpMGDefault(PdennDiffusion pde, KSP ksp, PdennMGInterpolation def)
 {
   PC                   pc;
@@ -242,14 +283,15 @@ PetscErrorCode PdennDiffusionKSPSetUpMGDefault(PdennDiffusion pde, KSP ksp, Pden
   PetscCall(MGDefaults(pde, ksp, prefix, interp, smoother));
   PetscCall(PCMGGetLevels(pc, &levels));
   ratio = (PetscInt)1 << (levels - 1);
-  PetscCheck(MGMaxLevels(pde->N, 2) >= levels, pde->comm, PDENN_ERR_INPUT, "keys -N %" PetscInt_FMT " and -pc_mg_levels %" PetscInt_FMT ": the multigrid hierarchy coarsens vertex-centred (N -> (N-1)/2 + 1), so N must be m 2^(levels-1) + 1 with m >= 1 (e.g. N = %" PetscInt_FMT ")", pde->N, levels, PetscMax(1, (pde->N - 1 + ratio / 2) / ratio) * ratio + 1);
+  if (pde->dim > 1) PetscCall(CheckGridMGLevels(pde, levels, interp));
+  else PetscCheck(MGMaxLevels(pde->N, 2) >= levels, pde->comm, PDENN_ERR_INPUT, "keys -N %" PetscInt_FMT " and -pc_mg_levels %" PetscInt_FMT ": the multigrid hierarchy coarsens vertex-centred (N -> (N-1)/2 + 1), so N must be m 2^(levels-1) + 1 with m >= 1 (e.g. N = %" PetscInt_FMT ")", pde->N, levels, PetscMax(1, (pde->N - 1 + ratio / 2) / ratio) * ratio + 1);
   if (interp == PDENN_MG_INTERPOLATION_OPERATOR) {
     PetscCall(PdennKSPSetMGOperatorHierarchy(ksp));
     PetscFunctionReturn(0);
   }
   PetscCall(KSPSetPreSolve(ksp, NULL, NULL)); /* drops an operator hierarchy set up before */
   PetscCallMPI(MPI_Comm_size(pde->comm, &size));
-  PetscCheck((pde->N - 1) / ratio + 1 >= size * pde->order, pde->comm, PDENN_ERR_INPUT, "key -pc_mg_levels %" PetscInt_FMT " with -N %" PetscInt_FMT " on %d ranks: the coarsest grid (%" PetscInt_FMT " points) cannot give every rank the stencil width %" PetscInt_FMT "; use at most -pc_mg_levels %" PetscInt_FMT, levels, pde->N, size, (pde->N - 1) / ratio + 1, pde->order, MGMaxLevels(pde->N, PetscMax(2, 2 * pde->order * size)));
+  PetscCheck(pde->dim > 1 || (pde->N - 1) / ratio + 1 >= size * pde->order, pde->comm, PDENN_ERR_INPUT, "key -pc_mg_levels %" PetscInt_FMT " with -N %" PetscInt_FMT " on %d ranks: the coarsest grid (%" PetscInt_FMT " points) cannot give every rank the stencil width %" PetscInt_FMT "; use at most -pc_mg_levels %" PetscInt_FMT, levels, pde->N, size, (pde->N - 1) / ratio + 1, pde->order, MGMaxLevels(pde->N, PetscMax(2, 2 * pde->order * size)));
   PetscCall(PCMGGetGalerkin(pc, &galerkin));
   PetscCheck(galerkin != PC_MG_GALERKIN_NONE && galerkin != PC_MG_GALERKIN_EXTERNAL, pde->comm, PDENN_ERR_INPUT, "key -pc_mg_galerkin %s: pdenn assembles only the fine-grid matrix; use both, pmat or mat", PCMGGalerkinTypes[galerkin]);
   PetscFunctionReturn(0);
@@ -301,7 +343,7 @@ PetscErrorCode PdennSolverSetFromOptions_SemiImplicit(PdennSolver s)
   /* operator-dependent interpolation with F-relaxation makes the V-cycle a direct solve
      (cyclic reduction, by points for order 1, by pairs of points for order 2), whatever the
      jumps of the diffusivity */
-  PetscCall(PdennDiffusionKSPSetUpMGDefault(pde, s->ksp, PDENN_MG_INTERPOLATION_OPERATOR));
+  PetscCall(PdennDiffusionKSPSetUpMGDefault(pde, s->ksp, pde->dim > 1 ? PDENN_MG_INTERPOLATION_LINEAR : PDENN_MG_INTERPOLATION_OPERATOR));
   PetscFunctionReturn(0);
 }
 
