@@ -433,6 +433,8 @@ def main(argv):
         return args.run(args)
     except UserError as err:
         print("pdenn_images: error: %s" % err, file=sys.stderr)
+    except BrokenPipeError:  # `info ... | head`: the reader left, nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, MemoryError) as err:  # a full disk, an unreadable folder: still one line
         print("pdenn_images: error: %s" % err, file=sys.stderr)
     return 1
