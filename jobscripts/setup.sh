@@ -5,6 +5,8 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 packages=(petsc-dev libhdf5-openmpi-dev openmpi-bin libopenmpi-dev hdf5-tools pkg-config cmake
           make gcc python3 python3-matplotlib python3-h5py python3-scipy)
+# apps/pdenn_images.py: image files (Pillow; imageio beside it) and the named images of skimage
+packages+=(python3-pil python3-imageio python3-skimage)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

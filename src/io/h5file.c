@@ -241,19 +241,15 @@ PetscErrorCode PdennH5DatasetCreate(hid_t loc, const char name[], int rank, cons
   PetscFunctionReturn(0);
 }
 
-/* The file selection of a rank: [lo, hi) of a 1D dataset or of row `row` of a 2D one; the
-   memory selection: its hi - lo owned values. A rank owning nothing selects nothing but still
-   takes part, since the transfer is collective. */
-static PetscErrorCode Selections(hid_t dset, PetscInt row, PetscInt lo, PetscInt hi, hid_t *fspace, hid_t *mspace)
+/* The file selection of a rank: the block start[] + count[] of a dataset of that rank; the
+   memory selection: its owned values, contiguous. A rank owning nothing selects nothing but
+   still takes part, since the transfer is collective. */
+static PetscErrorCode Selections(hid_t dset, int rank, const hsize_t start[], const hsize_t count[], hid_t *fspace, hid_t *mspace)
 {
-  hsize_t start[2], count[2], n = (hsize_t)(hi - lo);
-  int     rank = row < 0 ? 1 : 2;
+  hsize_t n = 1;
 
   PetscFunctionBeginUser;
-  start[0] = row < 0 ? (hsize_t)lo : (hsize_t)row;
-  start[1] = (hsize_t)lo;
-  count[0] = row < 0 ? n : 1;
-  count[1] = n;
+  for (int a = 0; a < rank; a++) n *= count[a];
   PdennH5Call(*fspace = H5Dget_space(dset), "H5Dget_space");
   PetscCheck(H5Sget_simple_extent_ndims(*fspace) == rank, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "dataset rank %d, expected %d", H5Sget_simple_extent_ndims(*fspace), rank);
   PdennH5Call(*mspace = H5Screate_simple(1, &n, NULL), "H5Screate_simple");
@@ -290,44 +286,49 @@ static PetscErrorCode TransferCheck(MPI_Comm comm, hid_t dset, herr_t status, Pe
   SETERRQ(comm, PETSC_ERR_FILE_READ, "cannot read dataset '%s' of '%s' (damaged file?)", name, file);
 }
 
-PetscErrorCode PdennH5TransferSelected(hid_t dset, hid_t *fspace, hid_t *mspace, Vec v, PetscBool write)
+PetscErrorCode PdennH5TransferBlock(hid_t dset, int rank, const hsize_t start[], const hsize_t count[], Vec v, PetscBool write)
 {
-  hid_t        dxpl;
+  hid_t        fspace, mspace, dxpl;
   PetscScalar *a;
   herr_t       status;
   PetscBool    full;
 
   PetscFunctionBeginUser;
+  PetscCall(Selections(dset, rank, start, count, &fspace, &mspace));
   PetscCall(CollectiveTransfer(&dxpl));
   errno = 0;
   if (write) {
     PetscCall(VecGetArrayRead(v, (const PetscScalar **)&a));
-    status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, *mspace, *fspace, dxpl, a);
+    status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
     full   = FailedForSpace(status, errno, dset);
     PetscCall(VecRestoreArrayRead(v, (const PetscScalar **)&a));
   } else {
     PetscCall(VecGetArrayWrite(v, &a));
-    status = H5Dread(dset, H5T_NATIVE_DOUBLE, *mspace, *fspace, dxpl, a);
+    status = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, a);
     full   = PETSC_FALSE;
     PetscCall(VecRestoreArrayWrite(v, &a));
   }
   PetscCall(PdennH5Close(&dxpl));
-  PetscCall(PdennH5Close(mspace));
-  PetscCall(PdennH5Close(fspace));
+  PetscCall(PdennH5Close(&mspace));
+  PetscCall(PdennH5Close(&fspace));
   PetscCall(TransferCheck(PetscObjectComm((PetscObject)v), dset, status, full, write));
   PetscFunctionReturn(0);
 }
 
+/* [lo, hi) of a 1D dataset (row < 0) or of row `row` of a 2D one */
 static PetscErrorCode TransferVec(hid_t dset, PetscInt row, Vec v, PetscBool write)
 {
   PetscInt lo, hi;
-  hid_t    fspace, mspace;
+  hsize_t  start[2], count[2];
 
   PetscFunctionBeginUser;
   /* a 1D DMDA's global ordering is the natural one: ownership range = [xs, xs + xm) */
   PetscCall(VecGetOwnershipRange(v, &lo, &hi));
-  PetscCall(Selections(dset, row, lo, hi, &fspace, &mspace));
-  PetscCall(PdennH5TransferSelected(dset, &fspace, &mspace, v, write));
+  start[0] = row < 0 ? (hsize_t)lo : (hsize_t)row;
+  start[1] = (hsize_t)lo;
+  count[0] = row < 0 ? (hsize_t)(hi - lo) : 1;
+  count[1] = (hsize_t)(hi - lo);
+  PetscCall(PdennH5TransferBlock(dset, row < 0 ? 1 : 2, start, count, v, write));
   PetscFunctionReturn(0);
 }
 

@@ -35,8 +35,7 @@ PetscErrorCode PdennH5TransferImage(hid_t dset, PetscInt sample, Vec v, PetscBoo
 {
   DM       da;
   PetscInt dim, M[3], s[3], m[3];
-  hsize_t  start[4], count[4], n;
-  hid_t    fspace, mspace;
+  hsize_t  start[4], count[4];
   int      rank = 0;
 
   PetscFunctionBeginUser;
@@ -50,17 +49,7 @@ PetscErrorCode PdennH5TransferImage(hid_t dset, PetscInt sample, Vec v, PetscBoo
     start[rank]   = (hsize_t)s[a];
     count[rank++] = (hsize_t)m[a];
   }
-  n = (hsize_t)(m[0] * m[1] * (dim == 3 ? m[2] : 1));
-  PdennH5Call(fspace = H5Dget_space(dset), "H5Dget_space");
-  PetscCheck(H5Sget_simple_extent_ndims(fspace) == rank, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "dataset rank %d, expected %d", H5Sget_simple_extent_ndims(fspace), rank);
-  PdennH5Call(mspace = H5Screate_simple(1, &n, NULL), "H5Screate_simple");
-  if (n > 0)
-    PdennH5Call(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL), "H5Sselect_hyperslab");
-  else {
-    PdennH5Call(H5Sselect_none(fspace), "H5Sselect_none");
-    PdennH5Call(H5Sselect_none(mspace), "H5Sselect_none");
-  }
-  PetscCall(PdennH5TransferSelected(dset, &fspace, &mspace, v, write));
+  PetscCall(PdennH5TransferBlock(dset, rank, start, count, v, write));
   PetscFunctionReturn(0);
 }
 

@@ -40,9 +40,10 @@ PetscErrorCode PdennH5DatasetOpen(MPI_Comm comm, const char key[], const char pa
    elements [lo, hi) of a 1D dataset (row < 0) or of row `row` of a 2D one. */
 PetscErrorCode PdennH5WriteVec(hid_t dset, PetscInt row, Vec v);
 PetscErrorCode PdennH5ReadVec(hid_t dset, PetscInt row, Vec v);
-/* The collective transfer of v's local array (write: to the file) between the selections
- *fspace of dset and *mspace (both closed on return); a failure is one error on every rank. */
-PetscErrorCode PdennH5TransferSelected(hid_t dset, hid_t *fspace, hid_t *mspace, Vec v, PetscBool write);
+/* The collective transfer of v's local array (write: to the file) and the block start[] +
+   count[] of dset (of rank `rank`), which holds as many values; a failure is one error on
+   every rank. */
+PetscErrorCode PdennH5TransferBlock(hid_t dset, int rank, const hsize_t start[], const hsize_t count[], Vec v, PetscBool write);
 /* A small array replicated on every rank of comm, as a 1D dataset (rank 0 writes it). */
 PetscErrorCode PdennH5WriteArray(MPI_Comm comm, hid_t loc, const char name[], PetscInt n, const PetscReal a[]);
 

@@ -7,7 +7,8 @@
 #   - no PETSc traceback (unless --traceback-ok);
 #   - no block listed by PETSc's -malloc_dump (unless --leaks-ok);
 #   - WANT 0: every REGEX (grep -E) matches a line of OUT or ERR; WANT != 0: exactly one line of
-#     ERR starts with "pdenn: error: " and every REGEX matches it.
+#     ERR starts with "pdenn: error: " and every REGEX matches it (the program name "pdenn" is
+#     $PDENN_ERROR_PREFIX where a test sets it, e.g. pdenn_images for apps/pdenn_images.py).
 # Otherwise prints "FAIL: why" and returns 1.
 pdenn_expect_check() {
   local rc=$1 want=$2 out=$3 err=$4 traceback_ok=0 leaks_ok=0 re line lines
@@ -47,12 +48,13 @@ pdenn_expect_check() {
     done
     return 0
   fi
-  lines=$(grep -ac '^pdenn: error: ' "$err")
+  local who=${PDENN_ERROR_PREFIX:-pdenn}
+  lines=$(grep -ac "^$who: error: " "$err")
   if [ "$lines" -ne 1 ]; then
-    echo "FAIL: $lines lines 'pdenn: error: ...' on stderr, expected exactly one"
+    echo "FAIL: $lines lines '$who: error: ...' on stderr, expected exactly one"
     return 1
   fi
-  line=$(grep -a '^pdenn: error: ' "$err")
+  line=$(grep -a "^$who: error: " "$err")
   for re in "${regexes[@]+"${regexes[@]}"}"; do
     printf '%s\n' "$line" | grep -aqE -- "$re" || {
       echo "FAIL: the error line does not match /$re/"
