@@ -151,7 +151,8 @@ static PetscErrorCode WriteResults(MPI_Comm comm, PdennSolver solver, const AppS
     if (app->dim > 1) PetscCall(WritePNGs(sig, app));
   }
   PetscCall(PdennRunSummaryView(&summary, "pdenn_solve", PETSC_VIEWER_STDOUT_(comm)));
-  if (out) PetscCall(PetscPrintf(comm, "pdenn_solve: wrote %s and %s.summary.txt%s\n", app->output, app->output, app->dim > 1 ? ", <output>.initial.png, <output>.u.png" : ""));
+  if (out && app->dim > 1) PetscCall(PetscPrintf(comm, "pdenn_solve: wrote %s, %s.summary.txt, %s.initial.png and %s.u.png\n", app->output, app->output, app->output, app->output));
+  else if (out) PetscCall(PetscPrintf(comm, "pdenn_solve: wrote %s and %s.summary.txt\n", app->output, app->output));
   PetscFunctionReturn(0);
 }
 
