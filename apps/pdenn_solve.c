@@ -82,8 +82,9 @@ static PetscErrorCode ReadDeck(MPI_Comm comm, PetscInt N, PetscInt dim, PetscBoo
     PetscCheck(!set || (nr == 2 && app->png_range[1] > app->png_range[0]), comm, PDENN_ERR_INPUT, "key -png_range: expected two numbers lo,hi with lo < hi (e.g. -png_range 0,1)");
   }
   PetscOptionsEnd();
-  if ((!app->has_input || help) && dim == 1) PetscCall(ReadSignalKeys(comm, N, app));
-  if ((!app->has_input || help) && dim > 1) PetscCall(ReadImageKeys(comm, app));
+  /* -help lists both generators, whatever -dim */
+  if ((!app->has_input && dim == 1) || help) PetscCall(ReadSignalKeys(comm, dim == 1 ? N : 256, app));
+  if ((!app->has_input && dim > 1) || help) PetscCall(ReadImageKeys(comm, app));
   PetscFunctionReturn(0);
 }
 
