@@ -74,7 +74,9 @@ struct _n_PdennBench {
   PetscReal       lambda;                             /* -bench_lambda: Perona-Malik contrast */
   PetscInt        mg_log2[2];                         /* -bench_mg_log2_min, -bench_mg_log2_max: PCMG sizes 2^k */
   PetscInt        compare_log2;                       /* -bench_compare_log2: size of the CG/direct comparison */
+  PetscInt        mg2d_log2[2];                       /* -bench_mg2d_log2_min/max: 2D PCMG sizes (2^k + 1)^2 (min 0: none) */
   PetscReal       mg_tau;                             /* -bench_mg_tau: semi-implicit step in units of h^2 */
+  PetscReal       mg2d_tau;                           /* -bench_mg2d_tau: the same for the 2D sweep */
   PetscInt        linear_repeats;                     /* -bench_linear_repeats: timed solves per linear case */
   char            linear_options[PETSC_MAX_PATH_LEN]; /* -bench_linear_options: extra KSP/PC keys */
   PetscInt        batch;                              /* -bench_batch */

@@ -21,7 +21,10 @@ PetscErrorCode PdennBenchCreate(MPI_Comm comm, PdennBench *bench)
   b->mg_log2[0]      = 14;
   b->mg_log2[1]      = 22;
   b->compare_log2    = 20;
+  b->mg2d_log2[0]    = 7;
+  b->mg2d_log2[1]    = 11;
   b->mg_tau          = 1000.0;
+  b->mg2d_tau        = 2.5; /* 10 tau_max of the 2D problem (h = 1): the semi-implicit default */
   b->linear_repeats  = 1;
   b->batch           = 32;
   b->train_N[0]      = 1024;
@@ -95,8 +98,11 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
   PetscCall(PdennOptionsReal("-bench_lambda", "Perona-Malik contrast parameter of the benchmarked problems", b->lambda, 1e-12, 1e12, &b->lambda, NULL));
   PetscCall(PdennOptionsInt("-bench_mg_log2_min", "Linear solvers: smallest PCMG size as log2(N)", b->mg_log2[0], 4, 28, &b->mg_log2[0], NULL));
   PetscCall(PdennOptionsInt("-bench_mg_log2_max", "Linear solvers: largest PCMG size as log2(N)", b->mg_log2[1], 4, 28, &b->mg_log2[1], NULL));
+  PetscCall(PdennOptionsInt("-bench_mg2d_log2_min", "Linear solvers: smallest 2D PCMG grid side as log2(M - 1), M^2 unknowns (0: no 2D sweep)", b->mg2d_log2[0], 0, 14, &b->mg2d_log2[0], NULL));
+  PetscCall(PdennOptionsInt("-bench_mg2d_log2_max", "Linear solvers: largest 2D PCMG grid side as log2(M - 1)", b->mg2d_log2[1], 2, 14, &b->mg2d_log2[1], NULL));
   PetscCall(PdennOptionsInt("-bench_compare_log2", "Linear solvers: log2(N) where PCMG, CG+Jacobi and a direct solver are compared (0: no comparison)", b->compare_log2, 0, 28, &b->compare_log2, NULL));
   PetscCall(PdennOptionsReal("-bench_mg_tau", "Linear solvers: semi-implicit time step in units of h^2", b->mg_tau, 1e-6, 1e12, &b->mg_tau, NULL));
+  PetscCall(PdennOptionsReal("-bench_mg2d_tau", "Linear solvers: the 2D sweep's semi-implicit step in units of h^2 (2.5: 10 tau_max)", b->mg2d_tau, 1e-6, 1e12, &b->mg2d_tau, NULL));
   PetscCall(PdennOptionsInt("-bench_linear_repeats", "Linear solvers: timed solves per case (the best is reported); one solve of a large system is long enough to time", b->linear_repeats, 1, 1000, &b->linear_repeats, NULL));
   PetscCall(PdennOptionsString("-bench_linear_options", "Linear solvers: extra KSP/PC keys for every solver; start the value with a space, e.g. \" -pc_mg_levels 6\"", "", b->linear_options, sizeof(b->linear_options), NULL));
   PetscCall(PdennOptionsInt("-bench_batch", "Training: samples per batch", b->batch, 1, 1000000, &b->batch, NULL));
@@ -113,6 +119,7 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
   PetscCall(PdennOptionsString("-bench_csv", "Also write the table to this CSV file", "", b->csv, sizeof(b->csv), NULL));
   PetscCall(PdennOptionsString("-bench_dump_models", "Write small instances of the networks (weights, input, output, gradients) to this file for apps/torch_compare.py --check, and run no section", "", b->dump, sizeof(b->dump), NULL));
   PetscOptionsEnd();
+  PetscCheck(b->mg2d_log2[0] <= b->mg2d_log2[1], b->comm, PDENN_ERR_INPUT, "keys -bench_mg2d_log2_min %" PetscInt_FMT " and -bench_mg2d_log2_max %" PetscInt_FMT ": expected min <= max", b->mg2d_log2[0], b->mg2d_log2[1]);
   PetscCheck(b->mg_log2[0] <= b->mg_log2[1], b->comm, PDENN_ERR_INPUT, "keys -bench_mg_log2_min %" PetscInt_FMT " and -bench_mg_log2_max %" PetscInt_FMT ": expected min <= max", b->mg_log2[0], b->mg_log2[1]);
   PetscCall(ParseSections(b, sections));
   PetscCall(CheckModels(b));
