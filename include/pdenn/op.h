@@ -132,3 +132,16 @@ PetscErrorCode PdennSymStepResidual(PdennSymStep *step, Vec u, Vec r, Vec z_save
 PetscErrorCode PdennSymStepDestroy(PdennSymStep *step);
 /* Largest singular value of W by power iteration on W^T W on the DMDA (its = iterations). */
 PetscErrorCode PdennSymStepNormW(PdennSymStep *step, PetscInt its, PetscReal *norm);
+
+/* ---- The fused isotropic explicit step on 2D/3D DMDAs (src/op/gridstep.c) ------------------- */
+/* out = alpha u - tau K^T Phi(K u) on a dof-1 DMDA of dimension 2 or 3 (PdennDMDACreate, box
+   stencil of width >= 1): K the forward-difference gradient / h with the reflecting boundary,
+   Phi(z) = g(|z|^2) z with g from `flux` (PdennFluxDiffusivity at s = |z|), or, if gfrozen != NULL,
+   the frozen per-point diffusivity (a Vec on da): Phi(z)(p) = gfrozen(p) z. alpha 1: the explicit
+   step; alpha 0: -tau times the residual K^T Phi(K u). out may be u. One sweep reading u in place;
+   only the ring of points around the rank's box goes through a scatter. Every point's arithmetic is
+   the same at every rank count and decomposition: results agree bitwise. */
+typedef struct _n_PdennGridStep *PdennGridStep;
+PetscErrorCode PdennGridStepCreate(DM da, PetscReal h, PdennGridStep *gs);
+PetscErrorCode PdennGridStepApply(PdennGridStep gs, PdennFlux flux, Vec gfrozen, PetscReal alpha, PetscReal tau, Vec u, Vec out);
+PetscErrorCode PdennGridStepDestroy(PdennGridStep *gs);

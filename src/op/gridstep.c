@@ -1,0 +1,286 @@
+/* The fused isotropic explicit step out = alpha u - tau K^T Phi(K u) on 2D/3D DMDAs (docs/science.md,
+   grid conventions): K the forward-difference gradient / h with the reflecting boundary, Phi(z) =
+   g(|z|^2) z. One sweep over x-lines reading u in place and writing out; only a thin ring of ghost
+   points goes through a scatter (no ghosted copy of u), so the step moves little more than the
+   16 B per point of reading u and writing out (docs/performance.md). */
+#include <pdenn/op.h>
+
+struct _n_PdennGridStep {
+  DM         da; /* borrowed */
+  PetscInt   dim;
+  PetscReal  ih;                             /* 1 / h */
+  PetscInt   xs, ys, zs, xm, ym, zm;         /* owned box (2D: zs = 0, zm = 1) */
+  PetscInt   zlo;                            /* first plane of lines: zs - 1 in 3D, zs in 2D */
+  PetscInt   nz_ext;                         /* planes of the extended box: zm + 2 in 3D, 1 in 2D */
+  PetscInt  *rowoff;                         /* ring offset of each extended row (y, z), x = xs-1 .. xe */
+  Vec        ring, gring;                    /* ring points of u and of a frozen g (sequential) */
+  VecScatter scatter;                        /* global vector -> ring */
+  PetscReal *row[4];                         /* rows (y, z), (y+1, z), (y, z+1) of u and of frozen g: xm + 2 */
+  PetscReal *gx, *gy, *gz, *s, *g, *fy_prev; /* line buffers, x = xs-1 .. xe-1: xm + 1 */
+  PetscReal *fz_plane[2];                    /* F_z of the previous plane (read) and this one (written): ym (xm + 1) */
+};
+
+/* Extended row (y, z) -> its index; rows y = ys-1 .. ye, planes zlo .. zlo + nz_ext - 1. */
+static inline PetscInt RowIndex(const struct _n_PdennGridStep *gs, PetscInt y, PetscInt z)
+{
+  return (z - gs->zlo) * (gs->ym + 2) + (y - gs->ys + 1);
+}
+
+static inline PetscBool RowOwned(const struct _n_PdennGridStep *gs, PetscInt y, PetscInt z)
+{
+  return (PetscBool)(y >= gs->ys && y < gs->ys + gs->ym && z >= gs->zs && z < gs->zs + gs->zm);
+}
+
+/* The ring: every point of the extended box [xs-1, xe] x [ys-1, ye] (x [zs-1, ze]) this rank does
+   not own, as the local (ghosted) index of the point it takes its value from: itself, or for a
+   physical ghost its mirror u(-1) = u(0), u(N) = u(N-1) (clamping at distance 1). */
+static PetscErrorCode RingIndices(PdennGridStep gs, PetscInt *n, PetscInt **idx)
+{
+  PetscInt gxs, gys, gzs, gxm, gym, M[3], nrows = (gs->ym + 2) * gs->nz_ext, k = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetGhostCorners(gs->da, &gxs, &gys, &gzs, &gxm, &gym, NULL));
+  PetscCall(DMDAGetInfo(gs->da, NULL, &M[0], &M[1], &M[2], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(PetscMalloc1(nrows, &gs->rowoff));
+  for (PetscInt r = 0; r < nrows; r++) {
+    const PetscInt y = gs->ys - 1 + r % (gs->ym + 2), z = gs->zlo + r / (gs->ym + 2);
+    gs->rowoff[r] = k;
+    k += RowOwned(gs, y, z) ? 2 : gs->xm + 2;
+  }
+  PetscCall(PetscMalloc1(k, idx));
+  *n = k;
+  for (PetscInt r = 0; r < nrows; r++) {
+    const PetscInt  y = gs->ys - 1 + r % (gs->ym + 2), z = gs->zlo + r / (gs->ym + 2);
+    const PetscInt  yc = PetscClipInterval(y, 0, M[1] - 1), zc = gs->dim == 3 ? PetscClipInterval(z, 0, M[2] - 1) : 0;
+    const PetscBool owned = RowOwned(gs, y, z);
+    for (PetscInt j = 0; j < (owned ? 2 : gs->xm + 2); j++) {
+      const PetscInt x = owned ? (j ? gs->xs + gs->xm : gs->xs - 1) : gs->xs - 1 + j, xc = PetscClipInterval(x, 0, M[0] - 1);
+      (*idx)[gs->rowoff[r] + j] = (xc - gxs) + gxm * ((yc - gys) + gym * (zc - gzs));
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode RingSetUp(PdennGridStep gs)
+{
+  ISLocalToGlobalMapping ltog;
+  PetscInt               n = 0, *idx = NULL;
+  IS                     from;
+  Vec                    u;
+
+  PetscFunctionBeginUser;
+  PetscCall(RingIndices(gs, &n, &idx));
+  PetscCall(DMGetLocalToGlobalMapping(gs->da, &ltog));
+  PetscCall(ISLocalToGlobalMappingApply(ltog, n, idx, idx));
+  PetscCall(ISCreateGeneral(PETSC_COMM_SELF, n, idx, PETSC_OWN_POINTER, &from));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, n, &gs->ring));
+  PetscCall(VecDuplicate(gs->ring, &gs->gring));
+  PetscCall(DMGetGlobalVector(gs->da, &u));
+  PetscCall(VecScatterCreate(u, from, gs->ring, NULL, &gs->scatter));
+  PetscCall(DMRestoreGlobalVector(gs->da, &u));
+  PetscCall(ISDestroy(&from));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennGridStepCreate(DM da, PetscReal h, PdennGridStep *gs)
+{
+  PdennGridStep   s;
+  PetscInt        dof, sw, line, plane;
+  DMDAStencilType st;
+  MPI_Comm        comm = PetscObjectComm((PetscObject)da);
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&s));
+  s->da = da;
+  s->ih = 1.0 / h;
+  PetscCall(DMDAGetInfo(da, &s->dim, NULL, NULL, NULL, NULL, NULL, NULL, &dof, &sw, NULL, NULL, NULL, &st));
+  PetscCheck(s->dim == 2 || s->dim == 3, comm, PETSC_ERR_ARG_WRONG, "PdennGridStep: DMDA of dimension %" PetscInt_FMT "; expected 2 or 3", s->dim);
+  PetscCheck(dof == 1 && sw >= 1 && st == DMDA_STENCIL_BOX, comm, PETSC_ERR_ARG_WRONG, "PdennGridStep: DMDA with dof %" PetscInt_FMT ", stencil width %" PetscInt_FMT "; expected dof 1 and a box stencil of width >= 1 (PdennDMDACreate)", dof, sw);
+  PetscCheck(h > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "PdennGridStep: cell width h = %g; expected h > 0", (double)h);
+  PetscCall(DMDAGetCorners(da, &s->xs, &s->ys, &s->zs, &s->xm, &s->ym, &s->zm));
+  s->zlo    = s->dim == 3 ? s->zs - 1 : s->zs;
+  s->nz_ext = s->dim == 3 ? s->zm + 2 : 1;
+  PetscCall(RingSetUp(s));
+  line  = s->xm + 2;
+  plane = s->dim == 3 ? s->ym * line : 0;
+  PetscCall(PetscMalloc3(4 * line, &s->row[0], 6 * line, &s->gx, 2 * plane, &s->fz_plane[0]));
+  for (PetscInt k = 1; k < 4; k++) s->row[k] = s->row[0] + k * line;
+  s->gy          = s->gx + line;
+  s->gz          = s->gx + 2 * line;
+  s->s           = s->gx + 3 * line;
+  s->g           = s->gx + 4 * line;
+  s->fy_prev     = s->gx + 5 * line;
+  s->fz_plane[1] = plane ? s->fz_plane[0] + plane : NULL;
+  *gs            = s;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennGridStepDestroy(PdennGridStep *gs)
+{
+  PetscFunctionBeginUser;
+  if (!*gs) PetscFunctionReturn(0);
+  PetscCall(VecScatterDestroy(&(*gs)->scatter));
+  PetscCall(VecDestroy(&(*gs)->ring));
+  PetscCall(VecDestroy(&(*gs)->gring));
+  PetscCall(PetscFree((*gs)->rowoff));
+  PetscCall(PetscFree3((*gs)->row[0], (*gs)->gx, (*gs)->fz_plane[0]));
+  PetscCall(PetscFree(*gs));
+  PetscFunctionReturn(0);
+}
+
+/* row[0 .. xm+1] = values at x = xs-1 .. xe of row (y, z): owned ones in place from `owned`, the
+   others from the ring */
+static void FillRow(const struct _n_PdennGridStep *gs, const PetscReal *owned, const PetscReal *ring, PetscInt y, PetscInt z, PetscReal *row)
+{
+  const PetscReal *r = ring + gs->rowoff[RowIndex(gs, y, z)];
+
+  if (!RowOwned(gs, y, z)) {
+    PetscArraycpy(row, r, gs->xm + 2);
+    return;
+  }
+  row[0] = r[0];
+  PetscArraycpy(row + 1, owned + ((z - gs->zs) * gs->ym + (y - gs->ys)) * gs->xm, gs->xm);
+  row[gs->xm + 1] = r[1];
+}
+
+/* The gradient on a line, n points: c the row itself (n + 1 values, x + 1 read), up_y the row
+   y + 1 and, in 3D, up_z the row z + 1 (NULL in 2D). */
+static void Gradient(PetscInt n, PetscReal ih, const PetscReal *restrict c, const PetscReal *restrict up_y, const PetscReal *restrict up_z, PetscReal *restrict gx, PetscReal *restrict gy, PetscReal *restrict gz)
+{
+  for (PetscInt i = 0; i < n; i++) {
+    gx[i] = (c[i + 1] - c[i]) * ih;
+    gy[i] = (up_y[i] - c[i]) * ih;
+  }
+  if (up_z)
+    for (PetscInt i = 0; i < n; i++) gz[i] = (up_z[i] - c[i]) * ih;
+}
+
+/* s = |z| of the d-component gradient (gz NULL in 2D) */
+static void Magnitude(PetscInt n, const PetscReal *restrict gx, const PetscReal *restrict gy, const PetscReal *restrict gz, PetscReal *restrict s)
+{
+  if (gz)
+    for (PetscInt i = 0; i < n; i++) s[i] = PetscSqrtReal(gx[i] * gx[i] + gy[i] * gy[i] + gz[i] * gz[i]);
+  else
+    for (PetscInt i = 0; i < n; i++) s[i] = PetscSqrtReal(gx[i] * gx[i] + gy[i] * gy[i]);
+}
+
+/* F = g z in place (gz NULL in 2D) */
+static void Flux(PetscInt n, const PetscReal *restrict g, PetscReal *restrict fx, PetscReal *restrict fy, PetscReal *restrict fz)
+{
+  for (PetscInt i = 0; i < n; i++) {
+    fx[i] *= g[i];
+    fy[i] *= g[i];
+  }
+  if (fz)
+    for (PetscInt i = 0; i < n; i++) fz[i] *= g[i];
+}
+
+/* out[i] = alpha u[i] - tau/h sum_c (F_c(p - e_c) - F_c(p)) at the owned points i = 0 .. n-1 of a
+   line whose flux buffers start one point to the left (index i + 1 is point i); fz_prev, fz the
+   z-fluxes of the plane below and of this one (NULL in 2D). */
+static void Divergence(PetscInt n, PetscReal alpha, PetscReal taui, const PetscReal *restrict u, const PetscReal *restrict fx, const PetscReal *restrict fy_prev, const PetscReal *restrict fy, const PetscReal *restrict fz_prev, const PetscReal *restrict fz, PetscReal *restrict out)
+{
+  if (fz)
+    for (PetscInt i = 0; i < n; i++) out[i] = alpha * u[i] - taui * ((fx[i] - fx[i + 1]) + (fy_prev[i + 1] - fy[i + 1]) + (fz_prev[i + 1] - fz[i + 1]));
+  else
+    for (PetscInt i = 0; i < n; i++) out[i] = alpha * u[i] - taui * ((fx[i] - fx[i + 1]) + (fy_prev[i + 1] - fy[i + 1]));
+}
+
+typedef struct {
+  const PetscReal *u, *ur, *g, *gr; /* owned arrays and rings of u and of the frozen g (or NULL) */
+  PetscReal       *out;
+  PdennFlux        flux;
+  PetscReal        alpha, taui;
+} SweepArgs;
+
+/* Line (y, z): gradient and fluxes at x = xs-1 .. xe-1 from its full gradient vector, then, on an
+   owned line, the update. row[0] holds row (y, z) on entry; row[1] gets row (y + 1, z). */
+static PetscErrorCode Line(PdennGridStep gs, const SweepArgs *a, PetscInt y, PetscInt z)
+{
+  const PetscInt n  = gs->xm + 1;
+  PetscReal     *gz = gs->dim == 3 ? gs->gz : NULL, *fz_cur = NULL;
+
+  PetscFunctionBeginUser;
+  FillRow(gs, a->u, a->ur, y + 1, z, gs->row[1]);
+  if (gz) FillRow(gs, a->u, a->ur, y, z + 1, gs->row[2]);
+  Gradient(n, gs->ih, gs->row[0], gs->row[1], gz ? gs->row[2] : NULL, gs->gx, gs->gy, gz);
+  if (a->g)
+    FillRow(gs, a->g, a->gr, y, z, gs->row[3]);
+  else {
+    Magnitude(n, gs->gx, gs->gy, gz, gs->s);
+    PetscCall(PdennFluxDiffusivity(a->flux, n, gs->s, gs->g));
+  }
+  Flux(n, a->g ? gs->row[3] : gs->g, gs->gx, gs->gy, gz);
+  if (gz && y >= gs->ys) {
+    fz_cur = gs->fz_plane[1] + (y - gs->ys) * n;
+    PetscCall(PetscArraycpy(fz_cur, gz, n));
+  }
+  if (RowOwned(gs, y, z)) {
+    PetscReal *out = a->out + ((z - gs->zs) * gs->ym + (y - gs->ys)) * gs->xm;
+    Divergence(gs->xm, a->alpha, a->taui, gs->row[0] + 1, gs->gx, gs->fy_prev, gs->gy, gz ? gs->fz_plane[0] + (y - gs->ys) * n : NULL, fz_cur, out);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Sweep(PdennGridStep gs, const SweepArgs *a)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt z = gs->zlo; z < gs->zs + gs->zm; z++) {
+    /* below the box in z only the z-fluxes of owned lines are needed */
+    const PetscInt y0 = z < gs->zs ? gs->ys : gs->ys - 1;
+    FillRow(gs, a->u, a->ur, y0, z, gs->row[0]);
+    for (PetscInt y = y0; y < gs->ys + gs->ym; y++) {
+      PetscReal *t;
+      PetscCall(Line(gs, a, y, z));
+      t           = gs->row[0]; /* row y + 1 is the next line's own row; F_y moves down a line */
+      gs->row[0]  = gs->row[1];
+      gs->row[1]  = t;
+      t           = gs->fy_prev;
+      gs->fy_prev = gs->gy;
+      gs->gy      = t;
+    }
+    {
+      PetscReal *t    = gs->fz_plane[0];
+      gs->fz_plane[0] = gs->fz_plane[1];
+      gs->fz_plane[1] = t;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennGridStepApply(PdennGridStep gs, PdennFlux flux, Vec gfrozen, PetscReal alpha, PetscReal tau, Vec u, Vec out)
+{
+  SweepArgs a = {.flux = flux, .alpha = alpha, .taui = tau * gs->ih};
+
+  PetscFunctionBeginUser;
+  PetscCall(VecScatterBegin(gs->scatter, u, gs->ring, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(gs->scatter, u, gs->ring, INSERT_VALUES, SCATTER_FORWARD));
+  if (gfrozen) {
+    PetscCall(VecScatterBegin(gs->scatter, gfrozen, gs->gring, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(gs->scatter, gfrozen, gs->gring, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecGetArrayRead(gfrozen, &a.g));
+    PetscCall(VecGetArrayRead(gs->gring, &a.gr));
+  }
+  PetscCall(VecGetArrayRead(gs->ring, &a.ur));
+  /* out may be u: every row is read (into row buffers) before its out row is written */
+  if (out == u)
+    PetscCall(VecGetArray(out, &a.out));
+  else {
+    PetscCall(VecGetArrayRead(u, &a.u));
+    PetscCall(VecGetArrayWrite(out, &a.out));
+  }
+  if (out == u) a.u = a.out;
+  PetscCall(Sweep(gs, &a));
+  if (out == u)
+    PetscCall(VecRestoreArray(out, &a.out));
+  else {
+    PetscCall(VecRestoreArrayRead(u, &a.u));
+    PetscCall(VecRestoreArrayWrite(out, &a.out));
+  }
+  PetscCall(VecRestoreArrayRead(gs->ring, &a.ur));
+  if (gfrozen) {
+    PetscCall(VecRestoreArrayRead(gfrozen, &a.g));
+    PetscCall(VecRestoreArrayRead(gs->gring, &a.gr));
+  }
+  PetscFunctionReturn(0);
+}
