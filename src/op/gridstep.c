@@ -5,19 +5,26 @@
    16 B per point of reading u and writing out (docs/performance.md). */
 #include <pdenn/op.h>
 
+/* Points of a line processed at a time: the chunk's gradient, |z|, g and fluxes (6 buffers of
+   4 kB) stay in L1 while they pass from one loop to the next. */
+#define PDENN_GRIDSTEP_CHUNK 512
+
 struct _n_PdennGridStep {
   DM         da; /* borrowed */
   PetscInt   dim;
-  PetscReal  ih;                             /* 1 / h */
-  PetscInt   xs, ys, zs, xm, ym, zm;         /* owned box (2D: zs = 0, zm = 1) */
-  PetscInt   zlo;                            /* first plane of lines: zs - 1 in 3D, zs in 2D */
-  PetscInt   nz_ext;                         /* planes of the extended box: zm + 2 in 3D, 1 in 2D */
-  PetscInt  *rowoff;                         /* ring offset of each extended row (y, z), x = xs-1 .. xe */
-  Vec        ring, gring;                    /* ring points of u and of a frozen g (sequential) */
-  VecScatter scatter;                        /* global vector -> ring */
-  PetscReal *row[4];                         /* rows (y, z), (y+1, z), (y, z+1) of u and of frozen g: xm + 2 */
-  PetscReal *gx, *gy, *gz, *s, *g, *fy_prev; /* line buffers, x = xs-1 .. xe-1: xm + 1 */
-  PetscReal *fz_plane[2];                    /* F_z of the previous plane (read) and this one (written): ym (xm + 1) */
+  PetscReal  ih;                     /* 1 / h */
+  PetscInt   xs, ys, zs, xm, ym, zm; /* owned box (2D: zs = 0, zm = 1) */
+  PetscInt   zlo;                    /* first plane of lines: zs - 1 in 3D, zs in 2D */
+  PetscInt   nz_ext;                 /* planes of the extended box: zm + 2 in 3D, 1 in 2D */
+  PetscInt  *rowoff;                 /* ring offset of each extended row (y, z), x = xs-1 .. xe */
+  Vec        ring, gring;            /* ring points of u and of a frozen g (sequential) */
+  VecScatter scatter;                /* global vector -> ring */
+  PetscReal *rowbuf;                 /* the rows' storage (row[0], row[1] swap places line by line) */
+  PetscReal *row[4];                 /* rows (y, z), (y+1, z), (y, z+1) of u, and (y, z) of a frozen g: xm + 2 */
+  PetscReal *gx, *gy, *gz, *s, *g;   /* chunk buffers: gradient, |z|, g; then fluxes in place */
+  PetscReal *fx;                     /* F_x of the chunk, [0] the point before it: chunk + 1 */
+  PetscReal *fy_line;                /* F_y of the line below, x = xs-1 .. xe-1, updated in place: xm + 1 */
+  PetscReal *fz_plane;               /* F_z of the plane below, owned y, updated in place: ym (xm + 1) (3D) */
 };
 
 /* Extended row (y, z) -> its index; rows y = ys-1 .. ye, planes zlo .. zlo + nz_ext - 1. */
@@ -103,15 +110,14 @@ PetscErrorCode PdennGridStepCreate(DM da, PetscReal h, PdennGridStep *gs)
   PetscCall(RingSetUp(s));
   line  = s->xm + 2;
   plane = s->dim == 3 ? s->ym * line : 0;
-  PetscCall(PetscMalloc3(4 * line, &s->row[0], 6 * line, &s->gx, 2 * plane, &s->fz_plane[0]));
-  for (PetscInt k = 1; k < 4; k++) s->row[k] = s->row[0] + k * line;
-  s->gy          = s->gx + line;
-  s->gz          = s->gx + 2 * line;
-  s->s           = s->gx + 3 * line;
-  s->g           = s->gx + 4 * line;
-  s->fy_prev     = s->gx + 5 * line;
-  s->fz_plane[1] = plane ? s->fz_plane[0] + plane : NULL;
-  *gs            = s;
+  PetscCall(PetscMalloc4(4 * line, &s->rowbuf, 6 * PDENN_GRIDSTEP_CHUNK + 1, &s->gx, line, &s->fy_line, plane, &s->fz_plane));
+  for (PetscInt k = 0; k < 4; k++) s->row[k] = s->rowbuf + k * line;
+  s->gy = s->gx + PDENN_GRIDSTEP_CHUNK;
+  s->gz = s->gx + 2 * PDENN_GRIDSTEP_CHUNK;
+  s->s  = s->gx + 3 * PDENN_GRIDSTEP_CHUNK;
+  s->g  = s->gx + 4 * PDENN_GRIDSTEP_CHUNK;
+  s->fx = s->gx + 5 * PDENN_GRIDSTEP_CHUNK;
+  *gs   = s;
   PetscFunctionReturn(0);
 }
 
@@ -123,7 +129,7 @@ PetscErrorCode PdennGridStepDestroy(PdennGridStep *gs)
   PetscCall(VecDestroy(&(*gs)->ring));
   PetscCall(VecDestroy(&(*gs)->gring));
   PetscCall(PetscFree((*gs)->rowoff));
-  PetscCall(PetscFree3((*gs)->row[0], (*gs)->gx, (*gs)->fz_plane[0]));
+  PetscCall(PetscFree4((*gs)->rowbuf, (*gs)->gx, (*gs)->fy_line, (*gs)->fz_plane));
   PetscCall(PetscFree(*gs));
   PetscFunctionReturn(0);
 }
@@ -143,47 +149,50 @@ static void FillRow(const struct _n_PdennGridStep *gs, const PetscReal *owned, c
   row[gs->xm + 1] = r[1];
 }
 
-/* The gradient on a line, n points: c the row itself (n + 1 values, x + 1 read), up_y the row
+/* Gradient and s = |z| on n points: c the row itself (n + 1 values, x + 1 read), up_y the row
    y + 1 and, in 3D, up_z the row z + 1 (NULL in 2D). */
-static void Gradient(PetscInt n, PetscReal ih, const PetscReal *restrict c, const PetscReal *restrict up_y, const PetscReal *restrict up_z, PetscReal *restrict gx, PetscReal *restrict gy, PetscReal *restrict gz)
+static void Gradient(PetscInt n, PetscReal ih, const PetscReal *restrict c, const PetscReal *restrict up_y, const PetscReal *restrict up_z, PetscReal *restrict gx, PetscReal *restrict gy, PetscReal *restrict gz, PetscReal *restrict s)
 {
-  for (PetscInt i = 0; i < n; i++) {
-    gx[i] = (c[i + 1] - c[i]) * ih;
-    gy[i] = (up_y[i] - c[i]) * ih;
-  }
   if (up_z)
-    for (PetscInt i = 0; i < n; i++) gz[i] = (up_z[i] - c[i]) * ih;
-}
-
-/* s = |z| of the d-component gradient (gz NULL in 2D) */
-static void Magnitude(PetscInt n, const PetscReal *restrict gx, const PetscReal *restrict gy, const PetscReal *restrict gz, PetscReal *restrict s)
-{
-  if (gz)
-    for (PetscInt i = 0; i < n; i++) s[i] = PetscSqrtReal(gx[i] * gx[i] + gy[i] * gy[i] + gz[i] * gz[i]);
+    for (PetscInt i = 0; i < n; i++) {
+      gx[i] = (c[i + 1] - c[i]) * ih;
+      gy[i] = (up_y[i] - c[i]) * ih;
+      gz[i] = (up_z[i] - c[i]) * ih;
+      s[i]  = PetscSqrtReal(gx[i] * gx[i] + gy[i] * gy[i] + gz[i] * gz[i]);
+    }
   else
-    for (PetscInt i = 0; i < n; i++) s[i] = PetscSqrtReal(gx[i] * gx[i] + gy[i] * gy[i]);
+    for (PetscInt i = 0; i < n; i++) {
+      gx[i] = (c[i + 1] - c[i]) * ih;
+      gy[i] = (up_y[i] - c[i]) * ih;
+      s[i]  = PetscSqrtReal(gx[i] * gx[i] + gy[i] * gy[i]);
+    }
 }
 
-/* F = g z in place (gz NULL in 2D) */
-static void Flux(PetscInt n, const PetscReal *restrict g, PetscReal *restrict fx, PetscReal *restrict fy, PetscReal *restrict fz)
-{
-  for (PetscInt i = 0; i < n; i++) {
-    fx[i] *= g[i];
-    fy[i] *= g[i];
-  }
-  if (fz)
-    for (PetscInt i = 0; i < n; i++) fz[i] *= g[i];
-}
-
-/* out[i] = alpha u[i] - tau/h sum_c (F_c(p - e_c) - F_c(p)) at the owned points i = 0 .. n-1 of a
-   line whose flux buffers start one point to the left (index i + 1 is point i); fz_prev, fz the
-   z-fluxes of the plane below and of this one (NULL in 2D). */
-static void Divergence(PetscInt n, PetscReal alpha, PetscReal taui, const PetscReal *restrict u, const PetscReal *restrict fx, const PetscReal *restrict fy_prev, const PetscReal *restrict fy, const PetscReal *restrict fz_prev, const PetscReal *restrict fz, PetscReal *restrict out)
+/* F = g z: fx[1 + i] (fx[0] is the point before), fy and fz in place (fz NULL in 2D) */
+static void Flux(PetscInt n, const PetscReal *restrict g, const PetscReal *restrict gx, PetscReal *restrict fx, PetscReal *restrict fy, PetscReal *restrict fz)
 {
   if (fz)
-    for (PetscInt i = 0; i < n; i++) out[i] = alpha * u[i] - taui * ((fx[i] - fx[i + 1]) + (fy_prev[i + 1] - fy[i + 1]) + (fz_prev[i + 1] - fz[i + 1]));
+    for (PetscInt i = 0; i < n; i++) {
+      fx[i + 1] = g[i] * gx[i];
+      fy[i] *= g[i];
+      fz[i] *= g[i];
+    }
   else
-    for (PetscInt i = 0; i < n; i++) out[i] = alpha * u[i] - taui * ((fx[i] - fx[i + 1]) + (fy_prev[i + 1] - fy[i + 1]));
+    for (PetscInt i = 0; i < n; i++) {
+      fx[i + 1] = g[i] * gx[i];
+      fy[i] *= g[i];
+    }
+}
+
+/* out[i - 1] = alpha u[i] - tau/h sum_c (F_c(p - e_c) - F_c(p)) at points i = i0 .. n-1 of a chunk
+   (out[-1] is point 0): fx[i], fx[i + 1] the x-fluxes of points i - 1 and i, fy_below/fz_below those
+   of the line and the plane below, fy, fz this line's (fz, fz_below NULL in 2D). */
+static void Update(PetscInt i0, PetscInt n, PetscReal alpha, PetscReal taui, const PetscReal *restrict u, const PetscReal *restrict fx, const PetscReal *restrict fy_below, const PetscReal *restrict fy, const PetscReal *restrict fz_below, const PetscReal *restrict fz, PetscReal *restrict out)
+{
+  if (fz)
+    for (PetscInt i = i0; i < n; i++) out[i - 1] = alpha * u[i] - taui * ((fx[i] - fx[i + 1]) + (fy_below[i] - fy[i]) + (fz_below[i] - fz[i]));
+  else
+    for (PetscInt i = i0; i < n; i++) out[i - 1] = alpha * u[i] - taui * ((fx[i] - fx[i + 1]) + (fy_below[i] - fy[i]));
 }
 
 typedef struct {
@@ -193,56 +202,53 @@ typedef struct {
   PetscReal        alpha, taui;
 } SweepArgs;
 
-/* Line (y, z): gradient and fluxes at x = xs-1 .. xe-1 from its full gradient vector, then, on an
-   owned line, the update. row[0] holds row (y, z) on entry; row[1] gets row (y + 1, z). */
+/* Points j0 .. j0+n-1 of line (y, z) (j = x - xs + 1): gradient, g and fluxes, then, if out != NULL
+   (an owned line, out at point 0), the update; the fluxes then replace those of the line and the
+   plane below (fz_plane NULL: not needed, below the box in y or 2D). */
+static PetscErrorCode Chunk(PdennGridStep gs, const SweepArgs *a, PetscInt j0, PetscInt n, PetscReal *fz_plane, PetscReal *out)
+{
+  PetscReal *gz = gs->dim == 3 ? gs->gz : NULL, *g = a->g ? gs->row[3] + j0 : gs->g;
+
+  PetscFunctionBeginUser;
+  Gradient(n, gs->ih, gs->row[0] + j0, gs->row[1] + j0, gz ? gs->row[2] + j0 : NULL, gs->gx, gs->gy, gz, gs->s);
+  if (!a->g) PetscCall(PdennFluxDiffusivity(a->flux, n, gs->s, gs->g));
+  Flux(n, g, gs->gx, gs->fx, gs->gy, gz);
+  if (out) Update(j0 ? 0 : 1, n, a->alpha, a->taui, gs->row[0] + j0, gs->fx, gs->fy_line + j0, gs->gy, fz_plane ? fz_plane + j0 : NULL, fz_plane ? gz : NULL, out + j0);
+  PetscCall(PetscArraycpy(gs->fy_line + j0, gs->gy, n));
+  if (fz_plane) PetscCall(PetscArraycpy(fz_plane + j0, gz, n));
+  gs->fx[0] = gs->fx[n]; /* the next chunk's point before */
+  PetscFunctionReturn(0);
+}
+
+/* Line (y, z): fluxes at x = xs-1 .. xe-1, each from its full gradient vector, and on an owned line
+   the update. row[0] holds row (y, z) on entry. */
 static PetscErrorCode Line(PdennGridStep gs, const SweepArgs *a, PetscInt y, PetscInt z)
 {
-  const PetscInt n  = gs->xm + 1;
-  PetscReal     *gz = gs->dim == 3 ? gs->gz : NULL, *fz_cur = NULL;
+  const PetscInt n        = gs->xm + 1;
+  PetscReal     *fz_plane = gs->dim == 3 && y >= gs->ys ? gs->fz_plane + (y - gs->ys) * n : NULL;
+  PetscReal     *out      = RowOwned(gs, y, z) ? a->out + ((z - gs->zs) * gs->ym + (y - gs->ys)) * gs->xm : NULL;
 
   PetscFunctionBeginUser;
   FillRow(gs, a->u, a->ur, y + 1, z, gs->row[1]);
-  if (gz) FillRow(gs, a->u, a->ur, y, z + 1, gs->row[2]);
-  Gradient(n, gs->ih, gs->row[0], gs->row[1], gz ? gs->row[2] : NULL, gs->gx, gs->gy, gz);
-  if (a->g)
-    FillRow(gs, a->g, a->gr, y, z, gs->row[3]);
-  else {
-    Magnitude(n, gs->gx, gs->gy, gz, gs->s);
-    PetscCall(PdennFluxDiffusivity(a->flux, n, gs->s, gs->g));
-  }
-  Flux(n, a->g ? gs->row[3] : gs->g, gs->gx, gs->gy, gz);
-  if (gz && y >= gs->ys) {
-    fz_cur = gs->fz_plane[1] + (y - gs->ys) * n;
-    PetscCall(PetscArraycpy(fz_cur, gz, n));
-  }
-  if (RowOwned(gs, y, z)) {
-    PetscReal *out = a->out + ((z - gs->zs) * gs->ym + (y - gs->ys)) * gs->xm;
-    Divergence(gs->xm, a->alpha, a->taui, gs->row[0] + 1, gs->gx, gs->fy_prev, gs->gy, gz ? gs->fz_plane[0] + (y - gs->ys) * n : NULL, fz_cur, out);
-  }
+  if (gs->dim == 3) FillRow(gs, a->u, a->ur, y, z + 1, gs->row[2]);
+  if (a->g) FillRow(gs, a->g, a->gr, y, z, gs->row[3]);
+  for (PetscInt j0 = 0; j0 < n; j0 += PDENN_GRIDSTEP_CHUNK) PetscCall(Chunk(gs, a, j0, PetscMin(PDENN_GRIDSTEP_CHUNK, n - j0), fz_plane, out));
   PetscFunctionReturn(0);
 }
 
 static PetscErrorCode Sweep(PdennGridStep gs, const SweepArgs *a)
 {
   PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < 2; k++) gs->row[k] = gs->rowbuf + k * (gs->xm + 2);
   for (PetscInt z = gs->zlo; z < gs->zs + gs->zm; z++) {
     /* below the box in z only the z-fluxes of owned lines are needed */
     const PetscInt y0 = z < gs->zs ? gs->ys : gs->ys - 1;
     FillRow(gs, a->u, a->ur, y0, z, gs->row[0]);
     for (PetscInt y = y0; y < gs->ys + gs->ym; y++) {
-      PetscReal *t;
+      PetscReal *t = gs->row[0];
       PetscCall(Line(gs, a, y, z));
-      t           = gs->row[0]; /* row y + 1 is the next line's own row; F_y moves down a line */
-      gs->row[0]  = gs->row[1];
-      gs->row[1]  = t;
-      t           = gs->fy_prev;
-      gs->fy_prev = gs->gy;
-      gs->gy      = t;
-    }
-    {
-      PetscReal *t    = gs->fz_plane[0];
-      gs->fz_plane[0] = gs->fz_plane[1];
-      gs->fz_plane[1] = t;
+      gs->row[0] = gs->row[1]; /* row y + 1 is the next line's own row */
+      gs->row[1] = t;
     }
   }
   PetscFunctionReturn(0);
