@@ -168,31 +168,36 @@ static void Gradient(PetscInt n, PetscReal ih, const PetscReal *restrict c, cons
     }
 }
 
-/* F = g z: fx[1 + i] (fx[0] is the point before), fy and fz in place (fz NULL in 2D) */
-static void Flux(PetscInt n, const PetscReal *restrict g, const PetscReal *restrict gx, PetscReal *restrict fx, PetscReal *restrict fy, PetscReal *restrict fz)
+/* F_x = g z_x into fx[1 + i] (fx[0] is the point before the chunk) */
+static void FluxX(PetscInt n, const PetscReal *restrict g, const PetscReal *restrict gx, PetscReal *restrict fx)
 {
-  if (fz)
-    for (PetscInt i = 0; i < n; i++) {
-      fx[i + 1] = g[i] * gx[i];
-      fy[i] *= g[i];
-      fz[i] *= g[i];
-    }
-  else
-    for (PetscInt i = 0; i < n; i++) {
-      fx[i + 1] = g[i] * gx[i];
-      fy[i] *= g[i];
-    }
+  for (PetscInt i = 0; i < n; i++) fx[i + 1] = g[i] * gx[i];
 }
 
-/* out[i - 1] = alpha u[i] - tau/h sum_c (F_c(p - e_c) - F_c(p)) at points i = i0 .. n-1 of a chunk
-   (out[-1] is point 0): fx[i], fx[i + 1] the x-fluxes of points i - 1 and i, fy_below/fz_below those
-   of the line and the plane below, fy, fz this line's (fz, fz_below NULL in 2D). */
-static void Update(PetscInt i0, PetscInt n, PetscReal alpha, PetscReal taui, const PetscReal *restrict u, const PetscReal *restrict fx, const PetscReal *restrict fy_below, const PetscReal *restrict fy, const PetscReal *restrict fz_below, const PetscReal *restrict fz, PetscReal *restrict out)
+/* At points i = i0 .. n-1 of a chunk: F_y = g z_y, F_z = g z_z and, if out != NULL (an owned line;
+   out[-1] is point 0), out[i - 1] = alpha u[i] - tau/h sum_c (F_c(p - e_c) - F_c(p)) with fx[i],
+   fx[i + 1] the x-fluxes of points i - 1 and i; fy_below, fz_below hold the fluxes of the line and
+   the plane below and receive this line's (fz_below NULL: 2D, or not needed). */
+static void Update(PetscInt i0, PetscInt n, PetscReal alpha, PetscReal taui, const PetscReal *restrict u, const PetscReal *restrict g, const PetscReal *restrict fx, const PetscReal *restrict gy, const PetscReal *restrict gz, PetscReal *restrict fy_below, PetscReal *restrict fz_below, PetscReal *restrict out)
 {
-  if (fz)
-    for (PetscInt i = i0; i < n; i++) out[i - 1] = alpha * u[i] - taui * ((fx[i] - fx[i + 1]) + (fy_below[i] - fy[i]) + (fz_below[i] - fz[i]));
-  else
-    for (PetscInt i = i0; i < n; i++) out[i - 1] = alpha * u[i] - taui * ((fx[i] - fx[i + 1]) + (fy_below[i] - fy[i]));
+  if (out && fz_below)
+    for (PetscInt i = i0; i < n; i++) {
+      const PetscReal fy = g[i] * gy[i], fz = g[i] * gz[i];
+      out[i - 1]  = alpha * u[i] - taui * ((fx[i] - fx[i + 1]) + (fy_below[i] - fy) + (fz_below[i] - fz));
+      fy_below[i] = fy;
+      fz_below[i] = fz;
+    }
+  else if (out)
+    for (PetscInt i = i0; i < n; i++) {
+      const PetscReal fy = g[i] * gy[i];
+      out[i - 1]         = alpha * u[i] - taui * ((fx[i] - fx[i + 1]) + (fy_below[i] - fy));
+      fy_below[i]        = fy;
+    }
+  else {
+    for (PetscInt i = i0; i < n; i++) fy_below[i] = g[i] * gy[i];
+    if (fz_below)
+      for (PetscInt i = i0; i < n; i++) fz_below[i] = g[i] * gz[i];
+  }
 }
 
 typedef struct {
@@ -212,10 +217,8 @@ static PetscErrorCode Chunk(PdennGridStep gs, const SweepArgs *a, PetscInt j0, P
   PetscFunctionBeginUser;
   Gradient(n, gs->ih, gs->row[0] + j0, gs->row[1] + j0, gz ? gs->row[2] + j0 : NULL, gs->gx, gs->gy, gz, gs->s);
   if (!a->g) PetscCall(PdennFluxDiffusivity(a->flux, n, gs->s, gs->g));
-  Flux(n, g, gs->gx, gs->fx, gs->gy, gz);
-  if (out) Update(j0 ? 0 : 1, n, a->alpha, a->taui, gs->row[0] + j0, gs->fx, gs->fy_line + j0, gs->gy, fz_plane ? fz_plane + j0 : NULL, fz_plane ? gz : NULL, out + j0);
-  PetscCall(PetscArraycpy(gs->fy_line + j0, gs->gy, n));
-  if (fz_plane) PetscCall(PetscArraycpy(fz_plane + j0, gz, n));
+  FluxX(n, g, gs->gx, gs->fx);
+  Update(j0 ? 0 : 1, n, a->alpha, a->taui, gs->row[0] + j0, g, gs->fx, gs->gy, gz, gs->fy_line + j0, fz_plane ? fz_plane + j0 : NULL, out ? out + j0 : NULL);
   gs->fx[0] = gs->fx[n]; /* the next chunk's point before */
   PetscFunctionReturn(0);
 }
