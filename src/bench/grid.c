@@ -93,9 +93,9 @@ static PetscErrorCode AddAloneRows(PdennBench b, PetscInt points, PetscReal seco
     PetscCall(PdennBenchTriad(PETSC_COMM_SELF, b->stream_n, b->repeats, &alone[1]));
   }
   PetscCallMPI(MPI_Bcast(alone, 2, MPIU_REAL, 0, b->comm));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "2D step %" PetscInt_FMT "^2, rank 0 alone", b->grid_N[0]));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "2D step %" PetscInt_FMT "^2 rank 0 alone", b->grid_N[0]));
   PetscCall(AddRows(b, name, points, alone[0], alone[1]));
-  PetscCall(PdennBenchTableAdd(&b->table, "grid", "triad, rank 0 alone", b->stream_n, "bandwidth", alone[1] / 1e9, "GB/s", "best of the repeats"));
+  PetscCall(PdennBenchTableAdd(&b->table, "grid", "triad rank 0 alone", b->stream_n, "bandwidth", alone[1] / 1e9, "GB/s", "best of the repeats"));
   PetscCall(PetscSNPrintf(name, sizeof(name), "%d ranks / rank 0 alone", b->table.ranks));
   PetscCall(PdennBenchTableAdd(&b->table, "grid", name, points, "2D step ratio", alone[0] / seconds, "", "points/s of the run over rank 0 alone"));
   PetscCall(PdennBenchTableAdd(&b->table, "grid", name, b->stream_n, "triad ratio", b->bandwidth / alone[1], "", "the same for the STREAM triad"));
