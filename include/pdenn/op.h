@@ -28,6 +28,10 @@ typedef struct {
 PetscErrorCode PdennFluxApply(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal phi[], PetscReal dphi[]);
 /* g(s^2) = Phi(s)/s (the diffusivity; 1 at s = 0 for all diffusivities) */
 PetscErrorCode PdennFluxDiffusivity(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal g[]);
+/* g from s2 = s^2 directly (no square root, one division for Perona-Malik): the same function as
+   PdennFluxDiffusivity at s = sqrt(s2), rounded differently (about an ulp of g; tanh goes through
+   s and is identical). g may be s2. */
+PetscErrorCode PdennFluxDiffusivitySquared(PdennFlux flux, PetscInt n, const PetscReal s2[], PetscReal g[]);
 /* L = sup Phi(s)/s: the sector bound of docs/science.md §2 (1 for every flux here) */
 PetscReal PdennFluxSectorBound(PdennFlux flux);
 
@@ -144,4 +148,8 @@ PetscErrorCode PdennSymStepNormW(PdennSymStep *step, PetscInt its, PetscReal *no
 typedef struct _n_PdennGridStep *PdennGridStep;
 PetscErrorCode PdennGridStepCreate(DM da, PetscReal h, PdennGridStep *gs);
 PetscErrorCode PdennGridStepApply(PdennGridStep gs, PdennFlux flux, Vec gfrozen, PetscReal alpha, PetscReal tau, Vec u, Vec out);
+/* PETSC_TRUE: g from |z|^2 by PdennFluxDiffusivitySquared (no square root; Perona-Malik one
+   division instead of two): the same function, rounded differently (docs/performance.md §6 for
+   the speed). Default PETSC_FALSE: PdennFluxDiffusivity at |z|. */
+PetscErrorCode PdennGridStepSetDiffusivitySquared(PdennGridStep gs, PetscBool squared);
 PetscErrorCode PdennGridStepDestroy(PdennGridStep *gs);

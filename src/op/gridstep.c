@@ -14,6 +14,7 @@ struct _n_PdennGridStep {
   DM         da; /* borrowed */
   PetscInt   dim;
   PetscReal  ih;                     /* 1 / h */
+  PetscBool  squared;                /* g from |z|^2 (PdennFluxDiffusivitySquared), not from |z| */
   PetscInt   xs, ys, zs, xm, ym, zm; /* owned box (2D: zs = 0, zm = 1) */
   PetscInt   zlo;                    /* first plane of lines: zs - 1 in 3D, zs in 2D */
   PetscInt   nz_ext;                 /* planes of the extended box: zm + 2 in 3D, 1 in 2D */
@@ -122,6 +123,13 @@ PetscErrorCode PdennGridStepCreate(DM da, PetscReal h, PdennGridStep *gs)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PdennGridStepSetDiffusivitySquared(PdennGridStep gs, PetscBool squared)
+{
+  PetscFunctionBeginUser;
+  gs->squared = squared;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennGridStepDestroy(PdennGridStep *gs)
 {
   PetscFunctionBeginUser;
@@ -150,22 +158,22 @@ static void FillRow(const struct _n_PdennGridStep *gs, const PetscReal *owned, c
   row[gs->xm + 1] = r[1];
 }
 
-/* Gradient and s = |z| on n points: c the row itself (n + 1 values, x + 1 read), up_y the row
+/* Gradient and s2 = |z|^2 on n points: c the row itself (n + 1 values, x + 1 read), up_y the row
    y + 1 and, in 3D, up_z the row z + 1 (NULL in 2D). */
-static void Gradient(PetscInt n, PetscReal ih, const PetscReal *restrict c, const PetscReal *restrict up_y, const PetscReal *restrict up_z, PetscReal *restrict gx, PetscReal *restrict gy, PetscReal *restrict gz, PetscReal *restrict s)
+static void Gradient(PetscInt n, PetscReal ih, const PetscReal *restrict c, const PetscReal *restrict up_y, const PetscReal *restrict up_z, PetscReal *restrict gx, PetscReal *restrict gy, PetscReal *restrict gz, PetscReal *restrict s2)
 {
   if (up_z)
     for (PetscInt i = 0; i < n; i++) {
       gx[i] = (c[i + 1] - c[i]) * ih;
       gy[i] = (up_y[i] - c[i]) * ih;
       gz[i] = (up_z[i] - c[i]) * ih;
-      s[i]  = PetscSqrtReal(gx[i] * gx[i] + gy[i] * gy[i] + gz[i] * gz[i]);
+      s2[i] = gx[i] * gx[i] + gy[i] * gy[i] + gz[i] * gz[i];
     }
   else
     for (PetscInt i = 0; i < n; i++) {
       gx[i] = (c[i + 1] - c[i]) * ih;
       gy[i] = (up_y[i] - c[i]) * ih;
-      s[i]  = PetscSqrtReal(gx[i] * gx[i] + gy[i] * gy[i]);
+      s2[i] = gx[i] * gx[i] + gy[i] * gy[i];
     }
 }
 
@@ -217,7 +225,12 @@ static PetscErrorCode Chunk(PdennGridStep gs, const SweepArgs *a, PetscInt j0, P
 
   PetscFunctionBeginUser;
   Gradient(n, gs->ih, gs->row[0] + j0, gs->row[1] + j0, gz ? gs->row[2] + j0 : NULL, gs->gx, gs->gy, gz, gs->s);
-  if (!a->g) PetscCall(PdennFluxDiffusivity(a->flux, n, gs->s, gs->g));
+  if (!a->g && gs->squared)
+    PetscCall(PdennFluxDiffusivitySquared(a->flux, n, gs->s, gs->g));
+  else if (!a->g) {
+    for (PetscInt i = 0; i < n; i++) gs->s[i] = PetscSqrtReal(gs->s[i]); /* vectorised: -fno-math-errno */
+    PetscCall(PdennFluxDiffusivity(a->flux, n, gs->s, gs->g));
+  }
   FluxX(n, g, gs->gx, gs->fx);
   Update(j0 ? 0 : 1, n, a->alpha, a->taui, gs->row[0] + j0, g, gs->fx, gs->gy, gz, gs->fy_line + j0, fz_plane ? fz_plane + j0 : NULL, out ? out + j0 : NULL);
   gs->fx[0] = gs->fx[n]; /* the next chunk's point before */

@@ -1,7 +1,8 @@
 /* The fused 2D/3D explicit step (src/op/gridstep.c) against a naive loop over natural indices
    written from the formulas of docs/science.md (forward differences with K u = 0 where p + e_c
    leaves the grid, F_c = 0 outside the grid; no ghosts, no mirror), for every flux, alpha 0 and 1
-   and a frozen diffusivity: agreement to 1e-14 relative to the largest value (both sides round
+   and a frozen diffusivity, with g from |z| (PdennFluxDiffusivity) and from |z|^2
+   (PdennGridStepSetDiffusivitySquared): agreement to 1e-14 relative to the largest value (both sides round
    the same formulas in a different order: h divided vs multiplied, FMA contraction). The parallel
    result, gathered in natural order, must equal the same step on one rank bitwise, in place or not.
    Keys: -dim 2|3, -Nx -Ny -Nz, and -da_processors_x/y/z for the decomposition. */
@@ -101,7 +102,7 @@ static PetscErrorCode GatherNatural(DM da, Vec v, Vec *all)
 
 /* the step on da from natural arrays u, g; *res: the result gathered in natural order on rank 0;
    in place and into another vector must agree bitwise */
-static PetscErrorCode Step(DM da, const Grid *G, PdennFlux flux, PetscBool frozen, PetscReal alpha, const PetscReal u[], const PetscReal g[], Vec *res)
+static PetscErrorCode Step(DM da, const Grid *G, PdennFlux flux, PetscBool frozen, PetscBool squared, PetscReal alpha, const PetscReal u[], const PetscReal g[], Vec *res)
 {
   PdennGridStep gs;
   Vec           uv, gv, ov, all_inplace;
@@ -114,6 +115,7 @@ static PetscErrorCode Step(DM da, const Grid *G, PdennFlux flux, PetscBool froze
   PetscCall(NaturalToGlobal(da, u, uv));
   PetscCall(NaturalToGlobal(da, g, gv));
   PetscCall(PdennGridStepCreate(da, G->h, &gs));
+  PetscCall(PdennGridStepSetDiffusivitySquared(gs, squared));
   PetscCall(PdennGridStepApply(gs, flux, frozen ? gv : NULL, alpha, G->tau, uv, ov));
   PetscCall(PdennGridStepApply(gs, flux, frozen ? gv : NULL, alpha, G->tau, uv, uv));
   PetscCall(GatherNatural(da, ov, res));
@@ -143,27 +145,27 @@ static PetscErrorCode SerialDA(const Grid *G, DM *da)
 }
 
 /* one case: parallel result vs the one-rank step (bitwise) and vs the naive reference (TOL) */
-static PetscErrorCode RunCase(DM da, const Grid *G, PdennFlux flux, PetscBool frozen, PetscReal alpha, const PetscReal u[], const PetscReal g[], PetscReal *worst)
+static PetscErrorCode RunCase(DM da, const Grid *G, PdennFlux flux, PetscBool frozen, PetscBool squared, PetscReal alpha, const PetscReal u[], const PetscReal g[], PetscReal *worst)
 {
   PetscMPIInt rank;
   Vec         par, ser = NULL;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  PetscCall(Step(da, G, flux, frozen, alpha, u, g, &par));
+  PetscCall(Step(da, G, flux, frozen, squared, alpha, u, g, &par));
   if (rank == 0) {
     DM               sda;
     const PetscReal *pa, *sa;
     PetscReal       *ref, d;
     PetscCall(SerialDA(G, &sda));
-    PetscCall(Step(sda, G, flux, frozen, alpha, u, g, &ser));
+    PetscCall(Step(sda, G, flux, frozen, squared, alpha, u, g, &ser));
     PetscCall(VecGetArrayRead(par, &pa));
     PetscCall(VecGetArrayRead(ser, &sa));
-    for (PetscInt k = 0; k < G->n; k++) PetscCheck(pa[k] == sa[k], PETSC_COMM_SELF, PETSC_ERR_PLIB, "flux %s%s alpha %g: point %" PetscInt_FMT ": %.17g at this decomposition, %.17g on one rank", PdennFluxTypes[flux.type], frozen ? " (frozen g)" : "", (double)alpha, k, (double)pa[k], (double)sa[k]);
+    for (PetscInt k = 0; k < G->n; k++) PetscCheck(pa[k] == sa[k], PETSC_COMM_SELF, PETSC_ERR_PLIB, "flux %s%s%s alpha %g: point %" PetscInt_FMT ": %.17g at this decomposition, %.17g on one rank", PdennFluxTypes[flux.type], frozen ? " (frozen g)" : "", squared ? " (g from |z|^2)" : "", (double)alpha, k, (double)pa[k], (double)sa[k]);
     PetscCall(PetscMalloc1(G->n, &ref));
     PetscCall(Reference(G, flux, frozen ? g : NULL, alpha, u, ref));
     d = PdennTestArrayRelDiff(G->n, pa, ref);
-    PetscCheck(d <= TOL, PETSC_COMM_SELF, PETSC_ERR_PLIB, "flux %s%s alpha %g: relative difference %g to the naive reference, tolerance %g", PdennFluxTypes[flux.type], frozen ? " (frozen g)" : "", (double)alpha, (double)d, (double)TOL);
+    PetscCheck(d <= TOL, PETSC_COMM_SELF, PETSC_ERR_PLIB, "flux %s%s%s alpha %g: relative difference %g to the naive reference, tolerance %g", PdennFluxTypes[flux.type], frozen ? " (frozen g)" : "", squared ? " (g from |z|^2)" : "", (double)alpha, (double)d, (double)TOL);
     *worst = PetscMax(*worst, d);
     PetscCall(VecRestoreArrayRead(par, &pa));
     PetscCall(VecRestoreArrayRead(ser, &sa));
@@ -195,7 +197,8 @@ static PetscErrorCode Run(void)
   for (PetscInt t = 0; t < PDENN_FLUX_NTYPES + 1; t++) {
     /* lambda near the gradients' size, so every flux is in its nonlinear range */
     const PdennFlux flux = {t < PDENN_FLUX_NTYPES ? (PdennFluxType)t : PDENN_FLUX_LINEAR, 0.3};
-    for (PetscInt a = 0; a < 2; a++, cases++) PetscCall(RunCase(da, &G, flux, (PetscBool)(t == PDENN_FLUX_NTYPES), (PetscReal)a, u, g, &worst));
+    for (PetscInt sq = 0; sq < 2; sq++)
+      for (PetscInt a = 0; a < 2; a++, cases++) PetscCall(RunCase(da, &G, flux, (PetscBool)(t == PDENN_FLUX_NTYPES), (PetscBool)sq, (PetscReal)a, u, g, &worst));
   }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%" PetscInt_FMT "D grid %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT ": largest relative difference to the naive reference %g (tolerance %g)\n", G.dim, G.M[0], G.M[1], G.M[2], (double)worst, (double)TOL));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "gridstep checks passed: %" PetscInt_FMT " cases bitwise equal to one rank\n", cases));
