@@ -28,9 +28,9 @@ static PetscErrorCode FillImage(DM da, Vec u)
 }
 
 /* Median seconds per step of b->steps in-place Perona-Malik steps at tau_max (h = 1) on a
-   side^dim grid over comm. Rank 0 alone (comm of one rank inside a larger run) gets a fresh options
+   side^dim grid over comm, g from |z| or (squared) from |z|^2. Rank 0 alone (comm of one rank inside a larger run) gets a fresh options
    database, so that the run's -da_processors_* do not apply to it. */
-static PetscErrorCode TimeStep(PdennBench b, MPI_Comm comm, PetscInt dim, PetscInt side, PetscReal *seconds)
+static PetscErrorCode TimeStep(PdennBench b, MPI_Comm comm, PetscInt dim, PetscInt side, PetscBool squared, PetscReal *seconds)
 {
   const PetscInt  M[3] = {side, side, dim == 3 ? side : 1};
   const PdennFlux flux = {PDENN_FLUX_PERONA_MALIK, b->lambda};
@@ -50,6 +50,7 @@ static PetscErrorCode TimeStep(PdennBench b, MPI_Comm comm, PetscInt dim, PetscI
   PetscCall(DMCreateGlobalVector(da, &u));
   PetscCall(FillImage(da, u));
   PetscCall(PdennGridStepCreate(da, 1.0, &gs));
+  PetscCall(PdennGridStepSetDiffusivitySquared(gs, squared));
   PetscCall(PdennGridStepApply(gs, flux, NULL, 1.0, tau, u, u)); /* warm-up: pages, scatter */
   PetscCall(PetscMalloc1(b->repeats, &t));
   for (PetscInt r = 0; r < b->repeats; r++) {
@@ -79,29 +80,35 @@ static PetscErrorCode AddRows(PdennBench b, const char name[], PetscInt points, 
   PetscFunctionReturn(0);
 }
 
-/* Rank 0 alone: the 2D step and the triad, the others waiting; the ratios P-to-1 beside each other. */
-static PetscErrorCode AddAloneRows(PdennBench b, PetscInt points, PetscReal seconds)
+/* Rank 0 alone: the 2D step (g from |z| and from |z|^2) and the triad, the others waiting; the
+   ratios P-to-1 beside each other. */
+static PetscErrorCode AddAloneRows(PdennBench b, PetscInt points, const PetscReal seconds[2])
 {
-  PetscReal   alone[2] = {0, 0}; /* seconds per step, triad bytes/s */
+  PetscReal   alone[3] = {0, 0, 0}; /* seconds per step (g from |z|, |z|^2), triad bytes/s */
   PetscMPIInt rank;
   char        name[48];
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(b->comm, &rank));
   if (rank == 0) {
-    PetscCall(TimeStep(b, PETSC_COMM_SELF, 2, b->grid_N[0], &alone[0]));
-    PetscCall(PdennBenchTriad(PETSC_COMM_SELF, b->stream_n, b->repeats, &alone[1]));
+    for (PetscInt sq = 0; sq < 2; sq++) PetscCall(TimeStep(b, PETSC_COMM_SELF, 2, b->grid_N[0], (PetscBool)sq, &alone[sq]));
+    PetscCall(PdennBenchTriad(PETSC_COMM_SELF, b->stream_n, b->repeats, &alone[2]));
   }
-  PetscCallMPI(MPI_Bcast(alone, 2, MPIU_REAL, 0, b->comm));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "2D step %" PetscInt_FMT "^2 rank 0 alone", b->grid_N[0]));
-  PetscCall(AddRows(b, name, points, alone[0], alone[1]));
-  PetscCall(PdennBenchTableAdd(&b->table, "grid", "triad rank 0 alone", b->stream_n, "bandwidth", alone[1] / 1e9, "GB/s", "best of the repeats"));
+  PetscCallMPI(MPI_Bcast(alone, 3, MPIU_REAL, 0, b->comm));
+  for (PetscInt sq = 0; sq < 2; sq++) {
+    PetscCall(PetscSNPrintf(name, sizeof(name), "2D step %" PetscInt_FMT "^2%s rank 0 alone", b->grid_N[0], sq ? " g(s^2)" : ""));
+    PetscCall(AddRows(b, name, points, alone[sq], alone[2]));
+  }
+  PetscCall(PdennBenchTableAdd(&b->table, "grid", "triad rank 0 alone", b->stream_n, "bandwidth", alone[2] / 1e9, "GB/s", "best of the repeats"));
   PetscCall(PetscSNPrintf(name, sizeof(name), "%d ranks / rank 0 alone", b->table.ranks));
-  PetscCall(PdennBenchTableAdd(&b->table, "grid", name, points, "2D step ratio", alone[0] / seconds, "", "points/s of the run over rank 0 alone"));
-  PetscCall(PdennBenchTableAdd(&b->table, "grid", name, b->stream_n, "triad ratio", b->bandwidth / alone[1], "", "the same for the STREAM triad"));
+  PetscCall(PdennBenchTableAdd(&b->table, "grid", name, points, "2D step ratio", alone[0] / seconds[0], "", "points/s of the run over rank 0 alone"));
+  PetscCall(PdennBenchTableAdd(&b->table, "grid", name, points, "2D g(s^2) ratio", alone[1] / seconds[1], "", "the same with g from |z|^2"));
+  PetscCall(PdennBenchTableAdd(&b->table, "grid", name, b->stream_n, "triad ratio", b->bandwidth / alone[2], "", "the same for the STREAM triad"));
   PetscFunctionReturn(0);
 }
 
+/* Every case twice: g from |z| (PdennFluxDiffusivity, the default) and from |z|^2
+   (PdennGridStepSetDiffusivitySquared: no square root, one division for Perona-Malik). */
 PetscErrorCode PdennBenchGrid(PdennBench b)
 {
   char name[48];
@@ -110,11 +117,13 @@ PetscErrorCode PdennBenchGrid(PdennBench b)
   if (b->bandwidth <= 0) PetscCall(PdennBenchStream(b)); /* the bound needs the triad of this run */
   for (PetscInt d = 2; d <= 3; d++) {
     const PetscInt side = b->grid_N[d - 2], points = d == 2 ? side * side : side * side * side;
-    PetscReal      t;
+    PetscReal      t[2];
     if (!side) continue;
-    PetscCall(TimeStep(b, b->comm, d, side, &t));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%" PetscInt_FMT "D explicit step %" PetscInt_FMT "^%" PetscInt_FMT " PM", d, side, d));
-    PetscCall(AddRows(b, name, points, t, b->bandwidth));
+    for (PetscInt sq = 0; sq < 2; sq++) {
+      PetscCall(TimeStep(b, b->comm, d, side, (PetscBool)sq, &t[sq]));
+      PetscCall(PetscSNPrintf(name, sizeof(name), "%" PetscInt_FMT "D explicit step %" PetscInt_FMT "^%" PetscInt_FMT " PM%s", d, side, d, sq ? " g(s^2)" : ""));
+      PetscCall(AddRows(b, name, points, t[sq], b->bandwidth));
+    }
     if (d == 2 && b->table.ranks > 1) PetscCall(AddAloneRows(b, points, t));
   }
   PetscFunctionReturn(0);
