@@ -6,8 +6,8 @@
 #include <pdenn/op.h>
 
 /* Points of a line processed at a time: the chunk's gradient, |z|, g and fluxes (6 buffers of
-   512 B) stay in L1 while they pass from one loop to the next. Measured at 4096^2 (2D, one rank):
-   64 points 3.3 ns per point, 16-32 and 128-256 up to 10% slower, 512 20%, 2048 45%. */
+   512 B) stay in L1 while they pass from one loop to the next. Measured at 4096^2 (2D, one rank,
+   CPU time): 64 points 3.3 ns per point; 16-128 up to 10% slower, 256 15%, 512 20%, 2048 40%. */
 #define PDENN_GRIDSTEP_CHUNK 64
 
 struct _n_PdennGridStep {
