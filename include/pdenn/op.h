@@ -144,7 +144,8 @@ PetscErrorCode PdennSymStepNormW(PdennSymStep *step, PetscInt its, PetscReal *no
    the frozen per-point diffusivity (a Vec on da): Phi(z)(p) = gfrozen(p) z. alpha 1: the explicit
    step; alpha 0: -tau times the residual K^T Phi(K u). out may be u. One sweep reading u in place;
    only the ring of points around the rank's box goes through a scatter. Every point's arithmetic is
-   the same at every rank count and decomposition: results agree bitwise. */
+   the same at every rank count and decomposition: results agree bitwise. The boundary is the
+   reflecting one whatever the DMDA's boundary type. Create and Apply are collective on da. */
 typedef struct _n_PdennGridStep *PdennGridStep;
 PetscErrorCode PdennGridStepCreate(DM da, PetscReal h, PdennGridStep *gs);
 PetscErrorCode PdennGridStepApply(PdennGridStep gs, PdennFlux flux, Vec gfrozen, PetscReal alpha, PetscReal tau, Vec u, Vec out);
