@@ -161,6 +161,9 @@ PetscErrorCode PdennGridOpDiffusivity(PdennGridOp *op, PdennFlux flux, Vec u, Ve
 /* out = alpha u - tau K^T Phi(K u); with gfrozen (a Vec like u) Phi(z) = gfrozen z instead.
    out may be u. */
 PetscErrorCode PdennGridOpStep(PdennGridOp *op, PdennFlux flux, Vec gfrozen, PetscReal alpha, PetscReal tau, Vec u, Vec out);
+/* g[i] = g(|z_i|^2) over n points of op->nz components: from |z|^2 (PdennFluxDiffusivitySquared,
+   as the fused step computes it) for nz > 1, from z (PdennFluxDiffusivity) for nz = 1 */
+PetscErrorCode PdennGridGroupDiffusivity(PdennGridOp *op, PdennFlux flux, PetscInt n, const PetscReal *z, PetscReal *g);
 /* s[i] = |z_i| over n points of nz components (nz = 1: s = z, sign kept, as in 1D) */
 void PdennGridGroupNorms(PetscInt n, PetscInt nz, const PetscReal *z, PetscReal *s);
 /* A = I + tau K^T J K (A from DMCreateMatrix(op->da)), J per point from w: wdof = 1, a scalar

@@ -18,6 +18,7 @@ struct _n_PdennDiffusion {
   PdennConv1d  K;      /* D -> K as a 1-channel convolution: (0,-1,1)/h or (1,-2,1)/h^2 */
   PdennSymStep step;   /* u - tau K^T Phi(K u): the same code as the symmetric residual block */
   PdennGridOp  grid;   /* dim 2, 3: K on the d-dimensional DMDA (op.h); dim 1 uses K and step */
+  PdennGridStep gstep; /* dim 2, 3, order 1: the fused explicit step (src/op/gridstep.c) */
 };
 
 /* Keys (prefix none): -dim, -N, -Nx, -Ny, -Nz, -h, -order, -flux, -lambda */
@@ -30,6 +31,10 @@ PetscErrorCode PdennDiffusionView(PdennDiffusion pde, PetscViewer viewer);
 PetscErrorCode PdennDiffusionTauMax(PdennDiffusion pde, PetscReal *tau_max);
 /* out = u - tau K^T Phi(K u) (out may be u) */
 PetscErrorCode PdennDiffusionExplicitStep(PdennDiffusion pde, PetscReal tau, Vec u, Vec out);
+/* dim 2, 3: out = alpha u - tau K^T Phi(K u), or with gfrozen (a Vec like u) Phi(z) = gfrozen z:
+   the fused step for order 1, the grid operator for order 2 (every explicit-type method, the
+   residual and FED's frozen cycles go through here). out may be u. */
+PetscErrorCode PdennDiffusionGridStep(PdennDiffusion pde, Vec gfrozen, PetscReal alpha, PetscReal tau, Vec u, Vec out);
 /* r = K^T Phi(K u) */
 PetscErrorCode PdennDiffusionResidual(PdennDiffusion pde, Vec u, Vec r);
 /* g = g(|K u|^2) at every point (the diagonal G of the semi-implicit matrix) */

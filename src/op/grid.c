@@ -176,6 +176,25 @@ void PdennGridGroupNorms(PetscInt n, PetscInt nz, const PetscReal *z, PetscReal 
   }
 }
 
+/* g = g(|z|^2) per point: from |z|^2 directly for d components (PdennFluxDiffusivitySquared, as
+   the fused step src/op/gridstep.c computes it), from z itself for one (the 1D routine).
+   Uses op->s; g must not be z. */
+PetscErrorCode PdennGridGroupDiffusivity(PdennGridOp *op, PdennFlux flux, PetscInt n, const PetscReal *z, PetscReal *g)
+{
+  PetscFunctionBeginUser;
+  if (op->nz == 1) {
+    PetscCall(PdennFluxDiffusivity(flux, n, z, g));
+    PetscFunctionReturn(0);
+  }
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal q = 0.0;
+    for (PetscInt c = 0; c < op->nz; c++) q += z[i * op->nz + c] * z[i * op->nz + c];
+    op->s[i] = q;
+  }
+  PetscCall(PdennFluxDiffusivitySquared(flux, n, op->s, g));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennGridOpDiffusivity(PdennGridOp *op, PdennFlux flux, Vec u, Vec g)
 {
   const PetscReal *za;
@@ -187,8 +206,7 @@ PetscErrorCode PdennGridOpDiffusivity(PdennGridOp *op, PdennFlux flux, Vec u, Ve
   PetscCall(VecGetLocalSize(g, &n));
   PetscCall(VecGetArrayRead(op->z, &za));
   PetscCall(VecGetArray(g, &ga));
-  PdennGridGroupNorms(n, op->nz, za, op->s);
-  PetscCall(PdennFluxDiffusivity(flux, n, op->s, ga));
+  PetscCall(PdennGridGroupDiffusivity(op, flux, n, za, ga));
   PetscCall(VecRestoreArray(g, &ga));
   PetscCall(VecRestoreArrayRead(op->z, &za));
   PetscFunctionReturn(0);
@@ -205,10 +223,7 @@ static PetscErrorCode GroupFlux(PdennGridOp *op, PdennFlux flux, const PetscReal
     PetscCall(PdennFluxApply(flux, n, z, z, NULL));
     PetscFunctionReturn(0);
   }
-  if (!gf) {
-    PdennGridGroupNorms(n, op->nz, z, op->s);
-    PetscCall(PdennFluxDiffusivity(flux, n, op->s, g)); /* s and g must not alias */
-  }
+  if (!gf) PetscCall(PdennGridGroupDiffusivity(op, flux, n, z, g));
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt c = 0; c < op->nz; c++) z[i * op->nz + c] *= gf ? gf[i] : g[i];
   PetscFunctionReturn(0);

@@ -83,19 +83,19 @@ PetscErrorCode PdennGridOpImplicitMatrix(PdennGridOp *op, PetscReal tau, Vec w, 
 PetscErrorCode PdennGridOpFluxJacobian(PdennGridOp *op, PdennFlux flux, Vec v, Vec J)
 {
   const PetscReal *za;
-  PetscReal       *ja, *g, *dphi;
+  PetscReal       *ja, *g, *dphi, *phi;
   PetscInt         n;
   const PetscInt   nz = op->nz;
 
   PetscFunctionBeginUser;
   PetscCall(PdennGridOpForward(op, v, op->z));
   PetscCall(VecGetLocalSize(v, &n));
-  PetscCall(PetscMalloc2(n, &g, n, &dphi));
+  PetscCall(PetscMalloc3(n, &g, n, &dphi, n, &phi));
   PetscCall(VecGetArrayRead(op->z, &za));
   PetscCall(VecGetArray(J, &ja));
+  PetscCall(PdennGridGroupDiffusivity(op, flux, n, za, g)); /* as the step computes it */
   PdennGridGroupNorms(n, nz, za, op->s);
-  PetscCall(PdennFluxApply(flux, n, op->s, g, dphi));
-  PetscCall(PdennFluxDiffusivity(flux, n, op->s, g));
+  PetscCall(PdennFluxApply(flux, n, op->s, phi, dphi));
   for (PetscInt i = 0; i < n; i++) {
     const PetscReal s2 = op->s[i] * op->s[i], c1 = s2 > 0.0 ? (dphi[i] - g[i]) / s2 : 0.0;
 
@@ -104,6 +104,6 @@ PetscErrorCode PdennGridOpFluxJacobian(PdennGridOp *op, PdennFlux flux, Vec v, V
   }
   PetscCall(VecRestoreArray(J, &ja));
   PetscCall(VecRestoreArrayRead(op->z, &za));
-  PetscCall(PetscFree2(g, dphi));
+  PetscCall(PetscFree3(g, dphi, phi));
   PetscFunctionReturn(0);
 }

@@ -64,6 +64,18 @@ static PetscErrorCode SetUpGrid(PdennDiffusion pde)
   PetscCall(PdennDMDACreate(pde->comm, pde->dim, pde->M, 1, pde->order, &pde->da));
   PetscCall(DMSetMatrixPreallocateOnly(pde->da, PETSC_TRUE));
   PetscCall(PdennGridOpSetUp(&pde->grid, pde->da, pde->order, pde->h));
+  if (pde->order == 1) { /* g from |z|^2, as PdennGridOpDiffusivity computes it */
+    PetscCall(PdennGridStepCreate(pde->da, pde->h, &pde->gstep));
+    PetscCall(PdennGridStepSetDiffusivitySquared(pde->gstep, PETSC_TRUE));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennDiffusionGridStep(PdennDiffusion pde, Vec gfrozen, PetscReal alpha, PetscReal tau, Vec u, Vec out)
+{
+  PetscFunctionBeginUser;
+  if (pde->gstep) PetscCall(PdennGridStepApply(pde->gstep, pde->flux, gfrozen, alpha, tau, u, out));
+  else PetscCall(PdennGridOpStep(&pde->grid, pde->flux, gfrozen, alpha, tau, u, out));
   PetscFunctionReturn(0);
 }
 
@@ -99,6 +111,7 @@ PetscErrorCode PdennDiffusionDestroy(PdennDiffusion *pde)
   if (!*pde) PetscFunctionReturn(0);
   PetscCall(PdennSymStepDestroy(&(*pde)->step));
   if ((*pde)->dim > 1) PetscCall(PdennGridOpDestroy(&(*pde)->grid));
+  PetscCall(PdennGridStepDestroy(&(*pde)->gstep));
   PetscCall(DMDestroy(&(*pde)->da));
   PetscCall(PetscFree(*pde));
   PetscFunctionReturn(0);
@@ -129,7 +142,7 @@ PetscErrorCode PdennDiffusionTauMax(PdennDiffusion pde, PetscReal *tau_max)
 PetscErrorCode PdennDiffusionExplicitStep(PdennDiffusion pde, PetscReal tau, Vec u, Vec out)
 {
   PetscFunctionBeginUser;
-  if (pde->dim > 1) PetscCall(PdennGridOpStep(&pde->grid, pde->flux, NULL, 1.0, tau, u, out));
+  if (pde->dim > 1) PetscCall(PdennDiffusionGridStep(pde, NULL, 1.0, tau, u, out));
   else PetscCall(PdennSymStepApply(&pde->step, tau, u, out, NULL));
   PetscFunctionReturn(0);
 }
@@ -137,7 +150,7 @@ PetscErrorCode PdennDiffusionExplicitStep(PdennDiffusion pde, PetscReal tau, Vec
 PetscErrorCode PdennDiffusionResidual(PdennDiffusion pde, Vec u, Vec r)
 {
   PetscFunctionBeginUser;
-  if (pde->dim > 1) PetscCall(PdennGridOpStep(&pde->grid, pde->flux, NULL, 0.0, -1.0, u, r));
+  if (pde->dim > 1) PetscCall(PdennDiffusionGridStep(pde, NULL, 0.0, -1.0, u, r));
   else PetscCall(PdennSymStepResidual(&pde->step, u, r, NULL));
   PetscFunctionReturn(0);
 }

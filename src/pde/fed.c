@@ -125,7 +125,7 @@ static PetscErrorCode FrozenStep(PdennDiffusion pde, FrozenFlux *frozen, PetscRe
 
   PetscFunctionBeginUser;
   if (pde->dim > 1) { /* the grid operator takes the frozen g directly */
-    PetscCall(PdennGridOpStep(&pde->grid, pde->flux, frozen->g, 1.0, tau, u, u));
+    PetscCall(PdennDiffusionGridStep(pde, frozen->g, 1.0, tau, u, u));
     PetscFunctionReturn(0);
   }
   pde->step.act     = FrozenActivation;
