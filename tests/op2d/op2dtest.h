@@ -63,3 +63,25 @@ static inline PetscErrorCode Op2dPopOptions(PetscOptions *o)
   PetscCall(PetscOptionsDestroy(o));
   PetscFunctionReturn(0);
 }
+
+/* The index of kernel offset o (o_z = 0 in 2D) in w[co][ci][t] */
+static inline PetscInt Op2dKernelIndex(PetscInt dim, PetscInt r, const PetscInt o[3])
+{
+  const PetscInt kw = 2 * r + 1;
+  return (o[0] + r) + kw * ((o[1] + r) + kw * (dim == 3 ? o[2] + r : 0));
+}
+
+/* The order-1 K of the 2D scheme as 1 -> dim channel kernels of radius 1: w[c][0][t] = -1/h at the
+   centre and +1/h at e_c (w holds dim 27 values, zeroed here) */
+static inline void Op2dGradientKernels(PetscInt dim, PetscReal h, PetscReal w[])
+{
+  const PetscInt nt = dim == 3 ? 27 : 9;
+
+  for (PetscInt i = 0; i < dim * nt; i++) w[i] = 0.0;
+  for (PetscInt c = 0; c < dim; c++) {
+    PetscInt o[3]                          = {0, 0, 0};
+    w[c * nt + Op2dKernelIndex(dim, 1, o)] = -1.0 / h;
+    o[c]                                   = 1;
+    w[c * nt + Op2dKernelIndex(dim, 1, o)] = 1.0 / h;
+  }
+}

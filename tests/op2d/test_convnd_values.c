@@ -10,13 +10,6 @@
 
 static const PetscInt GridSize[2][3] = {{14, 11, 1}, {9, 8, 7}}; /* even and odd sides */
 
-/* The index of kernel offset o (o_z = 0 in 2D) in w[co][ci][t] */
-static PetscInt KernelIndex(PetscInt dim, PetscInt r, const PetscInt o[3])
-{
-  const PetscInt kw = 2 * r + 1;
-  return (o[0] + r) + kw * ((o[1] + r) + kw * (dim == 3 ? o[2] + r : 0));
-}
-
 static PetscErrorCode CheckK(MPI_Comm comm, PetscInt dim)
 {
   const PetscReal h      = 0.7;
@@ -25,16 +18,10 @@ static PetscErrorCode CheckK(MPI_Comm comm, PetscInt dim)
   PdennConvNd     conv;
   DM              da;
   Vec             u, zk, zw, ktk, wtw;
-  const PetscInt  nt        = dim == 3 ? 27 : 9; /* kernel points of radius 1 */
-  PetscReal       w[3 * 27] = {0}, dz, dk;
+  PetscReal       w[3 * 27], dz, dk;
 
   PetscFunctionBeginUser;
-  for (PetscInt c = 0; c < dim; c++) { /* w[c][0][t] */
-    PetscInt o[3]                      = {0, 0, 0};
-    w[c * nt + KernelIndex(dim, 1, o)] = -1.0 / h;
-    o[c]                               = 1;
-    w[c * nt + KernelIndex(dim, 1, o)] = 1.0 / h;
-  }
+  Op2dGradientKernels(dim, h, w);
   PetscCall(PdennDMDACreate(comm, dim, GridSize[dim - 2], 1, 1, &da));
   PetscCall(PdennGridOpSetUp(&op, da, 1, h));
   PetscCall(PdennConvNdSetUp(&conv, da, op.da_z, 1, 1, PDENN_BC_REFLECT, w, NULL));
@@ -80,7 +67,7 @@ static PetscErrorCode CheckStride2Centre(MPI_Comm comm, PetscInt dim)
   Vec             x, y, v, p;
 
   PetscFunctionBeginUser;
-  for (PetscInt ch = 0; ch < c; ch++) w[(ch * c + ch) * nt + KernelIndex(dim, 1, o0)] = 1.0;
+  for (PetscInt ch = 0; ch < c; ch++) w[(ch * c + ch) * nt + Op2dKernelIndex(dim, 1, o0)] = 1.0;
   PetscCall(Op2dGrids(comm, dim, M, 2, 1, c, c, &din, &dout));
   PetscCall(PdennConvNdSetUp(&conv, din, dout, 1, 2, PDENN_BC_REFLECT, w, NULL));
   PetscCall(DMDAGetInfo(dout, NULL, &Mc[0], &Mc[1], &Mc[2], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
