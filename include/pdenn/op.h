@@ -192,8 +192,9 @@ typedef struct {
 } PdennConvNd;
 
 /* Collective. da_out has da_in's grid and ownership (stride 1) or is PdennDMDACreateCoarse(da_in)
-   (stride 2); ghost widths >= radius (da_in) and >= ceil(radius/stride) (da_out); every rank owns
-   at least `radius` points along each axis. c_in, c_out are the DMDAs' dof. */
+   (stride 2), DM_BOUNDARY_GHOSTED; ghost widths >= radius (da_in) and >= ceil(radius/stride)
+   (da_out); every rank owns at least da_in's ghost width along each axis (PdennDMDACreate checks
+   it). c_in, c_out are the DMDAs' dof. Errors otherwise. */
 PetscErrorCode PdennConvNdSetUp(PdennConvNd *conv, DM da_in, DM da_out, PetscInt radius, PetscInt stride, PdennBoundary bc, const PetscReal *w, const PetscReal *b);
 PetscErrorCode PdennConvNdDestroy(PdennConvNd *conv);
 /* y = W x + b (y on da_out) */

@@ -151,6 +151,42 @@ static PetscErrorCode CheckOnes(MPI_Comm comm, PetscInt dim, PdennBoundary bc)
   PetscFunctionReturn(0);
 }
 
+/* The error code of a call that must refuse, with the error handler quiet meanwhile */
+#define REFUSED(call, code)                                          \
+  do {                                                               \
+    PetscErrorCode ierr_;                                            \
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); \
+    ierr_ = (call);                                                  \
+    PetscCall(PetscPopErrorHandler());                               \
+    (code) = ierr_;                                                  \
+  } while (0)
+
+/* Grids that do not fit are refused on every rank: a coarse grid leaving a rank fewer points than
+   the radius (an input error), an output grid of the wrong size for the stride (both strides). */
+static PetscErrorCode CheckRefusals(MPI_Comm comm)
+{
+  const PetscInt M[3] = {6, 6, 1};
+  PetscErrorCode coarse, wrong1, wrong2;
+  PdennConvNd    conv;
+  PetscReal      w[9] = {0};
+  DM             fine, other, dc = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennDMDACreate(comm, 2, M, 1, 1, &fine));
+  REFUSED(PdennDMDACreateCoarse(fine, 1, 4, &dc), coarse); /* 6 -> 3 coarse points, radius 4 */
+  PetscCall(DMDestroy(&dc));
+  PetscCall(PdennDMDACreateCoarse(fine, 1, 1, &dc));
+  REFUSED(PdennConvNdSetUp(&conv, fine, dc, 1, 1, PDENN_BC_REFLECT, w, NULL), wrong1);
+  PetscCall(DMDACreateCompatibleDMDA(fine, 1, &other));
+  REFUSED(PdennConvNdSetUp(&conv, fine, other, 1, 2, PDENN_BC_REFLECT, w, NULL), wrong2);
+  PetscCall(PetscPrintf(comm, "refused: coarse grid below the radius (error %d), stride 1 onto the coarse grid (%d), stride 2 onto the fine grid (%d)\n", (int)coarse, (int)wrong1, (int)wrong2));
+  PetscCheck(coarse == PDENN_ERR_INPUT && wrong1 == PETSC_ERR_ARG_INCOMP && wrong2 == PETSC_ERR_ARG_INCOMP, comm, PETSC_ERR_PLIB, "expected refusals %d, %d, %d; got %d, %d, %d", (int)PDENN_ERR_INPUT, (int)PETSC_ERR_ARG_INCOMP, (int)PETSC_ERR_ARG_INCOMP, (int)coarse, (int)wrong1, (int)wrong2);
+  PetscCall(DMDestroy(&dc));
+  PetscCall(DMDestroy(&other));
+  PetscCall(DMDestroy(&fine));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, "What the d-dimensional convolution computes"));
@@ -160,6 +196,7 @@ int main(int argc, char **argv)
     PetscCall(CheckOnes(PETSC_COMM_WORLD, dim, PDENN_BC_REFLECT));
     PetscCall(CheckOnes(PETSC_COMM_WORLD, dim, PDENN_BC_ZERO));
   }
+  PetscCall(CheckRefusals(PETSC_COMM_WORLD));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "convnd value checks passed\n"));
   PetscCall(PetscFinalize());
   return 0;
