@@ -82,8 +82,9 @@ static PetscErrorCode ReadDeck(MPI_Comm comm, PetscInt N, PetscInt dim, PetscBoo
     PetscCheck(!set || (nr == 2 && app->png_range[1] > app->png_range[0]), comm, PDENN_ERR_INPUT, "key -png_range: expected two numbers lo,hi with lo < hi (e.g. -png_range 0,1)");
   }
   PetscOptionsEnd();
-  if ((!app->has_input || help) && dim == 1) PetscCall(ReadSignalKeys(comm, N, app));
-  if ((!app->has_input || help) && dim > 1) PetscCall(ReadImageKeys(comm, app));
+  /* -help lists both generators, whatever -dim */
+  if ((!app->has_input && dim == 1) || help) PetscCall(ReadSignalKeys(comm, dim == 1 ? N : 256, app));
+  if ((!app->has_input && dim > 1) || help) PetscCall(ReadImageKeys(comm, app));
   PetscFunctionReturn(0);
 }
 
@@ -151,7 +152,8 @@ static PetscErrorCode WriteResults(MPI_Comm comm, PdennSolver solver, const AppS
     if (app->dim > 1) PetscCall(WritePNGs(sig, app));
   }
   PetscCall(PdennRunSummaryView(&summary, "pdenn_solve", PETSC_VIEWER_STDOUT_(comm)));
-  if (out) PetscCall(PetscPrintf(comm, "pdenn_solve: wrote %s and %s.summary.txt%s\n", app->output, app->output, app->dim > 1 ? ", <output>.initial.png, <output>.u.png" : ""));
+  if (out && app->dim > 1) PetscCall(PetscPrintf(comm, "pdenn_solve: wrote %s, %s.summary.txt, %s.initial.png and %s.u.png\n", app->output, app->output, app->output, app->output));
+  else if (out) PetscCall(PetscPrintf(comm, "pdenn_solve: wrote %s and %s.summary.txt\n", app->output, app->output));
   PetscFunctionReturn(0);
 }
 

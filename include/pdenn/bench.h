@@ -40,8 +40,9 @@ typedef enum { PDENN_BENCH_STREAM,
                PDENN_BENCH_DIFFUSION,
                PDENN_BENCH_LINEAR,
                PDENN_BENCH_TRAIN,
+               PDENN_BENCH_GRID,
                PDENN_BENCH_NSECTIONS } PdennBenchSection;
-extern const char *const PdennBenchSections[]; /* "stream", "diffusion", "linear", "train" */
+extern const char *const PdennBenchSections[]; /* "stream", "diffusion", "linear", "train", "grid" */
 #define PDENN_BENCH_NMODELS 4
 extern const PdennModelType PdennBenchModels[]; /* the trained models, in the table's order */
 
@@ -74,7 +75,9 @@ struct _n_PdennBench {
   PetscReal       lambda;                             /* -bench_lambda: Perona-Malik contrast */
   PetscInt        mg_log2[2];                         /* -bench_mg_log2_min, -bench_mg_log2_max: PCMG sizes 2^k */
   PetscInt        compare_log2;                       /* -bench_compare_log2: size of the CG/direct comparison */
+  PetscInt        mg2d_log2[2];                       /* -bench_mg2d_log2_min/max: 2D PCMG sizes (2^k + 1)^2 (min 0: none) */
   PetscReal       mg_tau;                             /* -bench_mg_tau: semi-implicit step in units of h^2 */
+  PetscReal       mg2d_tau;                           /* -bench_mg2d_tau: the same for the 2D sweep */
   PetscInt        linear_repeats;                     /* -bench_linear_repeats: timed solves per linear case */
   char            linear_options[PETSC_MAX_PATH_LEN]; /* -bench_linear_options: extra KSP/PC keys */
   PetscInt        batch;                              /* -bench_batch */
@@ -88,6 +91,7 @@ struct _n_PdennBench {
   char            models[256];                        /* -bench_models: comma-separated model types to train */
   char            csv[PETSC_MAX_PATH_LEN];            /* -bench_csv */
   char            dump[PETSC_MAX_PATH_LEN];           /* -bench_dump_models */
+  PetscInt        grid_N[2];                          /* -bench_grid_N2, -bench_grid_N3: sides of the 2D and 3D grids (0: skip) */
   PetscReal       bandwidth;                          /* STREAM triad bytes/s over all ranks (0 until measured) */
   PetscLogStage   stages[PDENN_BENCH_NSECTIONS];
   PdennBenchTable table;
@@ -104,6 +108,11 @@ PetscErrorCode PdennBenchDestroy(PdennBench *bench);
 
 /* The sections (one file each). */
 PetscErrorCode PdennBenchStream(PdennBench bench);
+/* STREAM triad bytes/s over the ranks of comm (best of `repeats`, n elements per rank). */
+PetscErrorCode PdennBenchTriad(MPI_Comm comm, PetscInt n, PetscInt repeats, PetscReal *bandwidth);
+/* The fused 2D/3D explicit step (PdennGridStep, src/bench/grid.c) against the triad; at several
+   ranks also rank 0 alone, for the P-to-1 ratios of the step and of the triad. */
+PetscErrorCode PdennBenchGrid(PdennBench bench);
 /* -bench_warmup seconds of untimed in-cache work on every rank, before the first section. */
 PetscErrorCode PdennBenchWarmUp(PdennBench bench, PetscReal seconds);
 /* ns per element of the triad on n-element arrays cycled through `bytes` of memory: what the

@@ -28,6 +28,10 @@ typedef struct {
 PetscErrorCode PdennFluxApply(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal phi[], PetscReal dphi[]);
 /* g(s^2) = Phi(s)/s (the diffusivity; 1 at s = 0 for all diffusivities) */
 PetscErrorCode PdennFluxDiffusivity(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal g[]);
+/* g from s2 = s^2 directly (no square root, one division for Perona-Malik): the same function as
+   PdennFluxDiffusivity at s = sqrt(s2), rounded differently (about an ulp of g; tanh goes through
+   s and is identical). g may be s2. */
+PetscErrorCode PdennFluxDiffusivitySquared(PdennFlux flux, PetscInt n, const PetscReal s2[], PetscReal g[]);
 /* L = sup Phi(s)/s: the sector bound of docs/science.md §2 (1 for every flux here) */
 PetscReal PdennFluxSectorBound(PdennFlux flux);
 
@@ -164,6 +168,24 @@ void PdennGridGroupNorms(PetscInt n, PetscInt nz, const PetscReal *z, PetscReal 
 PetscErrorCode PdennGridOpImplicitMatrix(PdennGridOp *op, PetscReal tau, Vec w, PetscInt wdof, Mat A);
 /* J (nz^2 values per owned point) = the derivative of Phi at K v: g I + ((Phi'(|z|) - g)/|z|^2) z z^T. */
 PetscErrorCode PdennGridOpFluxJacobian(PdennGridOp *op, PdennFlux flux, Vec v, Vec J);
+
+/* ---- The fused isotropic explicit step on 2D/3D DMDAs (src/op/gridstep.c) ------------------- */
+/* out = alpha u - tau K^T Phi(K u) on a dof-1 DMDA of dimension 2 or 3 (PdennDMDACreate, box
+   stencil of width >= 1): K the forward-difference gradient / h with the reflecting boundary,
+   Phi(z) = g(|z|^2) z with g from `flux` (PdennFluxDiffusivity at s = |z|), or, if gfrozen != NULL,
+   the frozen per-point diffusivity (a Vec on da): Phi(z)(p) = gfrozen(p) z. alpha 1: the explicit
+   step; alpha 0: -tau times the residual K^T Phi(K u). out may be u. One sweep reading u in place;
+   only the ring of points around the rank's box goes through a scatter. Every point's arithmetic is
+   the same at every rank count and decomposition: results agree bitwise. The boundary is the
+   reflecting one whatever the DMDA's boundary type. Create and Apply are collective on da. */
+typedef struct _n_PdennGridStep *PdennGridStep;
+PetscErrorCode PdennGridStepCreate(DM da, PetscReal h, PdennGridStep *gs);
+PetscErrorCode PdennGridStepApply(PdennGridStep gs, PdennFlux flux, Vec gfrozen, PetscReal alpha, PetscReal tau, Vec u, Vec out);
+/* PETSC_TRUE: g from |z|^2 by PdennFluxDiffusivitySquared (no square root; Perona-Malik one
+   division instead of two): the same function, rounded differently (docs/performance.md §6 for
+   the speed). Default PETSC_FALSE: PdennFluxDiffusivity at |z|. */
+PetscErrorCode PdennGridStepSetDiffusivitySquared(PdennGridStep gs, PetscBool squared);
+PetscErrorCode PdennGridStepDestroy(PdennGridStep *gs);
 
 /* ---- Multi-channel convolution in d = 2, 3 (src/op/convnd.c, coarse.c) ------------------------ */
 /* On DMDAs of dimension 2 or 3 (dof = channels, point-major, channel fastest, as in 1D):

@@ -2,7 +2,7 @@
    -log_view stage), and the result table (docs/performance.md). */
 #include <pdenn/bench.h>
 
-const char *const     PdennBenchSections[] = {"stream", "diffusion", "linear", "train"};
+const char *const     PdennBenchSections[] = {"stream", "diffusion", "linear", "train", "grid"};
 const PdennModelType PdennBenchModels[]   = {PDENN_MODEL_SYM_RESNET, PDENN_MODEL_RESNET, PDENN_MODEL_UNET, PDENN_MODEL_MG_UNET};
 
 PetscErrorCode PdennBenchCreate(MPI_Comm comm, PdennBench *bench)
@@ -21,7 +21,10 @@ PetscErrorCode PdennBenchCreate(MPI_Comm comm, PdennBench *bench)
   b->mg_log2[0]      = 14;
   b->mg_log2[1]      = 22;
   b->compare_log2    = 20;
+  b->mg2d_log2[0]    = 7;
+  b->mg2d_log2[1]    = 11;
   b->mg_tau          = 1000.0;
+  b->mg2d_tau        = 2.5; /* 10 tau_max of the 2D problem (h = 1): the semi-implicit default */
   b->linear_repeats  = 1;
   b->batch           = 32;
   b->train_N[0]      = 1024;
@@ -31,6 +34,8 @@ PetscErrorCode PdennBenchCreate(MPI_Comm comm, PdennBench *bench)
   b->levels          = 4;
   b->smoothing_steps = 2;
   b->space_ranks     = 1;
+  b->grid_N[0]       = 4096;
+  b->grid_N[1]       = 256;
   for (PetscInt s = 0; s < PDENN_BENCH_NSECTIONS; s++) b->run[s] = PETSC_TRUE;
   b->table.comm     = comm;
   b->table.progress = PETSC_TRUE;
@@ -53,7 +58,7 @@ static PetscErrorCode ParseSections(PdennBench b, const char list[])
     PetscBool match = PETSC_FALSE;
     PetscInt  s;
     for (s = 0; s < PDENN_BENCH_NSECTIONS && !match; s++) PetscCall(PetscStrcasecmp(name, PdennBenchSections[s], &match));
-    PetscCheck(match, b->comm, PDENN_ERR_INPUT, "key -bench_sections: unknown section '%s'; expected a comma-separated list of stream, diffusion, linear, train", name);
+    PetscCheck(match, b->comm, PDENN_ERR_INPUT, "key -bench_sections: unknown section '%s'; expected a comma-separated list of stream, diffusion, linear, train, grid", name);
     b->run[s - 1] = PETSC_TRUE;
     PetscCall(PetscTokenFind(token, &name));
   }
@@ -86,7 +91,7 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(b->comm, NULL, "pdenn benchmarks (docs/performance.md)", NULL);
-  PetscCall(PdennOptionsString("-bench_sections", "Sections to run, comma-separated: stream, diffusion, linear, train", "stream,diffusion,linear,train", sections, sizeof(sections), NULL));
+  PetscCall(PdennOptionsString("-bench_sections", "Sections to run, comma-separated: stream, diffusion, linear, train, grid", "stream,diffusion,linear,train,grid", sections, sizeof(sections), NULL));
   PetscCall(PdennOptionsInt("-bench_repeats", "Timed repeats of every case (median reported; best for STREAM)", b->repeats, 1, 1000, &b->repeats, NULL));
   PetscCall(PdennOptionsReal("-bench_warmup", "Seconds of untimed work on every rank before the first section (a CPU fresh from idle runs slower at first)", b->warmup, 0.0, 600.0, &b->warmup, NULL));
   PetscCall(PdennOptionsInt("-bench_stream_n", "STREAM triad: array length per rank (make the three arrays much larger than the caches)", b->stream_n, 1, PETSC_MAX_INT / 2, &b->stream_n, NULL));
@@ -95,8 +100,11 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
   PetscCall(PdennOptionsReal("-bench_lambda", "Perona-Malik contrast parameter of the benchmarked problems", b->lambda, 1e-12, 1e12, &b->lambda, NULL));
   PetscCall(PdennOptionsInt("-bench_mg_log2_min", "Linear solvers: smallest PCMG size as log2(N)", b->mg_log2[0], 4, 28, &b->mg_log2[0], NULL));
   PetscCall(PdennOptionsInt("-bench_mg_log2_max", "Linear solvers: largest PCMG size as log2(N)", b->mg_log2[1], 4, 28, &b->mg_log2[1], NULL));
+  PetscCall(PdennOptionsInt("-bench_mg2d_log2_min", "Linear solvers: smallest 2D PCMG grid side as log2(M - 1), M^2 unknowns (0: no 2D sweep)", b->mg2d_log2[0], 0, 14, &b->mg2d_log2[0], NULL));
+  PetscCall(PdennOptionsInt("-bench_mg2d_log2_max", "Linear solvers: largest 2D PCMG grid side as log2(M - 1)", b->mg2d_log2[1], 2, 14, &b->mg2d_log2[1], NULL));
   PetscCall(PdennOptionsInt("-bench_compare_log2", "Linear solvers: log2(N) where PCMG, CG+Jacobi and a direct solver are compared (0: no comparison)", b->compare_log2, 0, 28, &b->compare_log2, NULL));
   PetscCall(PdennOptionsReal("-bench_mg_tau", "Linear solvers: semi-implicit time step in units of h^2", b->mg_tau, 1e-6, 1e12, &b->mg_tau, NULL));
+  PetscCall(PdennOptionsReal("-bench_mg2d_tau", "Linear solvers: the 2D sweep's semi-implicit step in units of h^2 (2.5: 10 tau_max)", b->mg2d_tau, 1e-6, 1e12, &b->mg2d_tau, NULL));
   PetscCall(PdennOptionsInt("-bench_linear_repeats", "Linear solvers: timed solves per case (the best is reported); one solve of a large system is long enough to time", b->linear_repeats, 1, 1000, &b->linear_repeats, NULL));
   PetscCall(PdennOptionsString("-bench_linear_options", "Linear solvers: extra KSP/PC keys for every solver; start the value with a space, e.g. \" -pc_mg_levels 6\"", "", b->linear_options, sizeof(b->linear_options), NULL));
   PetscCall(PdennOptionsInt("-bench_batch", "Training: samples per batch", b->batch, 1, 1000000, &b->batch, NULL));
@@ -109,10 +117,13 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
   PetscCall(PdennOptionsInt("-bench_space_ranks", "Training: ranks per sample; the ranks form batch groups of this size (data parallel across groups)", b->space_ranks, 1, 1 << 20, &b->space_ranks, NULL));
   PetscCall(PdennOptionsString("-bench_models", "Training: models to time, comma-separated: sym_resnet, resnet, unet, mg_unet", "sym_resnet,resnet,unet,mg_unet", b->models, sizeof(b->models), NULL));
   PetscCall(PdennOptionsString("-bench_model_options", "Training: extra model keys (as in docs/networks.md); start the value with a space, e.g. \" -activation trainable\"", "", b->model_options, sizeof(b->model_options), NULL));
+  PetscCall(PdennOptionsInt("-bench_grid_N2", "Grid: side of the 2D image of the explicit-step case, N2 x N2 points (0: skip)", b->grid_N[0], 0, 46340, &b->grid_N[0], NULL));
+  PetscCall(PdennOptionsInt("-bench_grid_N3", "Grid: side of the 3D volume of the explicit-step case, N3^3 points (0: skip)", b->grid_N[1], 0, 1290, &b->grid_N[1], NULL));
   PetscCall(PdennOptionsBool("-bench_progress", "Print a line on stderr as each case finishes (the table comes at the end)", b->table.progress, &b->table.progress, NULL));
   PetscCall(PdennOptionsString("-bench_csv", "Also write the table to this CSV file", "", b->csv, sizeof(b->csv), NULL));
   PetscCall(PdennOptionsString("-bench_dump_models", "Write small instances of the networks (weights, input, output, gradients) to this file for apps/torch_compare.py --check, and run no section", "", b->dump, sizeof(b->dump), NULL));
   PetscOptionsEnd();
+  PetscCheck(b->mg2d_log2[0] <= b->mg2d_log2[1], b->comm, PDENN_ERR_INPUT, "keys -bench_mg2d_log2_min %" PetscInt_FMT " and -bench_mg2d_log2_max %" PetscInt_FMT ": expected min <= max", b->mg2d_log2[0], b->mg2d_log2[1]);
   PetscCheck(b->mg_log2[0] <= b->mg_log2[1], b->comm, PDENN_ERR_INPUT, "keys -bench_mg_log2_min %" PetscInt_FMT " and -bench_mg_log2_max %" PetscInt_FMT ": expected min <= max", b->mg_log2[0], b->mg_log2[1]);
   PetscCall(ParseSections(b, sections));
   PetscCall(CheckModels(b));
@@ -121,8 +132,8 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
 
 PetscErrorCode PdennBenchRun(PdennBench b)
 {
-  static const char *const stage_names[]        = {"bench: stream", "bench: diffusion", "bench: linear", "bench: train"};
-  PetscErrorCode (*const section[])(PdennBench) = {PdennBenchStream, PdennBenchDiffusion, PdennBenchLinear, PdennBenchTrain};
+  static const char *const stage_names[]        = {"bench: stream", "bench: diffusion", "bench: linear", "bench: train", "bench: grid"};
+  PetscErrorCode (*const section[])(PdennBench) = {PdennBenchStream, PdennBenchDiffusion, PdennBenchLinear, PdennBenchTrain, PdennBenchGrid};
 
   PetscFunctionBeginUser;
   if (b->dump[0]) {

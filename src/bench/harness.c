@@ -85,19 +85,24 @@ PetscErrorCode PdennBenchCatchEnd(PdennBenchCatch *c, MPI_Comm comm, PetscErrorC
 
 PetscErrorCode PdennBenchSignal(DM da, Vec u)
 {
-  PetscInt   xs, xm, N;
+  PetscInt   s[3], m[3], M[3], dim, o = 0, N;
   PetscReal *ua;
 
   PetscFunctionBeginUser;
-  PetscCall(DMDAGetInfo(da, NULL, &N, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
-  PetscCall(PdennDMDAGetOwnership(da, &xs, &xm, NULL, NULL));
+  PetscCall(DMDAGetInfo(da, &dim, &M[0], &M[1], &M[2], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(da, &s[0], &s[1], &s[2], &m[0], &m[1], &m[2]));
+  for (PetscInt a = dim; a < 3; a++) M[a] = 1, s[a] = 0, m[a] = 1;
+  N = M[0] * M[1] * M[2];
   PetscCall(VecGetArray(u, &ua));
-  for (PetscInt i = 0; i < xm; i++) {
-    const PetscInt  k     = xs + i;
-    const PetscReal step  = (PetscReal)((8 * k / N) % 2); /* eight plateaus */
-    const PetscReal noise = PetscSinReal(12.9898 * (PetscReal)k) * 43758.5453;
-    ua[i]                 = step + 0.1 * (noise - PetscFloorReal(noise) - 0.5);
-  }
+  /* by the natural index k (1D: the point itself): eight plateaus (bands of rows in 2D) + noise */
+  for (PetscInt z = s[2]; z < s[2] + m[2]; z++)
+    for (PetscInt y = s[1]; y < s[1] + m[1]; y++)
+      for (PetscInt x = s[0]; x < s[0] + m[0]; x++, o++) {
+        const PetscInt  k     = x + M[0] * (y + M[1] * z);
+        const PetscReal step  = (PetscReal)((8 * k / N) % 2);
+        const PetscReal noise = PetscSinReal(12.9898 * (PetscReal)k) * 43758.5453;
+        ua[o]                 = step + 0.1 * (noise - PetscFloorReal(noise) - 0.5);
+      }
   PetscCall(VecRestoreArray(u, &ua));
   PetscFunctionReturn(0);
 }

@@ -128,7 +128,8 @@ static PetscErrorCode TimeAssembly(PdennBench b, PdennSolver s, Vec f, Vec w, Li
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode RunCase(PdennBench b, PetscInt which, PetscInt N, LinearResult *res)
+/* The system of one semi-implicit step on a grid of N points (dim 1) or N^dim points (dim 2) */
+static PetscErrorCode RunCase(PdennBench b, const LinearSolver *sv, PetscInt dim, PetscInt N, LinearResult *res)
 {
   PdennDiffusion pde;
   PdennSolver    s;
@@ -143,10 +144,14 @@ static PetscErrorCode RunCase(PdennBench b, PetscInt which, PetscInt N, LinearRe
   res->available = PETSC_TRUE;
   PetscCall(PdennBenchHeapInUse(b->comm, &heap0));
   PetscCall(PdennDiffusionCreate(b->comm, &pde));
-  pde->N           = N;
+  pde->dim         = dim;
+  pde->M[0]        = N;
+  pde->M[1]        = dim > 1 ? N : 1;
+  pde->M[2]        = 1;
+  pde->N           = pde->M[0] * pde->M[1];
   pde->flux.lambda = b->lambda;
   PetscCall(PdennDiffusionSetUp(pde));
-  PetscCall(PetscSNPrintf(keys, sizeof(keys), "-method semi_implicit -tau %.17g -t_stop %.17g -ksp_rtol 1e-8 %s", (double)(b->mg_tau * pde->h * pde->h), (double)(b->mg_tau * pde->h * pde->h), solvers[which].keys));
+  PetscCall(PetscSNPrintf(keys, sizeof(keys), "-method semi_implicit -tau %.17g -t_stop %.17g -ksp_rtol 1e-8 %s", (double)(b->mg_tau * pde->h * pde->h), (double)(b->mg_tau * pde->h * pde->h), sv->keys));
   PetscCall(PdennBenchPushOptions(keys, b->linear_options, &db));
   PetscCall(PdennSolverCreate(pde, &s));
   PetscCall(PdennSolverSetFromOptions(s));
@@ -165,15 +170,15 @@ static PetscErrorCode RunCase(PdennBench b, PetscInt which, PetscInt N, LinearRe
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode AddRows(PdennBench b, PetscInt which, PetscInt N, const LinearResult *r)
+/* N: unknowns; direct: no iterations to report */
+static PetscErrorCode AddRows(PdennBench b, const char name[], PetscBool direct, PetscInt N, const LinearResult *r)
 {
-  const char *name = solvers[which].name;
-  char        note[96];
+  char note[96];
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(note, sizeof(note), "tau = %g h^2, rtol 1e-8, x0 = 0%s", (double)b->mg_tau, r->available ? "" : "; not available"));
-  PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "iterations", r->available && which != SOLVER_DIRECT ? (PetscReal)r->its : PDENN_BENCH_NA, "", note));
-  PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "convergence factor", which != SOLVER_DIRECT ? r->factor : PDENN_BENCH_NA, "", "(|r_k|/|r_0|)^(1/k), mean over k iterations"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "iterations", r->available && !direct ? (PetscReal)r->its : PDENN_BENCH_NA, "", note));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "convergence factor", !direct ? r->factor : PDENN_BENCH_NA, "", "(|r_k|/|r_0|)^(1/k), mean over k iterations"));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "solve time/unknown", r->t_linear / N * 1e9, "ns", "PC set-up for a new operator + KSPSolve; best of the repeats"));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "solve CPU time/unknown", r->t_cpu / N * 1e9, "ns", "the same, CPU time (getrusage user + system; max over ranks): without the waits for a core"));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "assembly time/unknown", r->t_assembly / N * 1e9, "ns", "diffusivity + PdennDiffusionImplicitMatrix"));
@@ -183,7 +188,7 @@ static PetscErrorCode AddRows(PdennBench b, PetscInt which, PetscInt N, const Li
 /* Beside each size: the case's memory and the triad cycled through as much memory
    (PdennBenchTriadFootprint), whose max/min over the sizes is what the memory hierarchy alone
    does to a code limited by bandwidth; *lo, *hi: its extremes. */
-static PetscErrorCode AddFootprintRows(PdennBench b, PetscInt N, const LinearResult *r, PetscReal *lo, PetscReal *hi)
+static PetscErrorCode AddFootprintRows(PdennBench b, const char name[], PetscInt N, const LinearResult *r, PetscReal *lo, PetscReal *hi)
 {
   PetscMPIInt size;
   PetscReal   ns;
@@ -191,8 +196,8 @@ static PetscErrorCode AddFootprintRows(PdennBench b, PetscInt N, const LinearRes
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(b->comm, &size));
   PetscCall(PdennBenchTriadFootprint(b, PetscMax(1, N / size), r->footprint / size, &ns));
-  PetscCall(PdennBenchTableAdd(&b->table, "linear", solvers[SOLVER_MG].name, N, "memory/unknown", r->footprint / N, "B", "heap of the case (grid, matrix, vectors, hierarchy), all ranks"));
-  PetscCall(PdennBenchTableAdd(&b->table, "linear", solvers[SOLVER_MG].name, N, "triad over that memory", ns, "ns", "per element: a = b + s c on arrays of N/ranks cycled through the same bytes"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "memory/unknown", r->footprint / N, "B", "heap of the case (grid, matrix, vectors, hierarchy), all ranks"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "triad over that memory", ns, "ns", "per element: a = b + s c on arrays of N/ranks cycled through the same bytes"));
   *lo = PetscMin(*lo, ns);
   *hi = PetscMax(*hi, ns);
   PetscFunctionReturn(0);
@@ -210,9 +215,9 @@ static PetscErrorCode SweepMG(PdennBench b, LinearResult *at_compare)
   /* N = 2^k + 1: the vertex-centred DMDA hierarchy of PCMG coarsens N -> (N-1)/2 + 1 */
   for (PetscInt k = b->mg_log2[0]; k <= b->mg_log2[1]; k++) {
     const PetscInt N = ((PetscInt)1 << k) + 1;
-    PetscCall(RunCase(b, SOLVER_MG, N, &res));
-    PetscCall(AddRows(b, SOLVER_MG, N, &res));
-    PetscCall(AddFootprintRows(b, N, &res, &mem_lo, &mem_hi));
+    PetscCall(RunCase(b, &solvers[SOLVER_MG], 1, N, &res));
+    PetscCall(AddRows(b, solvers[SOLVER_MG].name, PETSC_FALSE, N, &res));
+    PetscCall(AddFootprintRows(b, solvers[SOLVER_MG].name, N, &res, &mem_lo, &mem_hi));
     lo     = PetscMin(lo, res.t_linear / N);
     hi     = PetscMax(hi, res.t_linear / N);
     cpu_lo = PetscMin(cpu_lo, res.t_cpu / N);
@@ -223,7 +228,44 @@ static PetscErrorCode SweepMG(PdennBench b, LinearResult *at_compare)
   PetscCall(PdennBenchTableAdd(&b->table, "linear", range, N_max, "time/unknown max/min", hi / lo, "", "solve time per unknown over the sizes above; target <= 1.25"));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", range, N_max, "CPU time/unknown max/min", cpu_hi / cpu_lo, "", "the same in CPU time"));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", range, N_max, "triad over memory max/min", mem_hi / mem_lo, "", "the memory hierarchy alone: a bandwidth-bound code of the same footprint"));
-  if (b->compare_log2 && (b->compare_log2 < b->mg_log2[0] || b->compare_log2 > b->mg_log2[1])) PetscCall(RunCase(b, SOLVER_MG, ((PetscInt)1 << b->compare_log2) + 1, at_compare));
+  if (b->compare_log2 && (b->compare_log2 < b->mg_log2[0] || b->compare_log2 > b->mg_log2[1])) PetscCall(RunCase(b, &solvers[SOLVER_MG], 1, ((PetscInt)1 << b->compare_log2) + 1, at_compare));
+  PetscFunctionReturn(0);
+}
+
+/* The 2D semi-implicit system (5-point, docs/science.md §7.5) of one step of -bench_mg2d_tau h^2
+   (default 2.5 = 10 tau_max, pdenn's default step) over M^2 grids, M = 2^k + 1:
+   CG + geometric PCMG (DMDA hierarchy, Galerkin coarse operators) and CG + GAMG; the
+   iteration count and the time per unknown should not grow with the grid (issue 12). */
+static PetscErrorCode SweepMG2D(PdennBench b)
+{
+  static const LinearSolver mg2d[2] = {
+      {"CG + PCMG 2D (linear interp.; Galerkin)", "-ksp_type cg -pc_type mg -ksp_norm_type unpreconditioned"},
+      {"CG + GAMG 2D", "-ksp_type cg -pc_type gamg -ksp_norm_type unpreconditioned"},
+  };
+  LinearResult    res;
+  PetscReal       lo = PETSC_MAX_REAL, hi = 0.0, mem_lo = PETSC_MAX_REAL, mem_hi = 0.0;
+  const PetscReal tau_1d = b->mg_tau;
+  PetscInt        it_lo = PETSC_MAX_INT, it_hi = 0, M = 0;
+  char            range[64];
+
+  PetscFunctionBeginUser;
+  b->mg_tau = b->mg2d_tau; /* RunCase and the rows take the step from b: the 2D one here */
+  for (PetscInt k = b->mg2d_log2[0]; k <= b->mg2d_log2[1]; k++) {
+    M = ((PetscInt)1 << k) + 1;
+    for (PetscInt v = 0; v < 2; v++) {
+      PetscCall(RunCase(b, &mg2d[v], 2, M, &res));
+      PetscCall(AddRows(b, mg2d[v].name, PETSC_FALSE, M * M, &res));
+      if (v) continue;
+      PetscCall(AddFootprintRows(b, mg2d[v].name, M * M, &res, &mem_lo, &mem_hi));
+      lo = PetscMin(lo, res.t_linear / (M * M)), hi = PetscMax(hi, res.t_linear / (M * M));
+      it_lo = PetscMin(it_lo, res.its), it_hi = PetscMax(it_hi, res.its);
+    }
+  }
+  b->mg_tau = tau_1d;
+  PetscCall(PetscSNPrintf(range, sizeof(range), "CG + PCMG 2D (2^%" PetscInt_FMT "+1)^2..(2^%" PetscInt_FMT "+1)^2", b->mg2d_log2[0], b->mg2d_log2[1]));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", range, M * M, "iterations max - min", (PetscReal)(it_hi - it_lo), "", "over the sizes above; issue 12: within 2"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", range, M * M, "time/unknown max/min", hi / lo, "", "solve time per unknown over the sizes above"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", range, M * M, "triad over memory max/min", mem_hi / mem_lo, "", "the memory hierarchy alone: a bandwidth-bound code of the same footprint"));
   PetscFunctionReturn(0);
 }
 
@@ -234,6 +276,7 @@ PetscErrorCode PdennBenchLinear(PdennBench b)
   PetscBool      have_mumps, have_hypre;
 
   PetscFunctionBeginUser;
+  if (b->mg2d_log2[0] > 0) PetscCall(SweepMG2D(b));
   PetscCall(SweepMG(b, &res[SOLVER_MG]));
   if (!b->compare_log2) PetscFunctionReturn(0);
   PetscCall(PetscHasExternalPackage("mumps", &have_mumps));
@@ -244,8 +287,8 @@ PetscErrorCode PdennBenchLinear(PdennBench b)
       res[which].its       = 0;
       res[which].factor = res[which].t_linear = res[which].t_cpu = res[which].t_assembly = PDENN_BENCH_NA;
     } else
-      PetscCall(RunCase(b, which, N, &res[which]));
-    PetscCall(AddRows(b, which, N, &res[which]));
+      PetscCall(RunCase(b, &solvers[which], 1, N, &res[which]));
+    PetscCall(AddRows(b, solvers[which].name, (PetscBool)(which == SOLVER_DIRECT), N, &res[which]));
   }
   PetscCall(PdennBenchTableAdd(&b->table, "linear", "speed-up: PCMG V-cycle (operator interp.)", N, "solve time ratio", res[SOLVER_CG_JACOBI].t_linear / res[SOLVER_MG].t_linear, "", "over CG + Jacobi; target >= 10"));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", "speed-up: PCMG V-cycle (operator interp.)", N, "solve CPU time ratio", res[SOLVER_CG_JACOBI].t_cpu / res[SOLVER_MG].t_cpu, "", "the same in CPU time"));

@@ -18,14 +18,14 @@ static PetscErrorCode TriadCheck(MPI_Comm comm, PetscInt n, PetscReal s, const P
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PdennBenchStream(PdennBench bench)
+PetscErrorCode PdennBenchTriad(MPI_Comm comm, PetscInt n, PetscInt repeats, PetscReal *bandwidth)
 {
-  const PetscInt  n = bench->stream_n;
   const PetscReal s = 3.0;
-  PetscReal      *a, *b, *c, best = PETSC_MAX_REAL, bytes;
-  char            note[96];
+  PetscReal      *a, *b, *c, best = PETSC_MAX_REAL;
+  PetscMPIInt     size;
 
   PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscMalloc3(n, &a, n, &b, n, &c));
   /* first touch by the rank that uses the pages */
   for (PetscInt i = 0; i < n; i++) {
@@ -34,18 +34,27 @@ PetscErrorCode PdennBenchStream(PdennBench bench)
     c[i] = 0.5;
   }
   Triad(n, s, a, b, c); /* untimed warm-up */
-  for (PetscInt r = 0; r < bench->repeats; r++) {
+  for (PetscInt r = 0; r < repeats; r++) {
     PetscLogDouble t0;
     PetscReal      t;
-    PetscCall(PdennBenchTic(bench->comm, &t0));
+    PetscCall(PdennBenchTic(comm, &t0));
     Triad(n, s, a, b, c);
-    PetscCall(PdennBenchToc(bench->comm, t0, &t));
+    PetscCall(PdennBenchToc(comm, t0, &t));
     best = PetscMin(best, t);
   }
-  PetscCall(TriadCheck(bench->comm, n, s, a));
+  PetscCall(TriadCheck(comm, n, s, a));
   PetscCall(PetscFree3(a, b, c));
-  bytes            = 24.0 * (PetscReal)n * (PetscReal)bench->table.ranks;
-  bench->bandwidth = bytes / best;
+  *bandwidth = 24.0 * (PetscReal)n * (PetscReal)size / best;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennBenchStream(PdennBench bench)
+{
+  const PetscInt n = bench->stream_n;
+  char           note[96];
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennBenchTriad(bench->comm, n, bench->repeats, &bench->bandwidth));
   PetscCall(PetscSNPrintf(note, sizeof(note), "a = b + s c, 24 B/element, best of %" PetscInt_FMT ", %.0f MB per rank", bench->repeats, 24.0 * n / 1e6));
   PetscCall(PdennBenchTableAdd(&bench->table, "stream", "triad", n, "bandwidth total", bench->bandwidth / 1e9, "GB/s", note));
   PetscCall(PdennBenchTableAdd(&bench->table, "stream", "triad", n, "bandwidth per rank", bench->bandwidth / 1e9 / bench->table.ranks, "GB/s", ""));
@@ -62,7 +71,7 @@ PetscErrorCode PdennBenchTriadFootprint(PdennBench bench, PetscInt n, PetscReal 
 {
   const PetscInt  m     = PetscMax(3, (PetscInt)PetscCeilReal(bytes / (8.0 * (PetscReal)n)));
   const PetscInt  sweep = PetscMax(1, (PetscInt)(2e7 / ((PetscReal)m * (PetscReal)n))); /* >= 2e7 elements timed */
-  const PetscReal s     = 0.5; /* on zeros the values stay 0: no overflow, no denormals */
+  const PetscReal s     = 0.5;                                                          /* on zeros the values stay 0: no overflow, no denormals */
   PetscReal      *v, best = PETSC_MAX_REAL;
 
   PetscFunctionBeginUser;

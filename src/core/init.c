@@ -112,16 +112,23 @@ PetscErrorCode PdennDeckName(char name[], size_t len)
   PetscFunctionReturn(0);
 }
 
-/* Keys PETSc reads only at the end of a solve (KSPSolve's and SNESSolve's viewers), so they are
-   still unused when the deck is checked, before any solve: under any prefix. */
+/* Keys PETSc reads only at the end of a solve (KSPSolve's and SNESSolve's viewers), or when the
+   first solve sets up the multigrid levels (PCSetUp_MG and PCSetUp_GAMG read -mg_levels_* and
+   -mg_coarse_* then), so they are still unused when the deck is checked, before any solve: under
+   any prefix. (-options_left lists any of them still unused at the end.) */
 static PetscBool ReadAfterSolve(const char name[])
 {
   static const char *const suffixes[] = {"ksp_converged_reason", "snes_converged_reason", "ksp_view", "snes_view", "ksp_view_final_residual"};
+  static const char *const levels[]   = {"mg_levels_", "mg_coarse_"};
   const size_t             len        = strlen(name);
 
   for (size_t k = 0; k < sizeof(suffixes) / sizeof(suffixes[0]); k++) {
     const size_t ls = strlen(suffixes[k]);
     if (len >= ls && !strcmp(name + len - ls, suffixes[k]) && (len == ls || name[len - ls - 1] == '_')) return PETSC_TRUE;
+  }
+  for (size_t k = 0; k < sizeof(levels) / sizeof(levels[0]); k++) {
+    const char *at = strstr(name, levels[k]);
+    if (at && (at == name || at[-1] == '_')) return PETSC_TRUE;
   }
   return PETSC_FALSE;
 }

@@ -120,6 +120,55 @@ PetscErrorCode PdennFluxDiffusivity(PdennFlux flux, PetscInt n, const PetscReal 
   PetscFunctionReturn(0);
 }
 
+/* Weickert's g = 1 - exp(-C / x^8) with x^8 = (s^2 / lambda^2)^4, as FluxWeickert (g = 1 exactly
+   where the exponential underflows) */
+static void DiffusivityWeickert(PetscReal lambda, PetscInt n, const PetscReal s2[], PetscReal g[])
+{
+  const PetscReal il2 = 1.0 / (lambda * lambda);
+
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal x2 = s2[i] * il2, x8 = x2 * x2, q;
+    x8 *= x8;
+    q    = x8 > PDENN_WEICKERT_C / 700.0 ? PDENN_WEICKERT_C / x8 : 0.0;
+    g[i] = q > 0.0 ? 1.0 - PetscExpReal(-q) : 1.0;
+  }
+}
+
+PetscErrorCode PdennFluxDiffusivitySquared(PdennFlux flux, PetscInt n, const PetscReal s2[], PetscReal g[])
+{
+  const PetscReal il2 = 1.0 / (flux.lambda * flux.lambda);
+
+  PetscFunctionBeginUser;
+  switch (flux.type) {
+  case PDENN_FLUX_LINEAR:
+    for (PetscInt i = 0; i < n; i++) g[i] = 1.0;
+    break;
+  case PDENN_FLUX_PERONA_MALIK:
+    for (PetscInt i = 0; i < n; i++) g[i] = 1.0 / (1.0 + s2[i] * il2);
+    break;
+  case PDENN_FLUX_EXP_PERONA_MALIK:
+    for (PetscInt i = 0; i < n; i++) g[i] = PetscExpReal(-0.5 * s2[i] * il2);
+    break;
+  case PDENN_FLUX_CHARBONNIER:
+    for (PetscInt i = 0; i < n; i++) g[i] = 1.0 / PetscSqrtReal(1.0 + s2[i] * il2);
+    break;
+  case PDENN_FLUX_WEICKERT:
+    DiffusivityWeickert(flux.lambda, n, s2, g);
+    break;
+  case PDENN_FLUX_RELU: /* Phi(s) = s for s = |z| > 0 */
+    for (PetscInt i = 0; i < n; i++) g[i] = s2[i] > 0.0 ? 1.0 : 0.0;
+    break;
+  default: /* tanh(s)/s needs s itself: in blocks through PdennFluxDiffusivity (s and g apart) */
+    for (PetscInt i0 = 0; i0 < n; i0 += 64) {
+      PetscReal      s[64];
+      const PetscInt m = PetscMin(64, n - i0);
+      for (PetscInt i = 0; i < m; i++) s[i] = PetscSqrtReal(s2[i0 + i]);
+      PetscCall(PdennFluxDiffusivity(flux, m, s, g + i0));
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscReal PdennFluxSectorBound(PdennFlux flux)
 {
   (void)flux;

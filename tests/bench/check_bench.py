@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-SECTIONS = ("stream", "diffusion", "kernel", "linear", "train")
+SECTIONS = ("stream", "diffusion", "kernel", "linear", "train", "grid")
 HEADER = "section,case,N,ranks,metric,value,unit,note"
 
 

@@ -8,7 +8,8 @@
    2. the semi-implicit step v: the reference residual |v + tau K^T G(u) K v - u| / |u| <= 1e-10
       (-ksp_rtol 1e-13);
    3. the Newton step v: |v + tau K^T Phi(K v) - u| / |u| <= 1e-10 (-snes_rtol 1e-13);
-   4. the Newton matrix I + tau K^T J K against central differences of v -> v + tau K^T Phi(K v)
+   4. one FED cycle against the same cycle with g frozen at its start (1e-12);
+   5. the Newton matrix I + tau K^T J K against central differences of v -> v + tau K^T Phi(K v)
       along a random direction (relative 1e-7: step 1e-6, truncation O(1e-12), rounding O(1e-10)).
    At 1, 2 and 4 ranks with the decompositions of CMakeLists.txt. */
 #include "gridtest.h"
@@ -151,6 +152,42 @@ static PetscErrorCode CheckStep(const Ref *R, const char method[], PetscReal fac
   PetscFunctionReturn(0);
 }
 
+/* One FED cycle (-cycles 1) against the reference: n steps tau_i (RefFEDStep) of
+   v <- v - tau_i K^T (g(|K u0|^2) K v) with g frozen at the cycle's start (their order only
+   changes rounding: the steps share one linear operator). */
+static PetscErrorCode CheckFED(const Ref *R, const char decomp[])
+{
+  const PetscInt n = R->M[0] * R->M[1] * R->M[2];
+  uint64_t       seed = 3;
+  GridFill       fill = {RoughAt, &seed};
+  PetscReal     *u0, *v, *ref, *tmp, t_stop = 8.0 * (R->order == 1 ? R->h * R->h / (2.0 * R->dim) : PetscPowReal(R->h, 4) / (8.0 * R->dim * R->dim)), err;
+  PetscInt       nc;
+  PdennTestRun   r;
+  char           opts[512];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(opts, sizeof(opts), "-dim %d -Nx %d -Ny %d -Nz %d -h %g -order %d -flux %s -lambda %g -method fed -cycles 1 -t_stop %.17g -monitor_every -1 %s", (int)R->dim, (int)R->M[0], (int)R->M[1], (int)R->M[2], (double)R->h, (int)R->order, PdennFluxTypes[R->flux], (double)R->lambda, (double)t_stop, R->dim == 2 ? decomp : ""));
+  PetscCall(PdennTestRunSolver(PETSC_COMM_WORLD, opts, GridInit, &fill, NULL, &r));
+  PetscCall(GridGatherNatural(r.u, &v));
+  PetscCall(PetscMalloc3(n, &u0, n, &ref, n, &tmp));
+  for (PetscInt i = 0; i < n; i++) {
+    const PetscInt p[3] = {i % R->M[0], (i / R->M[0]) % R->M[1], i / (R->M[0] * R->M[1])};
+    u0[i] = ref[i] = RoughAt(&seed, p, R->M);
+  }
+  nc = r.info.steps;
+  for (PetscInt k = 0; k < nc; k++) {
+    PetscCall(RefApply(R, 0.0, u0, -RefFEDStep(k, nc, r.info.tau), ref, PETSC_TRUE, tmp));
+    for (PetscInt i = 0; i < n; i++) ref[i] += tmp[i];
+  }
+  err = RelDiff(n, v, ref, u0);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%dD order %d %-14s fed, one cycle of %d steps, g frozen: |u - ref| / |u0| = %.2e\n", (int)R->dim, (int)R->order, PdennFluxTypes[R->flux], (int)nc, (double)err));
+  PetscCheck(nc > 1 && err <= 1e-12, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%dD order %d, %s: FED differs from the frozen-diffusivity cycle by %g", (int)R->dim, (int)R->order, PdennFluxTypes[R->flux], (double)err);
+  PetscCall(PetscFree3(u0, ref, tmp));
+  PetscCall(PetscFree(v));
+  PetscCall(PdennTestRunDestroy(&r));
+  PetscFunctionReturn(0);
+}
+
 /* F(x) = x + tau K^T Phi(K x) */
 static PetscErrorCode NewtonF(PdennDiffusion pde, PetscReal tau, Vec x, Vec F)
 {
@@ -234,6 +271,7 @@ int main(int argc, char **argv)
         PetscCall(CheckStep(&R, "explicit", 1.0, decomp));
         PetscCall(CheckStep(&R, "semi_implicit", 3.0, decomp));
         PetscCall(CheckStep(&R, "implicit_newton", 1.0, decomp));
+        PetscCall(CheckFED(&R, decomp));
         PetscCall(CheckJacobian(&R, decomp));
       }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "grid reference checks passed\n"));
