@@ -4,7 +4,8 @@
      and exactly g(0) dz at z = 0;
    - the table gradient of L = <y, phi(z)> against central differences in every table value (1e-6);
    - with W = K (src/op/convnd.c) and the Perona-Malik flux, u - tau W^T phi(W u) is the 2D/3D
-     scheme's explicit step PdennGridOpStep (1e-14 relative), on the decomposition of the run. */
+     scheme's explicit step, PdennGridOpStep and the fused PdennGridStepApply (1e-14 relative), on
+     the decomposition of the run. */
 #include "op2dtest.h"
 
 #define N_GROUPS 40
@@ -111,10 +112,11 @@ static PetscErrorCode CheckSchemeStep(MPI_Comm comm, PetscInt dim)
   const PetscReal h = 0.7, tau = h * h / (2.0 * dim);
   PdennActivation act = {0};
   PdennGridOp     op;
+  PdennGridStep   fused;
   PdennConvNd     conv;
   DM              da;
   Vec             u, z, r, ref;
-  PetscReal       w[3 * 27], *za, d;
+  PetscReal       w[3 * 27], *za, d, df;
   PetscInt        n;
 
   PetscFunctionBeginUser;
@@ -137,8 +139,12 @@ static PetscErrorCode CheckSchemeStep(MPI_Comm comm, PetscInt dim)
   PetscCall(VecAYPX(r, -tau, u)); /* r <- u - tau r */
   PetscCall(PdennGridOpStep(&op, act.flux, NULL, 1.0, tau, u, ref));
   PetscCall(PdennTestRelDiff(r, ref, NORM_INFINITY, PETSC_SMALL, &d));
-  PetscCall(PetscPrintf(comm, "%dD explicit Perona-Malik step by the layers vs PdennGridOpStep: %.1e (max |difference| / max |reference|)\n", (int)dim, (double)d));
-  PetscCheck(d <= 1e-14, comm, PETSC_ERR_PLIB, "%dD: the layers' step differs from the scheme's by %g", (int)dim, (double)d);
+  PetscCall(PdennGridStepCreate(da, h, &fused));
+  PetscCall(PdennGridStepApply(fused, act.flux, NULL, 1.0, tau, u, ref));
+  PetscCall(PdennGridStepDestroy(&fused));
+  PetscCall(PdennTestRelDiff(r, ref, NORM_INFINITY, PETSC_SMALL, &df));
+  PetscCall(PetscPrintf(comm, "%dD explicit Perona-Malik step by the layers vs PdennGridOpStep: %.1e, vs the fused PdennGridStepApply: %.1e (max |difference| / max |reference|)\n", (int)dim, (double)d, (double)df));
+  PetscCheck(d <= 1e-14 && df <= 1e-14, comm, PETSC_ERR_PLIB, "%dD: the layers' step differs from the scheme's by %g (PdennGridOpStep), %g (PdennGridStepApply)", (int)dim, (double)d, (double)df);
   PetscCall(VecDestroy(&u));
   PetscCall(VecDestroy(&z));
   PetscCall(VecDestroy(&r));
