@@ -159,3 +159,20 @@ PetscErrorCode PdennNNGridCreate(MPI_Comm comm, PetscInt N, PetscInt levels, Pet
 
 /* Deterministic uniform number in [-1, 1) from (seed, stream, index): rank-independent. */
 PetscReal PdennRandomUniform(PetscInt seed, PetscInt stream, PetscInt index);
+
+/* ---- The isotropic group activation of the d-dimensional networks (src/nn/groupact.c) -------- */
+/* phi(z_G) = g(|z_G|) z_G on n consecutive groups of G channels (G = d: a point's gradient vector;
+   arrays of n G values, channel fastest), one g per group: a flux's diffusivity (PdennFluxDiffusivity,
+   so with W = K this is the 2D scheme's Phi(K u) value for value) or the trainable table over |z_G|
+   (docs/science.md §7: the paper's g(|z|^2) tabulated over |z|, as in 1D). G = 1 is the pointwise
+   activation of PdennActivationApply. With g in [0, L] it keeps the sector bound (S) of §7.3. */
+PetscErrorCode PdennGroupActivationApply(PdennActivation *act, PetscInt G, PetscInt n, const PetscReal z[], PetscReal phi[]);
+/* dphi = J(z) dz with J = g I + (g'(|z|)/|z|) z z^T per group (J = g(0) I at z = 0); J is
+   symmetric, so this is also the backward pass dL/dz = J dL/dphi. dphi may be dz. */
+PetscErrorCode PdennGroupActivationJVP(PdennActivation *act, PetscInt G, PetscInt n, const PetscReal z[], const PetscReal dz[], PetscReal dphi[]);
+/* dg[j] += sum over groups <dl_dphi, z> hat_j(|z|): the table gradient (nothing for a flux) */
+PetscErrorCode PdennGroupActivationParamGrad(PdennActivation *act, PetscInt G, PetscInt n, const PetscReal z[], const PetscReal dl_dphi[], PetscReal dg[]);
+/* The trainable table (src/nn/activation.c) at a[i] >= 0: g[i] = g(a[i]) and, if dg != NULL, its
+   right derivative; and the table gradient dg[j] += sum_i c[i] hat_j(a[i]) of sum_i c[i] g(a[i]). */
+PetscErrorCode PdennActivationTableDiffusivity(const PdennActivation *act, PetscInt n, const PetscReal a[], PetscReal g[], PetscReal dg[]);
+PetscErrorCode PdennActivationTableGradAt(const PdennActivation *act, PetscInt n, const PetscReal a[], const PetscReal c[], PetscReal dg[]);

@@ -189,3 +189,52 @@ PetscErrorCode PdennGridStepApply(PdennGridStep gs, PdennFlux flux, Vec gfrozen,
    the speed). Default PETSC_FALSE: PdennFluxDiffusivity at |z|. */
 PetscErrorCode PdennGridStepSetDiffusivitySquared(PdennGridStep gs, PetscBool squared);
 PetscErrorCode PdennGridStepDestroy(PdennGridStep *gs);
+
+/* ---- Multi-channel convolution in d = 2, 3 (src/op/convnd.c, coarse.c) ------------------------ */
+/* On DMDAs of dimension 2 or 3 (dof = channels, point-major, channel fastest, as in 1D):
+     y(P)[co] = b[co] + sum_ci sum_{o in [-r, r]^d} w[co][ci][o] x(s P + o)[ci],
+   stride s = 1 (y on x's grid) or 2 (y on the coarse grid of PdennDMDACreateCoarse: the U-net's
+   restriction), x outside the grid by the half-sample mirror (PDENN_BC_REFLECT: exactly the ghosts
+   PdennGridOpGhosts fills) or zero. Kernels are stored w[co][ci][t], t = (o_x + r) + (2r + 1)
+   ((o_y + r) + (2r + 1) (o_z + r)) (x fastest like the images; o_z = 0 in 2D). The order-1 K of
+   PdennGridOp is the case 1 -> d channels, r = 1, kernels (0,0): -1/h and e_c: +1/h, reflecting. */
+typedef struct {
+  PetscInt s[3], m[3]; /* points [s, s + m) per axis (m = 1, s = 0 on axes beyond dim) */
+} PdennGridBox;
+
+typedef struct {
+  DM               da_in, da_out; /* dof c_in and c_out (references held) */
+  PetscInt         dim, c_in, c_out, radius, stride;
+  PdennBoundary    bc;
+  const PetscReal *w; /* [c_out][c_in][(2r+1)^d], e.g. inside theta; may be re-pointed between calls */
+  const PetscReal *b; /* [c_out], or NULL for no bias */
+  /* set up by PdennConvNdSetUp: the boxes of the arrays the sweeps read and write */
+  PdennGridBox in_ghosted, out_owned, out_ghosted, scatter;
+  Vec          in_loc, out_loc;                              /* work: ghosted x, ghosted v */
+  PetscReal   *buf, *k;                                      /* work: W^T v on the scatter box, the weights as [t][ci][co] */
+  PetscInt     n_ghost, *ghost_loc, *mirror_loc, *ghost_buf; /* physical ghosts of x and the points they copy */
+  PetscInt    *mirror_buf;                                   /* the same in the scatter box */
+} PdennConvNd;
+
+/* Collective. da_out has da_in's grid and ownership (stride 1) or is PdennDMDACreateCoarse(da_in)
+   (stride 2), DM_BOUNDARY_GHOSTED; ghost widths >= radius (da_in) and >= ceil(radius/stride)
+   (da_out); every rank owns at least da_in's ghost width along each axis (PdennDMDACreate checks
+   it). c_in, c_out are the DMDAs' dof. Errors otherwise. */
+PetscErrorCode PdennConvNdSetUp(PdennConvNd *conv, DM da_in, DM da_out, PetscInt radius, PetscInt stride, PdennBoundary bc, const PetscReal *w, const PetscReal *b);
+PetscErrorCode PdennConvNdDestroy(PdennConvNd *conv);
+/* y = W x + b (y on da_out) */
+PetscErrorCode PdennConvNdForward(PdennConvNd *conv, Vec x, Vec y);
+/* x = W^T v (bias ignored; x on da_in, overwritten): the exact transpose, mirrored contributions
+   folded back. For stride 2 this is the transposed convolution (the U-net's prolongation), whose
+   own adjoint is Forward. Bitwise the same for every decomposition, as Forward is: each rank sums
+   every contribution to its points itself, in the same order. */
+PetscErrorCode PdennConvNdAdjoint(PdennConvNd *conv, Vec v, Vec x);
+/* dw += d<v, W x>/dw and, if db != NULL, db += sum of v per channel, over this rank's points
+   (callers sum over ranks). For a transposed use y = W^T u, d<dy, W^T u>/dw = d<W dy, u>/dw:
+   WeightGrad(conv, dy, u). */
+PetscErrorCode PdennConvNdWeightGrad(PdennConvNd *conv, Vec x, Vec v, PetscReal dw[], PetscReal db[]);
+/* The coarse grid of the stride-2 convolution: coarse point P on fine point 2P, (M - 1)/2 + 1
+   points per axis (M/2 for even M, as the 1D U-net; 2^k + 1 -> 2^(k-1) + 1), a rank owning fine
+   [s, e) owning coarse [ceil(s/2), ceil(e/2)) along each axis. Collective; an input error if a
+   rank would own fewer than max(radius, 1) coarse points along an axis. */
+PetscErrorCode PdennDMDACreateCoarse(DM fine, PetscInt dof, PetscInt radius, DM *coarse);

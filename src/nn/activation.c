@@ -49,20 +49,39 @@ static inline void TableCell(const PdennActivation *act, PetscReal a, PetscInt *
   }
 }
 
+/* g(a) and its right derivative g'(a) (0 beyond s_max) at a = |s| >= 0 */
+static inline void TableValue(const PdennActivation *act, PetscReal a, PetscReal *gv, PetscReal *slope)
+{
+  const PetscReal *g = act->g, inv_h = (PetscReal)(act->n_nodes - 1) / act->s_max;
+  PetscInt         j;
+  PetscReal        t;
+
+  TableCell(act, a, &j, &t);
+  *gv    = t > 0.0 ? (1.0 - t) * g[j] + t * g[j + 1] : g[j];
+  *slope = j < act->n_nodes - 1 ? (g[j + 1] - g[j]) * inv_h : 0.0;
+}
+
+/* dg[j] += c hat_j(a): the table gradient of c g(a) */
+static inline void TableGradAdd(const PdennActivation *act, PetscReal a, PetscReal c, PetscReal dg[])
+{
+  PetscInt  j;
+  PetscReal t;
+
+  TableCell(act, a, &j, &t);
+  dg[j] += (1.0 - t) * c;
+  if (t > 0.0) dg[j + 1] += t * c;
+}
+
 /* phi = g(|s|) s, phi' = g(|s|) + g'(|s|) |s| (right derivative at the nodes) */
 PetscErrorCode PdennActivationTableApply(void *ctx, PetscInt n, const PetscReal z[], PetscReal phi[], PetscReal dphi[])
 {
   const PdennActivation *act = (const PdennActivation *)ctx;
-  const PetscReal       *g   = act->g, inv_h = (PetscReal)(act->n_nodes - 1) / act->s_max;
 
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < n; i++) {
     const PetscReal s = z[i], a = PetscAbsReal(s);
-    PetscInt        j;
-    PetscReal       t, gv, slope;
-    TableCell(act, a, &j, &t);
-    gv    = t > 0.0 ? (1.0 - t) * g[j] + t * g[j + 1] : g[j];
-    slope = j < act->n_nodes - 1 ? (g[j + 1] - g[j]) * inv_h : 0.0;
+    PetscReal       gv, slope;
+    TableValue(act, a, &gv, &slope);
     if (dphi) dphi[i] = gv + slope * a;
     phi[i] = gv * s;
   }
@@ -73,14 +92,26 @@ PetscErrorCode PdennActivationParamGrad(const PdennActivation *act, PetscInt n, 
 {
   PetscFunctionBeginUser;
   if (act->type != PDENN_ACTIVATION_TRAINABLE || !dg) PetscFunctionReturn(0);
+  /* d phi/d g_j = s * (hat function j)(|s|) */
+  for (PetscInt i = 0; i < n; i++) TableGradAdd(act, PetscAbsReal(z[i]), dl_dphi[i] * z[i], dg);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennActivationTableDiffusivity(const PdennActivation *act, PetscInt n, const PetscReal a[], PetscReal g[], PetscReal dg[])
+{
+  PetscFunctionBeginUser;
   for (PetscInt i = 0; i < n; i++) {
-    const PetscReal c = dl_dphi[i] * z[i]; /* d phi/d g_j = s * (hat function j)(|s|) */
-    PetscInt        j;
-    PetscReal       t;
-    TableCell(act, PetscAbsReal(z[i]), &j, &t);
-    dg[j] += (1.0 - t) * c;
-    if (t > 0.0) dg[j + 1] += t * c;
+    PetscReal slope;
+    TableValue(act, a[i], &g[i], &slope);
+    if (dg) dg[i] = slope;
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennActivationTableGradAt(const PdennActivation *act, PetscInt n, const PetscReal a[], const PetscReal c[], PetscReal dg[])
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < n; i++) TableGradAdd(act, a[i], c[i], dg);
   PetscFunctionReturn(0);
 }
 
