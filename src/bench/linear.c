@@ -263,7 +263,8 @@ static PetscErrorCode SweepMG2D(PdennBench b)
   }
   b->mg_tau = tau_1d;
   PetscCall(PetscSNPrintf(range, sizeof(range), "CG + PCMG 2D (2^%" PetscInt_FMT "+1)^2..(2^%" PetscInt_FMT "+1)^2", b->mg2d_log2[0], b->mg2d_log2[1]));
-  PetscCall(PdennBenchTableAdd(&b->table, "linear", range, M * M, "iterations max - min", (PetscReal)(it_hi - it_lo), "", "over the sizes above; issue 12: within 2"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", range, M * M, "iterations min", (PetscReal)it_lo, "", "over the sizes above"));
+  PetscCall(PdennBenchTableAdd(&b->table, "linear", range, M * M, "iterations max", (PetscReal)it_hi, "", "over the sizes above; issue 12: max - min <= 2"));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", range, M * M, "time/unknown max/min", hi / lo, "", "solve time per unknown over the sizes above"));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", range, M * M, "triad over memory max/min", mem_hi / mem_lo, "", "the memory hierarchy alone: a bandwidth-bound code of the same footprint"));
   PetscFunctionReturn(0);
