@@ -71,5 +71,8 @@ PetscErrorCode PdennDMDACreate1d(MPI_Comm comm, PetscInt N, PetscInt dof, PetscI
    (checked first: one error line naming the key). Refuses a decomposition that leaves a rank
    fewer than `radius` points along an axis. dim 1 is PdennDMDACreate1d(M[0]). */
 PetscErrorCode PdennDMDACreate(MPI_Comm comm, PetscInt dim, const PetscInt M[3], PetscInt dof, PetscInt radius, DM *da);
+/* v (a global Vec of a DMDA, any dimension) in natural order as a sequential Vec *out: on every
+   rank (all_ranks) or on rank 0 (empty elsewhere). Collective. */
+PetscErrorCode PdennDMDAGatherNatural(Vec v, PetscBool all_ranks, Vec *out);
 /* Owned range of a 1D DMDA and whether this rank touches the left/right physical boundary. */
 PetscErrorCode PdennDMDAGetOwnership(DM da, PetscInt *xs, PetscInt *xm, PetscBool *at_left, PetscBool *at_right);

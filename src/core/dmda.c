@@ -107,3 +107,23 @@ PetscErrorCode PdennDMDAGetOwnership(DM da, PetscInt *xs, PetscInt *xm, PetscBoo
   if (at_right) *at_right = (PetscBool)(s + m == M);
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode PdennDMDAGatherNatural(Vec v, PetscBool all_ranks, Vec *out)
+{
+  DM         da;
+  Vec        nat;
+  VecScatter sc;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetDM(v, &da));
+  PetscCall(DMDACreateNaturalVector(da, &nat));
+  PetscCall(DMDAGlobalToNaturalBegin(da, v, INSERT_VALUES, nat));
+  PetscCall(DMDAGlobalToNaturalEnd(da, v, INSERT_VALUES, nat));
+  if (all_ranks) PetscCall(VecScatterCreateToAll(nat, &sc, out));
+  else PetscCall(VecScatterCreateToZero(nat, &sc, out));
+  PetscCall(VecScatterBegin(sc, nat, *out, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(sc, nat, *out, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterDestroy(&sc));
+  PetscCall(VecDestroy(&nat));
+  PetscFunctionReturn(0);
+}

@@ -49,26 +49,6 @@ static int WritePNG(const char path[], PetscInt W, PetscInt H, const unsigned ch
   return !ok;
 }
 
-/* The natural-order values of v (dof-1 DMDA) in *all, a sequential Vec: whole on rank 0, empty elsewhere */
-static PetscErrorCode GatherNatural(Vec v, Vec *all)
-{
-  DM         da;
-  Vec        nat;
-  VecScatter sc;
-
-  PetscFunctionBeginUser;
-  PetscCall(VecGetDM(v, &da));
-  PetscCall(DMDACreateNaturalVector(da, &nat));
-  PetscCall(DMDAGlobalToNaturalBegin(da, v, INSERT_VALUES, nat));
-  PetscCall(DMDAGlobalToNaturalEnd(da, v, INSERT_VALUES, nat));
-  PetscCall(VecScatterCreateToZero(nat, &sc, all));
-  PetscCall(VecScatterBegin(sc, nat, *all, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterEnd(sc, nat, *all, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterDestroy(&sc));
-  PetscCall(VecDestroy(&nat));
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode PdennImageWritePNG(Vec v, const char key[], const char path[], PetscReal lo, PetscReal hi)
 {
   DM                 da;
@@ -84,7 +64,7 @@ PetscErrorCode PdennImageWritePNG(Vec v, const char key[], const char path[], Pe
   PetscCall(VecGetDM(v, &da));
   PetscCall(DMDAGetInfo(da, &dim, &M[0], &M[1], &M[2], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   PetscCheck(hi > lo, comm, PDENN_ERR_INPUT, "key %s: the PNG range [%g, %g] is empty; expected lo < hi", key, (double)lo, (double)hi);
-  PetscCall(GatherNatural(v, &all));
+  PetscCall(PdennDMDAGatherNatural(v, PETSC_FALSE, &all));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (!rank) {
     n = M[0] * M[1]; /* the first slice of a volume */

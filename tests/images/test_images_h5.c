@@ -13,26 +13,6 @@
 #include <pdenn/io.h>
 #include <string.h>
 
-/* Natural-order copy of u on rank 0 (a sequential Vec, empty on the other ranks). */
-static PetscErrorCode ToZero(Vec u, Vec *z)
-{
-  DM         da;
-  Vec        nat;
-  VecScatter sc;
-
-  PetscFunctionBeginUser;
-  PetscCall(VecGetDM(u, &da));
-  PetscCall(DMDACreateNaturalVector(da, &nat));
-  PetscCall(DMDAGlobalToNaturalBegin(da, u, INSERT_VALUES, nat));
-  PetscCall(DMDAGlobalToNaturalEnd(da, u, INSERT_VALUES, nat));
-  PetscCall(VecScatterCreateToZero(nat, &sc, z));
-  PetscCall(VecScatterBegin(sc, nat, *z, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterEnd(sc, nat, *z, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterDestroy(&sc));
-  PetscCall(VecDestroy(&nat));
-  PetscFunctionReturn(0);
-}
-
 /* Bitwise: the parallel u (any decomposition) against the one-rank ref (rank 0 only). */
 static PetscErrorCode ExpectSameAsSerial(MPI_Comm comm, Vec u, Vec ref, const char what[])
 {
@@ -42,7 +22,7 @@ static PetscErrorCode ExpectSameAsSerial(MPI_Comm comm, Vec u, Vec ref, const ch
   int                differ = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(ToZero(u, &z));
+  PetscCall(PdennDMDAGatherNatural(u, PETSC_FALSE, &z));
   if (ref) {
     PetscCall(VecGetLocalSize(z, &n));
     PetscCall(VecGetArrayRead(z, &a));
@@ -105,7 +85,7 @@ static PetscErrorCode CheckValues(MPI_Comm comm, const PdennImageParams *p, Vec 
   PetscCall(VecMax(clean, NULL, &hi));
   PetscCheck(lo >= 0 && hi <= 1, comm, PETSC_ERR_PLIB, "%s: clean values in [%g, %g], expected within [0, 1]", PdennImageTypes[p->type], (double)lo, (double)hi);
   PetscCheck(p->type != PDENN_IMAGE_NOISE || lo == hi, comm, PETSC_ERR_PLIB, "noise type: clean image not constant");
-  PetscCall(ToZero(clean, &z));
+  PetscCall(PdennDMDAGatherNatural(clean, PETSC_FALSE, &z));
   PetscCall(VecGetSize(clean, &n));
   PetscCall(CountLevels(z, &levels));
   PetscCallMPI(MPI_Bcast(&levels, 1, MPIU_INT, 0, comm));

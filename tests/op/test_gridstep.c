@@ -82,24 +82,6 @@ static PetscErrorCode NaturalToGlobal(DM da, const PetscReal a[], Vec v)
   PetscFunctionReturn(0);
 }
 
-/* the whole vector in natural order on rank 0 (a sequential vector there, length 0 elsewhere) */
-static PetscErrorCode GatherNatural(DM da, Vec v, Vec *all)
-{
-  Vec        nat;
-  VecScatter sc;
-
-  PetscFunctionBeginUser;
-  PetscCall(DMDACreateNaturalVector(da, &nat));
-  PetscCall(DMDAGlobalToNaturalBegin(da, v, INSERT_VALUES, nat));
-  PetscCall(DMDAGlobalToNaturalEnd(da, v, INSERT_VALUES, nat));
-  PetscCall(VecScatterCreateToZero(nat, &sc, all));
-  PetscCall(VecScatterBegin(sc, nat, *all, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterEnd(sc, nat, *all, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterDestroy(&sc));
-  PetscCall(VecDestroy(&nat));
-  PetscFunctionReturn(0);
-}
-
 /* the step on da from natural arrays u, g; *res: the result gathered in natural order on rank 0;
    in place and into another vector must agree bitwise */
 static PetscErrorCode Step(DM da, const Grid *G, PdennFlux flux, PetscBool frozen, PetscBool squared, PetscReal alpha, const PetscReal u[], const PetscReal g[], Vec *res)
@@ -118,8 +100,8 @@ static PetscErrorCode Step(DM da, const Grid *G, PdennFlux flux, PetscBool froze
   PetscCall(PdennGridStepSetDiffusivitySquared(gs, squared));
   PetscCall(PdennGridStepApply(gs, flux, frozen ? gv : NULL, alpha, G->tau, uv, ov));
   PetscCall(PdennGridStepApply(gs, flux, frozen ? gv : NULL, alpha, G->tau, uv, uv));
-  PetscCall(GatherNatural(da, ov, res));
-  PetscCall(GatherNatural(da, uv, &all_inplace));
+  PetscCall(PdennDMDAGatherNatural(ov, PETSC_FALSE, res));
+  PetscCall(PdennDMDAGatherNatural(uv, PETSC_FALSE, &all_inplace));
   PetscCall(VecEqual(*res, all_inplace, &same)); /* VecEqual compares bitwise */
   PetscCheck(same, PetscObjectComm((PetscObject)da), PETSC_ERR_PLIB, "in-place step differs from the out-of-place one");
   PetscCall(VecDestroy(&all_inplace));

@@ -65,16 +65,18 @@ static inline PetscReal GridNoise(const void *ctx, const PetscInt p[3], const Pe
 /* The whole vector in natural order on every rank (global size), for bitwise comparisons */
 static inline PetscErrorCode GridGatherNatural(Vec u, PetscReal **a)
 {
-  DM  da;
-  Vec nat;
+  Vec              all;
+  const PetscReal *v;
+  PetscInt         n;
 
   PetscFunctionBeginUser;
-  PetscCall(VecGetDM(u, &da));
-  PetscCall(DMDACreateNaturalVector(da, &nat));
-  PetscCall(DMDAGlobalToNaturalBegin(da, u, INSERT_VALUES, nat));
-  PetscCall(DMDAGlobalToNaturalEnd(da, u, INSERT_VALUES, nat));
-  PetscCall(RefGatherAll(nat, a));
-  PetscCall(VecDestroy(&nat));
+  PetscCall(PdennDMDAGatherNatural(u, PETSC_TRUE, &all));
+  PetscCall(VecGetSize(all, &n));
+  PetscCall(PetscMalloc1(n, a));
+  PetscCall(VecGetArrayRead(all, &v));
+  PetscCall(PetscArraycpy(*a, v, n));
+  PetscCall(VecRestoreArrayRead(all, &v));
+  PetscCall(VecDestroy(&all));
   PetscFunctionReturn(0);
 }
 
