@@ -6,6 +6,7 @@
    (RefAmplification, tests/common/pdenn_reference.h: explicit (1 - tau mu)^n, semi-implicit and
    Newton (1 + tau mu)^-n, FED and FSI their cycle products, fixed point (1 + tau mu)^-n).
    A wrong stencil, adjoint, boundary, tau_max or step rule changes the result by O(1).
+   Also the semi-implicit scheme's first order in time (CheckTimeOrder).
    Grids 33 x 17 (2D) and 17 x 9 x 9 (3D), h = 0.5, four modes (constant, lowest in x, mixed,
    highest); tolerance 1e-11 relative to the sum of the amplitudes (explicit-type methods
    measure ~1e-15; iterative solves to -ksp_rtol 1e-13 as in test_implicit_modes). Run at 1, 2
@@ -98,6 +99,62 @@ static PetscErrorCode CheckCase(PetscInt dim, PetscInt order, PdennMethod method
   PetscFunctionReturn(0);
 }
 
+/* One cosine mode k, times scale; err: the largest deviation seen by OrderVisit */
+typedef struct {
+  const PetscInt *k;
+  PetscInt        dim;
+  PetscReal       scale, err;
+} OneMode;
+
+static PetscReal OneModeAt(const void *ctx, const PetscInt p[3], const PetscInt M[3])
+{
+  const OneMode *m = (const OneMode *)ctx;
+  PetscReal      v = m->scale;
+  for (PetscInt c = 0; c < m->dim; c++) v *= RefMode(m->k[c], p[c], M[c]);
+  return v;
+}
+
+static void OrderVisit(void *ctx, PetscInt o, const PetscInt p[3], const PetscInt M[3], PetscReal *value)
+{
+  OneMode *m = (OneMode *)ctx;
+  (void)o;
+  m->err = PetscMax(m->err, PetscAbsReal(*value - OneModeAt(m, p, M)));
+}
+
+/* Convergence order in time of the semi-implicit scheme: on the mode k = (2, 1[, 1]) the error
+   against the time-continuous solution exp(-mu t) of the semi-discrete problem must halve with
+   tau (first order): 4, 8, 16 steps to t = 0.5 / mu, observed orders log2(e_n / e_2n) in
+   [0.9, 1.1] (the leading term: (1 + tau mu)^-n - exp(-mu t) ~ t mu^2 tau exp(-mu t) / 2). */
+static PetscErrorCode CheckTimeOrder(PetscInt dim, const char direct[])
+{
+  const PetscInt  M[3] = {dim == 2 ? 33 : 17, dim == 2 ? 17 : 9, 9}, k[3] = {2, 1, 1};
+  PetscReal       mu = 0.0, err[3], t_stop;
+  char            decomp[128];
+
+  PetscFunctionBeginUser;
+  PetscCall(GridDecompositionOpts(decomp, sizeof(decomp)));
+  for (PetscInt c = 0; c < dim; c++) mu += RefModeEigenvalue(k[c], M[c], H_GRID, 1);
+  t_stop = 0.5 / mu;
+  for (PetscInt r = 0; r < 3; r++) {
+    OneMode      init = {k, dim, 1.0, 0.0}, exact = {k, dim, PetscExpReal(-mu * t_stop), 0.0};
+    GridFill     fill = {OneModeAt, &init};
+    PdennTestRun run;
+    char         opts[512];
+
+    PetscCall(PetscSNPrintf(opts, sizeof(opts), "-dim %d -Nx %d -Ny %d -Nz %d -h %g -flux linear -method semi_implicit -t_stop %.17g -tau %.17g -monitor_every -1 %s%s", (int)dim, (int)M[0], (int)M[1], (int)M[2], H_GRID, (double)t_stop, (double)(t_stop / (4 << r)), direct, dim == 2 ? decomp : ""));
+    PetscCall(PdennTestRunSolver(PETSC_COMM_WORLD, opts, GridInit, &fill, NULL, &run));
+    PetscCall(GridForEach(run.u, OrderVisit, &exact));
+    PetscCallMPI(MPI_Allreduce(&exact.err, &err[r], 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+    PetscCall(PdennTestRunDestroy(&run));
+  }
+  for (PetscInt r = 0; r < 2; r++) {
+    const PetscReal order = PetscLog2Real(err[r] / err[r + 1]);
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%dD semi-implicit, %d -> %d steps: error against exp(-mu t) %.3e -> %.3e, observed order %.3f\n", (int)dim, 4 << r, 8 << r, (double)err[r], (double)err[r + 1], (double)order));
+    PetscCheck(order >= 0.9 && order <= 1.1, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%dD semi-implicit: observed order in time %g, expected 1", (int)dim, (double)order);
+  }
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   char        direct[128];
@@ -106,6 +163,7 @@ int main(int argc, char **argv)
   PetscCall(PetscInitialize(&argc, &argv, NULL, "2D/3D classical solvers against cosine modes"));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscCall(PetscSNPrintf(direct, sizeof(direct), "-ksp_type preonly -pc_type lu%s", size > 1 ? " -pc_factor_mat_solver_type mumps" : ""));
+  for (PetscInt dim = 2; dim <= 3; dim++) PetscCall(CheckTimeOrder(dim, direct));
   for (PetscInt dim = 2; dim <= 3; dim++)
     for (PetscInt order = 1; order <= 2; order++) {
       PetscCall(CheckCase(dim, order, PDENN_METHOD_EXPLICIT, ""));
