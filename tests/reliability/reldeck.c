@@ -418,6 +418,11 @@ int RelDeckGuardCost(RelDeck *deck)
   int n    = 0;
 
   for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) n += Clamp(deck, caps[c].key, caps[c].max);
+  /* images and volumes: at most 64 points per axis (-N is every axis's default there) */
+  if (Int(deck, "-dim", 1) > 1) {
+    static const char *const axes[4] = {"-N", "-Nx", "-Ny", "-Nz"};
+    for (int a = 0; a < 4; a++) n += Clamp(deck, axes[a], Int(deck, "-dim", 1) > 2 ? 24 : 64);
+  }
   n += GuardTime(deck);
   /* snapshots are HDF5 datasets: at most about 20 of them */
   if (Int(deck, "-snapshot_every", 0) > 0 && Int(deck, "-snapshot_every", 0) < 100) {
