@@ -39,6 +39,7 @@ typedef struct {
   PetscReal t_cpu;      /* the same in CPU seconds (user + system), best of the repeats */
   PetscReal t_assembly; /* the diffusivity and PdennDiffusionImplicitMatrix, median seconds */
   PetscReal footprint;  /* heap bytes of the case (grid, matrix, vectors, solver), all ranks */
+  PetscReal tau_h2;     /* the step in units of h^2: -bench_mg_tau (1D) or -bench_mg2d_tau (2D) */
 } LinearResult;
 
 /* ||f - A x||, computed here since PCMG under Richardson reports no residual norm. */
@@ -111,7 +112,7 @@ static PetscErrorCode TimeLinearSolve(PdennBench b, PdennSolver s, Vec f, Vec x,
 /* Median seconds of the rest of a step: the diffusivity g((K u)^2) and the matrix assembly. */
 static PetscErrorCode TimeAssembly(PdennBench b, PdennSolver s, Vec f, Vec w, LinearResult *res)
 {
-  const PetscReal tau = b->mg_tau * s->pde->h * s->pde->h; /* -tau and -t_stop: one step */
+  const PetscReal tau = s->tau; /* -tau and -t_stop: one step */
   PetscReal      *t;
 
   PetscFunctionBeginUser;
@@ -142,6 +143,7 @@ static PetscErrorCode RunCase(PdennBench b, const LinearSolver *sv, PetscInt dim
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(res, sizeof(*res)));
   res->available = PETSC_TRUE;
+  res->tau_h2    = dim > 1 ? b->mg2d_tau : b->mg_tau;
   PetscCall(PdennBenchHeapInUse(b->comm, &heap0));
   PetscCall(PdennDiffusionCreate(b->comm, &pde));
   pde->dim         = dim;
@@ -151,7 +153,7 @@ static PetscErrorCode RunCase(PdennBench b, const LinearSolver *sv, PetscInt dim
   pde->N           = pde->M[0] * pde->M[1];
   pde->flux.lambda = b->lambda;
   PetscCall(PdennDiffusionSetUp(pde));
-  PetscCall(PetscSNPrintf(keys, sizeof(keys), "-method semi_implicit -tau %.17g -t_stop %.17g -ksp_rtol 1e-8 %s", (double)(b->mg_tau * pde->h * pde->h), (double)(b->mg_tau * pde->h * pde->h), sv->keys));
+  PetscCall(PetscSNPrintf(keys, sizeof(keys), "-method semi_implicit -tau %.17g -t_stop %.17g -ksp_rtol 1e-8 %s", (double)(res->tau_h2 * pde->h * pde->h), (double)(res->tau_h2 * pde->h * pde->h), sv->keys));
   PetscCall(PdennBenchPushOptions(keys, b->linear_options, &db));
   PetscCall(PdennSolverCreate(pde, &s));
   PetscCall(PdennSolverSetFromOptions(s));
@@ -176,7 +178,7 @@ static PetscErrorCode AddRows(PdennBench b, const char name[], PetscBool direct,
   char note[96];
 
   PetscFunctionBeginUser;
-  PetscCall(PetscSNPrintf(note, sizeof(note), "tau = %g h^2, rtol 1e-8, x0 = 0%s", (double)b->mg_tau, r->available ? "" : "; not available"));
+  PetscCall(PetscSNPrintf(note, sizeof(note), "tau = %g h^2, rtol 1e-8, x0 = 0%s", (double)r->tau_h2, r->available ? "" : "; not available"));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "iterations", r->available && !direct ? (PetscReal)r->its : PDENN_BENCH_NA, "", note));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "convergence factor", !direct ? r->factor : PDENN_BENCH_NA, "", "(|r_k|/|r_0|)^(1/k), mean over k iterations"));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", name, N, "solve time/unknown", r->t_linear / N * 1e9, "ns", "PC set-up for a new operator + KSPSolve; best of the repeats"));
@@ -244,12 +246,10 @@ static PetscErrorCode SweepMG2D(PdennBench b)
   };
   LinearResult    res;
   PetscReal       lo = PETSC_MAX_REAL, hi = 0.0, mem_lo = PETSC_MAX_REAL, mem_hi = 0.0;
-  const PetscReal tau_1d = b->mg_tau;
   PetscInt        it_lo = PETSC_MAX_INT, it_hi = 0, M = 0;
   char            range[64];
 
   PetscFunctionBeginUser;
-  b->mg_tau = b->mg2d_tau; /* RunCase and the rows take the step from b: the 2D one here */
   for (PetscInt k = b->mg2d_log2[0]; k <= b->mg2d_log2[1]; k++) {
     M = ((PetscInt)1 << k) + 1;
     for (PetscInt v = 0; v < 2; v++) {
@@ -261,7 +261,6 @@ static PetscErrorCode SweepMG2D(PdennBench b)
       it_lo = PetscMin(it_lo, res.its), it_hi = PetscMax(it_hi, res.its);
     }
   }
-  b->mg_tau = tau_1d;
   PetscCall(PetscSNPrintf(range, sizeof(range), "CG + PCMG 2D (2^%" PetscInt_FMT "+1)^2..(2^%" PetscInt_FMT "+1)^2", b->mg2d_log2[0], b->mg2d_log2[1]));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", range, M * M, "iterations min", (PetscReal)it_lo, "", "over the sizes above"));
   PetscCall(PdennBenchTableAdd(&b->table, "linear", range, M * M, "iterations max", (PetscReal)it_hi, "", "over the sizes above; issue 12: max - min <= 2"));
@@ -285,6 +284,7 @@ PetscErrorCode PdennBenchLinear(PdennBench b)
   for (PetscInt which = SOLVER_CG_MG; which < SOLVER_N; which++) {
     if ((which == SOLVER_DIRECT && !have_mumps) || (which == SOLVER_AMG && !have_hypre)) {
       res[which].available = PETSC_FALSE;
+      res[which].tau_h2    = b->mg_tau;
       res[which].its       = 0;
       res[which].factor = res[which].t_linear = res[which].t_cpu = res[which].t_assembly = PDENN_BENCH_NA;
     } else

@@ -120,14 +120,19 @@ static void ApplyK(const PdennGridOp *op, const PetscReal *v, PetscReal *out)
     }
 }
 
-/* out = alpha u - tau (K^T F) from the ghosted F (zero outside for order 1: F_c(q) = 0 there;
-   mirrored for order 2, where K is symmetric and K^T F = K F). */
+/* out = alpha u - tau (K^T F) from the ghosted F: order 1 with F zero outside (F_c(q) = 0 there);
+   order 2 with F mirrored, where K is symmetric, so K^T F = K F by ApplyK itself (into op->g). */
 static void ApplyKT(const PdennGridOp *op, const PetscReal *F, PetscReal alpha, PetscReal tau, const PetscReal *u, PetscReal *out)
 {
   PetscInt        s[3], m[3], gs[3], gm[3], st[3], o = 0;
-  const PetscReal hinv = 1.0 / op->h, d = (PetscReal)op->dim;
+  const PetscReal hinv = 1.0 / op->h;
 
   GridBox(op, s, m, gs, gm);
+  if (op->order == 2) {
+    ApplyK(op, F, op->g);
+    for (o = 0; o < m[0] * m[1] * m[2]; o++) out[o] = (alpha != 0.0 ? alpha * u[o] : 0.0) - tau * op->g[o];
+    return;
+  }
   st[0] = 1, st[1] = gm[0], st[2] = gm[0] * gm[1];
   for (PetscInt z = s[2]; z < s[2] + m[2]; z++)
     for (PetscInt y = s[1]; y < s[1] + m[1]; y++) {
@@ -135,14 +140,8 @@ static void ApplyKT(const PdennGridOp *op, const PetscReal *F, PetscReal alpha, 
 
       for (PetscInt x = 0; x < m[0]; x++, o++) {
         PetscReal r = 0.0;
-        if (op->order == 1) {
-          for (PetscInt c = 0; c < op->dim; c++) r += f[(x - st[c]) * op->nz + c] - f[x * op->nz + c];
-          r *= hinv;
-        } else {
-          for (PetscInt c = 0; c < op->dim; c++) r += f[x + st[c]] + f[x - st[c]];
-          r = (r - 2.0 * d * f[x]) * hinv * hinv;
-        }
-        out[o] = (alpha != 0.0 ? alpha * u[o] : 0.0) - tau * r;
+        for (PetscInt c = 0; c < op->dim; c++) r += f[(x - st[c]) * op->nz + c] - f[x * op->nz + c];
+        out[o] = (alpha != 0.0 ? alpha * u[o] : 0.0) - tau * (r * hinv);
       }
     }
 }

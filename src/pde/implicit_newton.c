@@ -111,16 +111,19 @@ PetscErrorCode PdennSolverSetFromOptions_ImplicitNewton(PdennSolver s)
 static PetscErrorCode NewtonCtxCreate(PdennDiffusion pde, PetscReal tau, Vec u, NewtonCtx *ctx)
 {
   PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(ctx, sizeof(*ctx))); /* dim > 1 leaves the 1D work vectors NULL */
   ctx->pde = pde;
   ctx->tau = tau;
   PetscCall(VecDuplicate(u, &ctx->u_old));
-  PetscCall(VecDuplicate(u, &ctx->z));
-  PetscCall(VecDuplicate(u, &ctx->phi));
-  if (pde->dim > 1) { /* nz^2 Jacobian values per point */
+  if (pde->dim > 1) { /* nz^2 Jacobian values per point; K v lives in the grid operator */
     PetscInt n;
     PetscCall(VecGetLocalSize(u, &n));
     PetscCall(VecCreateMPI(pde->comm, n * pde->grid.nz * pde->grid.nz, PETSC_DETERMINE, &ctx->w));
-  } else PetscCall(VecDuplicate(u, &ctx->w));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(VecDuplicate(u, &ctx->z));
+  PetscCall(VecDuplicate(u, &ctx->phi));
+  PetscCall(VecDuplicate(u, &ctx->w));
   PetscCall(DMCreateLocalVector(pde->da, &ctx->v_loc));
   PetscFunctionReturn(0);
 }
