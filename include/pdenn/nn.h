@@ -29,6 +29,10 @@ PetscErrorCode PdennModelCreate(MPI_Comm comm, const char prefix[], PdennModel *
 PetscErrorCode PdennModelSetFromOptions(PdennModel model);
 /* N grid points of the signals; creates the DMDAs and the parameter array. */
 PetscErrorCode PdennModelSetUp(PdennModel model, PetscInt N);
+/* The same on a grid of dimension dim (1, 2, 3) with M[d] points along axis d (x fastest, as the
+   images' HDF5 layout; M[d] ignored beyond dim): PdennModelSetUp(m, N) is dim 1, M = {N}. */
+PetscErrorCode PdennModelSetUpGrid(PdennModel model, PetscInt dim, const PetscInt M[3]);
+PetscErrorCode PdennModelGetGrid(PdennModel model, PetscInt *dim, PetscInt M[3]);
 PetscErrorCode PdennModelDestroy(PdennModel *model);
 PetscErrorCode PdennModelView(PdennModel model, PetscViewer viewer); /* layers, parameter counts */
 PetscErrorCode PdennModelGetType(PdennModel model, PdennModelType *type);
@@ -156,6 +160,10 @@ PetscErrorCode PdennConv1dNormBound(const PdennConv1d *conv, PetscInt N, PetscRe
 /* Signal grids for the models: level l has N/2^l points, dof 1 and dof `channels` DMDAs with
    ghost width `radius`, ownership aligned across levels (fine = 2 x coarse on every rank). */
 PetscErrorCode PdennNNGridCreate(MPI_Comm comm, PetscInt N, PetscInt levels, PetscInt radius, PetscInt channels, DM da1[], DM daM[]);
+/* The same on dim = 2, 3 grids of M[d] points per axis: level 0 by PdennDMDACreate (honours
+   -da_processors_*), each coarser level PdennDMDACreateCoarse of the finer one (ownership aligned:
+   coarse P on fine 2P). Collective; input errors name the axis when a level gets too small. */
+PetscErrorCode PdennNNGridCreateNd(MPI_Comm comm, PetscInt dim, const PetscInt M[3], PetscInt levels, PetscInt radius, PetscInt channels, DM da1[], DM daM[]);
 
 /* Deterministic uniform number in [-1, 1) from (seed, stream, index): rank-independent. */
 PetscReal PdennRandomUniform(PetscInt seed, PetscInt stream, PetscInt index);

@@ -41,3 +41,15 @@ PetscErrorCode PdennNNGridCreate(MPI_Comm comm, PetscInt N, PetscInt levels, Pet
   PetscCall(PetscFree(lx));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode PdennNNGridCreateNd(MPI_Comm comm, PetscInt dim, const PetscInt M[3], PetscInt levels, PetscInt radius, PetscInt channels, DM da1[], DM daM[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(PdennDMDACreate(comm, dim, M, 1, radius, &da1[0]));
+  PetscCall(PdennDMDACreate(comm, dim, M, channels, radius, &daM[0]));
+  for (PetscInt l = 1; l < levels; l++) {
+    PetscCall(PdennDMDACreateCoarse(da1[l - 1], 1, radius, &da1[l]));
+    PetscCall(PdennDMDACreateCoarse(daM[l - 1], channels, radius, &daM[l]));
+  }
+  PetscFunctionReturn(0);
+}

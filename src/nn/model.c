@@ -100,18 +100,45 @@ static PetscErrorCode ModelSetType(PdennModel m)
 
 PetscErrorCode PdennModelSetUp(PdennModel m, PetscInt N)
 {
+  const PetscInt M[3] = {N, 1, 1};
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennModelSetUpGrid(m, 1, M));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennModelSetUpGrid(PdennModel m, PetscInt dim, const PetscInt M[3])
+{
   PetscFunctionBeginUser;
   PetscCheck(!m->is_setup, m->comm, PETSC_ERR_ORDER, "PdennModelSetUp called twice");
-  m->N       = N;
+  PetscCheck(dim >= 1 && dim <= 3, m->comm, PDENN_ERR_INPUT, "key -dim: %" PetscInt_FMT "; expected 1, 2 or 3", dim);
+  m->dim = dim;
+  m->N   = 1;
+  for (PetscInt d = 0; d < 3; d++) {
+    m->M[d] = d < dim ? M[d] : 1;
+    m->N *= m->M[d];
+  }
   m->n_grids = (m->type == PDENN_MODEL_UNET || m->type == PDENN_MODEL_MG_UNET) ? m->levels : 1;
   PetscCall(PetscCalloc2(m->n_grids, &m->da1, m->n_grids, &m->daM));
-  PetscCall(PdennNNGridCreate(m->comm, N, m->n_grids, m->radius, m->channels, m->da1, m->daM));
+  if (dim == 1) PetscCall(PdennNNGridCreate(m->comm, m->N, m->n_grids, m->radius, m->channels, m->da1, m->daM));
+  else PetscCall(PdennNNGridCreateNd(m->comm, dim, m->M, m->n_grids, m->radius, m->channels, m->da1, m->daM));
   PetscCall(ModelSetType(m));
+  PetscCheck(dim == 1 || m->ops.nd, m->comm, PDENN_ERR_INPUT, "key -%smodel_type: %s is not available on %" PetscInt_FMT "D grids", m->prefix, PdennModelTypes[m->type], dim);
   PetscCall(m->ops.layout(m));
   PetscCall(PetscCalloc1(PetscMax(m->n_theta, 1), &m->theta));
   PetscCall(m->ops.setup(m));
   m->is_setup = PETSC_TRUE;
   PetscCall(PdennModelInitRandom(m, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennModelGetGrid(PdennModel m, PetscInt *dim, PetscInt M[3])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->is_setup, m->comm, PETSC_ERR_ORDER, "call PdennModelSetUp first");
+  if (dim) *dim = m->dim;
+  if (M)
+    for (PetscInt d = 0; d < 3; d++) M[d] = m->M[d];
   PetscFunctionReturn(0);
 }
 
@@ -170,7 +197,8 @@ PetscErrorCode PdennModelInitClassical(PdennModel m, PdennDiffusion pde, PetscRe
   PetscFunctionBeginUser;
   PetscCheck(m->is_setup, m->comm, PETSC_ERR_ORDER, "call PdennModelSetUp first");
   PetscCheck(m->ops.init_classical, m->comm, PDENN_ERR_INPUT, "key -%smodel_type: %s has no classical-scheme initialisation; expected sym_resnet, fsi_resnet or recurrent", m->prefix, PdennModelTypes[m->type]);
-  PetscCheck(pde->N == m->N, m->comm, PDENN_ERR_INPUT, "key -N: the problem has %" PetscInt_FMT " points, the model %" PetscInt_FMT, pde->N, m->N);
+  PetscCheck(pde->dim == m->dim, m->comm, PDENN_ERR_INPUT, "key -dim: the problem is %" PetscInt_FMT "D, the model %" PetscInt_FMT "D", pde->dim, m->dim);
+  for (PetscInt d = 0; d < m->dim; d++) PetscCheck(pde->M[d] == m->M[d], m->comm, PDENN_ERR_INPUT, "key %s: the problem has %" PetscInt_FMT " points along axis %c, the model %" PetscInt_FMT, m->dim == 1 ? "-N" : "-Nx/-Ny/-Nz", pde->M[d], "xyz"[d], m->M[d]);
   PetscCheck(m->bc == PDENN_BC_REFLECT, m->comm, PDENN_ERR_INPUT, "key -%sbc: zero; the classical scheme's K needs reflect", m->prefix);
   PetscCheck(tau >= 0.0, m->comm, PDENN_ERR_INPUT, "key -tau: %g; expected a step size >= 0", (double)tau);
   PetscCall(m->ops.init_classical(m, pde, tau));

@@ -18,7 +18,8 @@ PetscErrorCode PdennModelAddGroup(PdennModel m, const char owner[], const char p
   g->ndim   = ndim;
   g->size   = 1;
   g->offset = m->n_theta;
-  for (PetscInt d = 0; d < 3; d++) g->shape[d] = d < ndim ? shape[d] : 1;
+  PetscCheck(ndim <= PDENN_MODEL_MAX_GROUP_DIM, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "group %s/%s has %" PetscInt_FMT " dimensions, at most %d", owner, param, ndim, PDENN_MODEL_MAX_GROUP_DIM);
+  for (PetscInt d = 0; d < PDENN_MODEL_MAX_GROUP_DIM; d++) g->shape[d] = d < ndim ? shape[d] : 1;
   for (PetscInt d = 0; d < ndim; d++) g->size *= shape[d];
   m->n_theta += g->size;
   *offset = g->offset;
@@ -27,10 +28,11 @@ PetscErrorCode PdennModelAddGroup(PdennModel m, const char owner[], const char p
 
 PetscErrorCode PdennModelAddConv(PdennModel m, const char owner[], const char param[], PetscInt c_out, PetscInt c_in, PetscInt *offset)
 {
-  const PetscInt shape[3] = {c_out, c_in, 2 * m->radius + 1};
+  const PetscInt k                                = 2 * m->radius + 1;
+  const PetscInt shape[PDENN_MODEL_MAX_GROUP_DIM] = {c_out, c_in, k, k, k};
 
   PetscFunctionBeginUser;
-  PetscCall(PdennModelAddGroup(m, owner, param, PDENN_GROUP_WEIGHT, 3, shape, offset));
+  PetscCall(PdennModelAddGroup(m, owner, param, PDENN_GROUP_WEIGHT, 2 + m->dim, shape, offset));
   PetscFunctionReturn(0);
 }
 
@@ -120,7 +122,7 @@ PetscErrorCode PdennModelInitRandom(PdennModel m, PetscInt seed)
     const PdennParamGroup *grp = &m->groups[g];
     PetscReal             *v   = m->theta + grp->offset;
     for (PetscInt i = 0; i < grp->size; i++) {
-      if (grp->kind == PDENN_GROUP_WEIGHT) v[i] = PdennRandomUniform(seed, g, i) / PetscSqrtReal((PetscReal)(grp->shape[1] * grp->shape[2]));
+      if (grp->kind == PDENN_GROUP_WEIGHT) v[i] = PdennRandomUniform(seed, g, i) / PetscSqrtReal((PetscReal)(grp->size / grp->shape[0])); /* fan-in */
       else if (grp->kind == PDENN_GROUP_ACT) {
         const PetscReal s = i * m->act.s_max / (grp->size - 1), lambda0 = 0.25 * m->act.s_max;
         v[i] = m->act.bound / (1.0 + (s * s) / (lambda0 * lambda0));

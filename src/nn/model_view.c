@@ -11,24 +11,38 @@ static PetscErrorCode ViewActivation(PdennModel m, PetscViewer viewer)
   PetscFunctionReturn(0);
 }
 
+/* "block0/W                 [4 x 1 x 3] 12": the shape as h5py shows the checkpoint's dataset */
+static PetscErrorCode ViewGroup(const PdennParamGroup *grp, PetscViewer viewer)
+{
+  char   shape[128] = "";
+  size_t len;
+
+  PetscFunctionBeginUser;
+  for (PetscInt d = 0; d < grp->ndim; d++) {
+    PetscCall(PetscStrlen(shape, &len));
+    PetscCall(PetscSNPrintf(shape + len, sizeof(shape) - len, "%s%" PetscInt_FMT, d ? " x " : "", grp->shape[d]));
+  }
+  PetscCall(PetscViewerASCIIPrintf(viewer, "%-24s [%s] %" PetscInt_FMT "\n", grp->name, shape, grp->size));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennModelView(PdennModel m, PetscViewer viewer)
 {
   PetscInt nw, nb, ns, na;
+  char     grid[96];
 
   PetscFunctionBeginUser;
+  if (m->dim == 1) PetscCall(PetscSNPrintf(grid, sizeof(grid), "N = %" PetscInt_FMT, m->N));
+  else PetscCall(PetscSNPrintf(grid, sizeof(grid), "%" PetscInt_FMT "D grid %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " (x, y, z)", m->dim, m->M[0], m->M[1], m->M[2]));
   if (!viewer) PetscCall(PetscViewerASCIIGetStdout(m->comm, &viewer));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "model %s (prefix %s): N = %" PetscInt_FMT ", %" PetscInt_FMT " channels, kernel radius %" PetscInt_FMT ", bc %s\n", PdennModelTypes[m->type], m->prefix[0] ? m->prefix : "none", m->N, m->channels, m->radius, PdennBoundaryTypes[m->bc]));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "model %s (prefix %s): %s, %" PetscInt_FMT " channels, kernel radius %" PetscInt_FMT ", bc %s\n", PdennModelTypes[m->type], m->prefix[0] ? m->prefix : "none", grid, m->channels, m->radius, PdennBoundaryTypes[m->bc]));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   PetscCall(ViewActivation(m, viewer));
   if (m->type == PDENN_MODEL_SYM_RESNET || m->type == PDENN_MODEL_RESNET || m->type == PDENN_MODEL_FSI_RESNET) PetscCall(PetscViewerASCIIPrintf(viewer, "blocks: %" PetscInt_FMT "\n", m->n_blocks));
   if (m->type == PDENN_MODEL_FSI_RESNET) PetscCall(PetscViewerASCIIPrintf(viewer, "FSI cycle length: %" PetscInt_FMT "\n", m->cycle_length ? m->cycle_length : m->n_blocks));
   if (m->type == PDENN_MODEL_RECURRENT) PetscCall(PetscViewerASCIIPrintf(viewer, "iterations: %" PetscInt_FMT " (shared weights)\n", m->iterations));
   if (m->type == PDENN_MODEL_UNET || m->type == PDENN_MODEL_MG_UNET) PetscCall(PetscViewerASCIIPrintf(viewer, "levels: %" PetscInt_FMT ", smoothing steps per level: %" PetscInt_FMT "%s\n", m->levels, m->smoothing_steps, m->type == PDENN_MODEL_MG_UNET ? " (P = R^T, post-smoothers = adjoints of the pre-smoothers)" : ""));
-  for (PetscInt g = 0; g < m->n_groups; g++) {
-    const PdennParamGroup *grp = &m->groups[g];
-    if (grp->ndim == 3) PetscCall(PetscViewerASCIIPrintf(viewer, "%-24s [%" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT "] %" PetscInt_FMT "\n", grp->name, grp->shape[0], grp->shape[1], grp->shape[2], grp->size));
-    else PetscCall(PetscViewerASCIIPrintf(viewer, "%-24s [%" PetscInt_FMT "] %" PetscInt_FMT "\n", grp->name, grp->shape[0], grp->size));
-  }
+  for (PetscInt g = 0; g < m->n_groups; g++) PetscCall(ViewGroup(&m->groups[g], viewer));
   if (m->ops.get_sym_block) {
     PetscInt nbk;
     PetscCall(PdennModelGetNumBlocks(m, &nbk));

@@ -4,12 +4,14 @@
 #pragma once
 #include <pdenn/nn.h>
 
+#define PDENN_MODEL_MAX_GROUP_DIM 5
+
 typedef enum { PDENN_GROUP_WEIGHT, PDENN_GROUP_BIAS, PDENN_GROUP_STEP, PDENN_GROUP_ACT } PdennGroupKind;
 
 typedef struct {
   char           name[64];
   PdennGroupKind kind;
-  PetscInt       offset, size, ndim, shape[3];
+  PetscInt       offset, size, ndim, shape[PDENN_MODEL_MAX_GROUP_DIM]; /* conv weights: c_out, c_in, then (2r+1) per axis */
 } PdennParamGroup;
 
 typedef struct {
@@ -23,6 +25,7 @@ typedef struct {
   PetscErrorCode (*destroy)(PdennModel);
   /* symmetric-step models: block k's block and tau, and the factor c of tau_max = c/(L b) */
   PetscErrorCode (*get_sym_block)(PdennModel, PetscInt, PdennSymBlock **, PetscReal **, PetscReal *);
+  PetscBool nd; /* the architecture runs on 2D/3D grids (its layers set up on DMDAs of dim > 1) */
 } PdennModelOps;
 
 struct _p_PdennModel {
@@ -32,7 +35,7 @@ struct _p_PdennModel {
   PetscInt         n_blocks, channels, radius, levels, smoothing_steps, iterations, cycle_length;
   PdennBoundary    bc;
   PdennActivation  act; /* the deck's activation; g is set per layer */
-  PetscInt         N, n_grids;
+  PetscInt         dim, M[3], N, n_grids; /* grid: dim 1, 2, 3; points per axis (x fastest); N = their product */
   DM              *da1, *daM; /* per level: dof 1 and dof channels */
   PetscInt         n_theta, n_groups, max_groups;
   PetscReal       *theta;
