@@ -59,7 +59,7 @@ static PetscErrorCode CheckLevelsNd(DM fine, PetscInt levels, PetscInt radius)
     for (PetscInt l = 1; l < levels; l++) {
       PetscCheck(m >= 2, comm, PDENN_ERR_INPUT, "keys -N%c, -levels: %" PetscInt_FMT " points along %c cannot be halved %" PetscInt_FMT " times (model levels %" PetscInt_FMT "): level %" PetscInt_FMT " has 1 point; expected fewer levels or a larger grid", axis, M[a], axis, levels - 1, levels, l - 1);
       m = (m - 1) / 2 + 1;
-      PetscCheck(m >= p[a] * PetscMax(radius, 1), comm, PDENN_ERR_INPUT, "keys -N%c, -levels: %" PetscInt_FMT " points along %c halved %" PetscInt_FMT " times give %" PetscInt_FMT " points on level %" PetscInt_FMT " of %" PetscInt_FMT ", fewer than %" PetscInt_FMT " ranks along %c (-da_processors_%c) times the kernel radius %" PetscInt_FMT "; expected fewer levels, a larger grid or fewer ranks", axis, M[a], axis, l, m, l, levels, p[a], axis, axis, PetscMax(radius, 1));
+      PetscCheck(m >= p[a] * PetscMax(radius, 1), comm, PDENN_ERR_INPUT, "keys -N%c, -levels: %" PetscInt_FMT " points along %c halved %" PetscInt_FMT " times give %" PetscInt_FMT " points on level %" PetscInt_FMT " (of levels 0..%" PetscInt_FMT "), fewer than %" PetscInt_FMT " ranks along %c (-da_processors_%c) times the kernel radius %" PetscInt_FMT "; expected fewer levels, a larger grid or fewer ranks", axis, M[a], axis, l, m, l, levels - 1, p[a], axis, axis, PetscMax(radius, 1));
     }
   }
   PetscFunctionReturn(0);

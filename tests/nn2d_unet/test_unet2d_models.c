@@ -10,14 +10,15 @@
    - y, dL/dx (natural order) and dL/dtheta at this rank count against a one-rank run of the same
      model, 1e-10 relative (PdennTestArrayRelDiff): the layers are bitwise rank-independent, only
      the rank sums of dL/dtheta are ordered differently.
-   Grids odd and even, both boundaries, tanh and the trainable activation, radius 1 and 2. */
+   2D grids odd and even, both boundaries, tanh and the trainable activation, radius 1 and 2; two
+   small 3D models (the same code: the layers dispatch on the DMDA's dimension). */
 #include "unet2dtest.h"
 
-static const char help[] = "Gradients and rank agreement of the 2D resnet, unet and mg_unet.\n";
+static const char help[] = "Gradients and rank agreement of the 2D (and 3D) resnet, unet and mg_unet.\n";
 
 typedef struct {
   const char *opts;
-  PetscInt    M[3];
+  PetscInt    dim, M[3];
 } Config;
 
 typedef struct {
@@ -50,7 +51,7 @@ static PetscErrorCode Evaluate(MPI_Comm comm, const Config *c, const char decomp
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(opts, sizeof(opts), "%s %s", decomp, c->opts));
-  PetscCall(Unet2dModel(comm, opts, c->M, &ctx.model));
+  PetscCall(Unet2dModel(comm, opts, c->dim, c->M, &ctx.model));
   PetscCall(Unet2dData(ctx.model, &x, &ctx.t));
   PetscCall(VecDuplicate(x, &dx));
   PetscCall(VecDuplicate(x, &y));
@@ -97,7 +98,7 @@ static PetscErrorCode CheckConfig(const Config *c, const char decomp[], PetscRea
   d = PetscMax(PdennTestArrayRelDiff(par.n, par.y, one.y), PdennTestArrayRelDiff(par.n, par.dx, one.dx));
   d = PetscMax(d, PdennTestArrayRelDiff(par.n_theta, par.dtheta, one.dtheta));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &d, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%2d x %2d %s: %d parameters, loss %.4e, gradients vs central differences %.1e, %d ranks vs 1: %.1e\n", (int)c->M[0], (int)c->M[1], c->opts, (int)par.n_theta, (double)par.loss, (double)par.fd_err, size, (double)d));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%dD %2d x %2d x %d %s: %d parameters, loss %.4e, gradients vs central differences %.1e, %d ranks vs 1: %.1e\n", (int)c->dim, (int)c->M[0], (int)c->M[1], (int)c->M[2], c->opts, (int)par.n_theta, (double)par.loss, (double)par.fd_err, size, (double)d));
   *worst_fd    = PetscMax(*worst_fd, par.fd_err);
   *worst_ranks = PetscMax(*worst_ranks, d);
   PetscCall(ResultFree(&par));
@@ -108,12 +109,14 @@ static PetscErrorCode CheckConfig(const Config *c, const char decomp[], PetscRea
 static PetscErrorCode Run(void)
 {
   static const Config configs[] = {
-      {"-u_model_type resnet -u_blocks 2 -u_channels 3 -u_kernel_radius 1 -u_activation tanh", {9, 8, 1}},
-      {"-u_model_type resnet -u_blocks 1 -u_channels 2 -u_kernel_radius 2 -u_activation trainable -u_act_nodes 5 -u_bc zero", {8, 10, 1}},
-      {"-u_model_type unet -u_levels 2 -u_smoothing_steps 1 -u_channels 2 -u_kernel_radius 1 -u_activation trainable -u_act_nodes 5", {9, 7, 1}},
-      {"-u_model_type unet -u_levels 3 -u_smoothing_steps 1 -u_channels 2 -u_kernel_radius 1 -u_activation tanh -u_bc zero", {12, 8, 1}},
-      {"-u_model_type mg_unet -u_levels 3 -u_smoothing_steps 2 -u_channels 2 -u_kernel_radius 1 -u_activation trainable -u_act_nodes 5", {12, 10, 1}},
-      {"-u_model_type mg_unet -u_levels 2 -u_smoothing_steps 1 -u_channels 2 -u_kernel_radius 2 -u_activation tanh -u_bc zero", {9, 9, 1}},
+      {"-u_model_type resnet -u_blocks 2 -u_channels 3 -u_kernel_radius 1 -u_activation tanh", 2, {9, 8, 1}},
+      {"-u_model_type resnet -u_blocks 1 -u_channels 2 -u_kernel_radius 2 -u_activation trainable -u_act_nodes 5 -u_bc zero", 2, {8, 10, 1}},
+      {"-u_model_type unet -u_levels 2 -u_smoothing_steps 1 -u_channels 2 -u_kernel_radius 1 -u_activation trainable -u_act_nodes 5", 2, {9, 7, 1}},
+      {"-u_model_type unet -u_levels 3 -u_smoothing_steps 1 -u_channels 2 -u_kernel_radius 1 -u_activation tanh -u_bc zero", 2, {12, 8, 1}},
+      {"-u_model_type mg_unet -u_levels 3 -u_smoothing_steps 2 -u_channels 2 -u_kernel_radius 1 -u_activation trainable -u_act_nodes 5", 2, {12, 10, 1}},
+      {"-u_model_type mg_unet -u_levels 2 -u_smoothing_steps 1 -u_channels 2 -u_kernel_radius 2 -u_activation tanh -u_bc zero", 2, {9, 9, 1}},
+      {"-u_model_type resnet -u_blocks 1 -u_channels 2 -u_kernel_radius 1 -u_activation tanh", 3, {5, 4, 3}},
+      {"-u_model_type mg_unet -u_levels 2 -u_smoothing_steps 1 -u_channels 2 -u_kernel_radius 1 -u_activation trainable -u_act_nodes 5", 3, {6, 5, 4}},
   };
   char      decomp[128];
   PetscReal fd = 0.0, ranks = 0.0;

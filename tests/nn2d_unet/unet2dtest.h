@@ -6,9 +6,9 @@
 #include "../op2d/op2dtest.h"
 #include "../nn/nntest.h"
 
-/* The model of the option string opts (keys with the prefix u_) on the grid M (2D), theta random
-   (NNTestRandomTheta, seed 3, scale 0.3) */
-static inline PetscErrorCode Unet2dModel(MPI_Comm comm, const char opts[], const PetscInt M[3], PdennModel *model)
+/* The model of the option string opts (keys with the prefix u_) on the grid M of dimension dim,
+   theta random (NNTestRandomTheta, seed 3, scale 0.3) */
+static inline PetscErrorCode Unet2dModel(MPI_Comm comm, const char opts[], PetscInt dim, const PetscInt M[3], PdennModel *model)
 {
   PetscOptions o;
 
@@ -16,7 +16,7 @@ static inline PetscErrorCode Unet2dModel(MPI_Comm comm, const char opts[], const
   PetscCall(Op2dPushOptions(opts, &o));
   PetscCall(PdennModelCreate(comm, "u_", model));
   PetscCall(PdennModelSetFromOptions(*model));
-  PetscCall(PdennModelSetUpGrid(*model, 2, M));
+  PetscCall(PdennModelSetUpGrid(*model, dim, M));
   PetscCall(Op2dPopOptions(&o));
   PetscCall(NNTestRandomTheta(*model, 3, 0.3));
   PetscFunctionReturn(0);
