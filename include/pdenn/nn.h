@@ -106,6 +106,8 @@ typedef struct {
   Vec           in_loc, out_loc;   /* work: ghosted copies (only without edges) */
   PdennEdgeHalo edge_in, edge_out; /* ghosts of the rank's edges (op.h) */
   PetscBool     edges;             /* every rank owns >= 2r points: edge ghosts, owned points in place */
+  PetscBool     is_nd;             /* DMDAs of dimension 2, 3: the layer is nd (op.h), the rest unused */
+  PdennConvNd   nd;                /* stride 1, weights [c_out][c_in][(2r+1)^d] (op.h's order) */
 } PdennConvLayer;
 PetscErrorCode PdennConvLayerSetUp(PdennConvLayer *layer, DM da_in, DM da_out, PdennConv1d conv);
 PetscErrorCode PdennConvLayerDestroy(PdennConvLayer *layer);
@@ -122,11 +124,15 @@ PetscErrorCode PdennChannelBiasGrad(Vec dy, PetscInt c, PetscReal db[]);
    on the fine grid, then decimation D to the even fine points (coarse point J <- fine 2J). Its
    exact adjoint, the transposed strided convolution (prolongation), is S^T = W^T D^T (zero
    insertion, then op.h's adjoint). The grids must be aligned: a rank owning coarse [J0, J1) owns
-   fine [2 J0, 2 J1) (PdennNNGridCreate does this). */
+   fine [2 J0, 2 J1) (PdennNNGridCreate does this). On DMDAs of dimension 2, 3 (da_coarse from
+   PdennDMDACreateCoarse, PdennNNGridCreateNd does this) S is op.h's stride-2 PdennConvNd and S^T
+   its exact adjoint; da_fine_out is then not used. */
 typedef struct {
   PdennConvLayer fine;      /* W: da_fine_in (c_in) -> da_fine_out (c_out) */
   DM             da_coarse; /* borrowed, dof c_out */
   Vec            fine_out;  /* work on da_fine_out */
+  PdennConvNd    nd;        /* dimension 2, 3 (fine.is_nd): op.h's stride-2 convolution da_fine_in -> da_coarse,
+                               its adjoint the prolongation; fine holds only the descriptor */
 } PdennStridedLayer;
 PetscErrorCode PdennStridedLayerSetUp(PdennStridedLayer *layer, DM da_fine_in, DM da_fine_out, DM da_coarse, PdennConv1d conv);
 PetscErrorCode PdennStridedLayerDestroy(PdennStridedLayer *layer);
