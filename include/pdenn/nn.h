@@ -145,6 +145,9 @@ PetscErrorCode PdennStridedLayerWeightGrad(PdennStridedLayer *layer, Vec x_fine,
    scheme's PdennSymStepApplySave, which fills the tape (z = W u and r = W^T phi(z) at least;
    phi(z) and phi'(z) too, so Backward does not evaluate phi again). */
 typedef struct {
+  PetscInt        dim;  /* the DMDA's dimension: 1 the fused 1D step below, 2, 3 the d-dimensional layers */
+  PdennConv1d     conv; /* W's descriptor (every dim; w points into theta) */
+  PdennConvNd     Wnd;  /* dim > 1: W by op.h's PdennConvNd (the step and the layer W unused) */
   PdennSymStep    step; /* W and phi */
   PdennConvLayer  W;    /* the same W, for the unfused backward pass (set up with q) */
   PdennActivation act;
@@ -158,10 +161,26 @@ PetscErrorCode PdennSymBlockForward(PdennSymBlock *blk, PetscReal tau, Vec u, Ve
    its input): du = skip dy + J^T dy, and dw, dtau, dg (trainable act, may be NULL) accumulated.
    The tape needs z and r; phi and dphi are used when present, evaluated from z otherwise. */
 PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, const PdennSymStepTape *tape, Vec dy, PetscReal skip, Vec du, PetscReal dw[], PetscReal *dtau, PetscReal dg[]);
+/* d-dimensional grids (dim > 1; docs/networks.md "Symmetric models in d dimensions"): z = W u by
+   PdennConvNd (c_out a multiple of d), phi the isotropic group activation on groups of d
+   consecutive channels, r = W^T phi(z). The tape needs z and r (forward fills them; phi too when
+   given, dphi is unused: the group Jacobian is not pointwise); backward applies J(z) by
+   PdennGroupActivationJVP. The 1D path is unchanged. */
+/* r = W^T phi(W u) alone (every dim); z_save (da_z) receives W u if not NULL. */
+PetscErrorCode PdennSymBlockResidual(PdennSymBlock *blk, Vec u, Vec r, Vec z_save);
+/* ||W||_2 by power iteration on W^T W from a rank-independent start (its iterations); if v is
+   not NULL (dim > 1 only) it receives the unit top eigenvector estimate of W^T W (da_u). 1D: op.h's
+   PdennSymStepNormW. */
+PetscErrorCode PdennSymBlockNormW(PdennSymBlock *blk, PetscInt its, Vec v, PetscReal *norm);
+/* The symmetric block k of a symmetric-step model (every dim; PdennModelGetSymStep is 1D only). */
+PetscErrorCode PdennModelGetSymBlock(PdennModel model, PetscInt block, PdennSymBlock **blk);
 
 /* Proven bound b >= ||W||_2^2 of the convolution as an operator on N points with its boundary
    rule: b = ||W^T W||_1, computed exactly from the weights (rank-independent). */
 PetscErrorCode PdennConv1dNormBound(const PdennConv1d *conv, PetscInt N, PetscReal *norm2_bound);
+/* The same on a dim-dimensional grid of M[a] points per axis (kernels [c_out][c_in][(2r+1)^dim] as
+   PdennConvNd, its half-sample mirror or zero boundary): b = ||W^T W||_1, exact from the weights. */
+PetscErrorCode PdennConvNdNormBound(const PdennConv1d *conv, PetscInt dim, const PetscInt M[3], PetscReal *norm2_bound);
 
 /* Signal grids for the models: level l has N/2^l points, dof 1 and dof `channels` DMDAs with
    ghost width `radius`, ownership aligned across levels (fine = 2 x coarse on every rank). */
