@@ -219,16 +219,13 @@ PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, c
 
   PetscFunctionBeginUser;
   PetscCheck(du != dy, PETSC_COMM_SELF, PETSC_ERR_ARG_IDN, "du and dy must be different vectors");
+  PetscCheck(tape->r && (tape->z || (tape->phi && tape->dphi && blk->act.type != PDENN_ACTIVATION_TRAINABLE)), PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the backward pass needs r and z (or phi, phi' of a fixed activation) on the tape");
+  PetscCall(LocalDot(dy, tape->r, &dot)); /* one call site: the 1D dtau keeps its bits (inlined as before) */
+  if (dtau) *dtau -= dot;
   if (blk->dim > 1) {
-    PetscCheck(tape->r, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the backward pass needs r on the tape");
-    PetscCall(LocalDot(dy, tape->r, &dot));
-    if (dtau) *dtau -= dot;
     PetscCall(NdBackward(blk, tau, u, tape, dy, skip, du, dw, dg));
     PetscFunctionReturn(0);
   }
-  PetscCheck(tape->r && (tape->z || (tape->phi && tape->dphi && blk->act.type != PDENN_ACTIVATION_TRAINABLE)), PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the backward pass needs r and z (or phi, phi' of a fixed activation) on the tape");
-  PetscCall(LocalDot(dy, tape->r, &dot));
-  if (dtau) *dtau -= dot;
   if (tape->phi && tape->dphi && blk->act.type != PDENN_ACTIVATION_TRAINABLE && (skip == 0.0 || skip == 1.0)) {
     PetscCall(PdennSymStepBackward(&blk->step, tau, u, tape, dy, skip, du, dw));
     PetscFunctionReturn(0);
