@@ -1,6 +1,8 @@
 /* The symmetric residual block y = u - tau W^T phi(W u) of docs/science.md §2 with its backward pass.
    The forward pass is op.h's PdennSymStepApply, the very routine of the explicit scheme; the
-   backward pass uses the same convolution, adjoint and weight-gradient kernels. */
+   backward pass uses the same convolution, adjoint and weight-gradient kernels. On 2D/3D DMDAs
+   (docs/networks.md "Symmetric models in d dimensions") W is op.h's PdennConvNd and phi the
+   isotropic group activation (groupact.c) on groups of d channels, with J(z) in the backward pass. */
 #include <pdenn/nn.h>
 
 /* dim > 1: W as op.h's d-dimensional convolution and the work vectors of both passes */
