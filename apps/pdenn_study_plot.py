@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""The plot of a pdenn_study study (docs/results.md, "Studies"), drawn from its tables.
+
+    /usr/bin/python3 apps/pdenn_study_plot.py results/<study>
+
+Writes <study>/study.png: test MSE against trainable parameters, one line per learned method
+(mean over the seeds, error bars one standard deviation, each seed a faint dot), the input and
+classical solvers of the same data as horizontal reference lines. Reads study.csv and
+study_cells.csv. Needs matplotlib (Debian: python3-matplotlib); without it it says so in one line
+and exits with status 3.
+"""
+import csv
+import os
+import sys
+
+
+def main(study):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as err:
+        print("pdenn_study_plot: cannot plot: Python module %s is missing" % (err.name or err))
+        sys.exit(3)
+    with open(os.path.join(study, "study.csv")) as f:
+        rows = list(csv.DictReader(f))
+    with open(os.path.join(study, "study_cells.csv")) as f:
+        cells = list(csv.DictReader(f))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    methods = [r["method"] for r in rows if r["kind"] == "learned"]
+    for name in dict.fromkeys(methods):
+        mine = sorted((r for r in rows if r["method"] == name), key=lambda r: int(r["parameters"]))
+        x = [int(r["parameters"]) for r in mine]
+        y = [float(r["test_mse_mean"]) for r in mine]
+        err = [float(r["test_mse_std"]) if r["test_mse_std"] else 0.0 for r in mine]
+        line = ax.errorbar(x, y, yerr=err, marker="o", capsize=4,
+                           label="%s (%s, %s seeds)" % (name, mine[0]["budget_key"], mine[0]["seeds"]))
+        seeds = [c for c in cells if c["method"] == name]
+        ax.plot([int(c["parameters"]) for c in seeds], [float(c["test_mse"]) for c in seeds], ".",
+                color=line[0].get_color(), alpha=0.35)
+    styles = iter([":", "-.", "--", (0, (1, 3))])
+    for r in rows:
+        if r["kind"] != "learned":
+            ax.axhline(float(r["test_mse_mean"]), color="gray", linestyle=next(styles, ":"),
+                       label="%s (%s)" % (r["method"], r["kind"]))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("trainable parameters")
+    ax.set_ylabel("test MSE (mean ± std over seeds)")
+    ax.set_title("Study %s" % os.path.basename(os.path.normpath(study)))
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(study, "study.png"), dpi=120)
+    print("pdenn_study_plot: wrote %s" % os.path.join(study, "study.png"))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print("usage: pdenn_study_plot.py <study directory>")
+        sys.exit(2)
+    main(sys.argv[1])
