@@ -14,6 +14,9 @@ if [ $# -lt 2 ] || ! [[ $2 =~ ^[1-9][0-9]*$ ]]; then
 fi
 deck=$1 tasks=$2
 shift 2
+# the jobs find the checkout from here (sbatch passes the environment on)
+PDENN_ROOT=${PDENN_ROOT:-$(dirname "$here")}
+export PDENN_ROOT
 # shellcheck disable=SC2086 # the flags are words on purpose
 array=$(sbatch --parsable ${PDENN_SBATCH_FLAGS:-} --array=0-$((tasks - 1)) "$here/study_array.slurm" "$deck" "$@")
 # shellcheck disable=SC2086
