@@ -5,7 +5,8 @@
 
 Writes <study>/study.png: test MSE against trainable parameters, one line per learned method
 (mean over the seeds, error bars one standard deviation, each seed a faint dot), the input and
-classical solvers of the same data as horizontal reference lines. Reads study.csv and
+classical solvers of the same data as horizontal reference lines (the input's own error
+as a note: it lies far above). Reads study.csv and
 study_cells.csv. Needs matplotlib (Debian: python3-matplotlib); without it it says so in one line
 and exits with status 3.
 """
@@ -19,6 +20,7 @@ def main(study):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        import matplotlib.ticker
     except ImportError as err:
         print("pdenn_study_plot: cannot plot: Python module %s is missing" % (err.name or err))
         sys.exit(3)
@@ -38,15 +40,24 @@ def main(study):
         seeds = [c for c in cells if c["method"] == name]
         ax.plot([int(c["parameters"]) for c in seeds], [float(c["test_mse"]) for c in seeds], ".",
                 color=line[0].get_color(), alpha=0.35)
-    styles = iter([":", "-.", "--", (0, (1, 3))])
+    styles = iter(["-.", ":", "--", (0, (1, 3))])
     for r in rows:
-        if r["kind"] != "learned":
+        if r["kind"] == "classical":
             ax.axhline(float(r["test_mse_mean"]), color="gray", linestyle=next(styles, ":"),
                        label="%s (%s)" % (r["method"], r["kind"]))
     ax.set_xscale("log")
     ax.set_yscale("log")
+    # the budgets themselves as ticks: a log axis over one decade would show one label only
+    ticks = sorted({int(r["parameters"]) for r in rows if r["kind"] == "learned"})
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t) for t in ticks], rotation=45, fontsize=8)
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_xlabel("trainable parameters")
     ax.set_ylabel("test MSE (mean ± std over seeds)")
+    baseline = [r for r in rows if r["kind"] == "baseline"]
+    if baseline:  # far above the networks: named in the title instead of drawn
+        ax.text(0.01, 0.99, "input itself: test MSE %.3g" % float(baseline[0]["test_mse_mean"]),
+                transform=ax.transAxes, va="top", fontsize=8)
     ax.set_title("Study %s" % os.path.basename(os.path.normpath(study)))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
