@@ -253,14 +253,14 @@ PetscErrorCode PdennStudyWriteTables(PdennStudy st)
   PetscFunctionReturn(0);
 }
 
-/* apps/pdenn_study_plot.py of this source tree (this file is <root>/src/compare/studytable.c) */
+/* apps/pdenn_study_plot.py of the source tree this was built from (src/CMakeLists.txt) */
 static void DefaultScript(char script[], size_t len)
 {
-  const char *here = __FILE__, *tail = strstr(here, "src/compare/studytable.c");
-  if (here[0] == '/' && tail)
-    snprintf(script, len, "%.*sapps/pdenn_study_plot.py", (int)(tail - here), here);
-  else
-    snprintf(script, len, "apps/pdenn_study_plot.py");
+#if defined(PDENN_STUDY_PLOT_SCRIPT)
+  snprintf(script, len, "%s", PDENN_STUDY_PLOT_SCRIPT);
+#else
+  snprintf(script, len, "apps/pdenn_study_plot.py");
+#endif
 }
 
 /* A convenience, as pdenn_compare's plots: any failure is one line, and the run succeeds. */
