@@ -276,7 +276,7 @@ PetscErrorCode PdennStudyRun(PdennStudy st)
     PetscCall(PdennStudyCellTrain(st, &st->cells[k]));
     trained++;
   }
-  PetscCall(PetscPrintf(st->comm, "pdenn_study: task %" PetscInt_FMT " of %" PetscInt_FMT ": %" PetscInt_FMT " of the %" PetscInt_FMT " trainings are this task's, %" PetscInt_FMT " trained now\n", st->task_index, st->task_count, mine, st->ncells, trained));
+  if (!st->interrupted) PetscCall(PetscPrintf(st->comm, "pdenn_study: task %" PetscInt_FMT " of %" PetscInt_FMT ": %" PetscInt_FMT " of the %" PetscInt_FMT " trainings are this task's, %" PetscInt_FMT " trained now\n", st->task_index, st->task_count, mine, st->ncells, trained));
   PetscFunctionReturn(0);
 }
 
