@@ -194,7 +194,7 @@ static void MarkdownMethods(PdennStudy st, FILE *f)
       BudgetStats bs;
       Stats(st, m, b, &bs);
       BudgetText(st, m, b, budget, sizeof(budget));
-      fprintf(f, "| %s | %s = %s | %" PetscInt_FMT " | %" PetscInt_FMT " | %.4e | %.2e | %.4e | %.4e | %.6f | %.6f |\n", st->methods[m].name, st->methods[m].budget_key, budget, bs.nparams, bs.n, (double)bs.mean, (double)bs.sd, (double)bs.min, (double)bs.max, (double)bs.gain_test, (double)bs.gain_stress);
+      fprintf(f, "| %s | %s%s%s | %" PetscInt_FMT " | %" PetscInt_FMT " | %.4e | %.2e | %.4e | %.4e | %.6f | %.6f |\n", st->methods[m].name, st->methods[m].nbudgets ? st->methods[m].budget_key : "", st->methods[m].nbudgets ? " = " : "", st->methods[m].nbudgets ? budget : "the deck's model", bs.nparams, bs.n, (double)bs.mean, (double)bs.sd, (double)bs.min, (double)bs.max, (double)bs.gain_test, (double)bs.gain_stress);
     }
   for (PetscInt r = 0; r < st->nrefs; r++) fprintf(f, "| %s (%s) | | 0 | | %.4e | | | | %.6f | %.6f |\n", st->refs[r].name, st->refs[r].kind, (double)st->refs[r].mse, (double)st->refs[r].gain_test, (double)st->refs[r].gain_stress);
 }
