@@ -220,7 +220,8 @@ static PetscErrorCode GridRead(hid_t file, PdennCheckpoint *ck)
     for (PetscInt i = 0; i < 4; i++) PetscCall(AttrRead(file, GridAttrs[i], H5T_NATIVE_PETSCINT, &grid[i]));
   PetscCheck(grid[0] >= 1 && grid[0] <= 3, PETSC_COMM_SELF, PDENN_ERR_INPUT, "attribute dim = %" PetscInt_FMT " is out of range; expected 1, 2 or 3", grid[0]);
   for (PetscInt a = 0; a < 3; a++) PetscCheck(grid[1 + a] >= 1 && grid[1 + a] <= ck->N && (a < grid[0] || grid[1 + a] == 1), PETSC_COMM_SELF, PDENN_ERR_INPUT, "attribute %s = %" PetscInt_FMT " is out of range for dim %" PetscInt_FMT " and N %" PetscInt_FMT, GridAttrs[1 + a], grid[1 + a], grid[0], ck->N);
-  PetscCheck(grid[1] * grid[2] * grid[3] == ck->N, PETSC_COMM_SELF, PDENN_ERR_INPUT, "attributes W x H x D = %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " differ from N = %" PetscInt_FMT, grid[1], grid[2], grid[3], ck->N);
+  /* W H D = N by division: a damaged file's product could overflow */
+  PetscCheck(ck->N % grid[1] == 0 && (ck->N / grid[1]) % grid[2] == 0 && ck->N / grid[1] / grid[2] == grid[3], PETSC_COMM_SELF, PDENN_ERR_INPUT, "attributes W x H x D = %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " differ from N = %" PetscInt_FMT, grid[1], grid[2], grid[3], ck->N);
   ck->dim = grid[0];
   for (PetscInt a = 0; a < 3; a++) ck->M[a] = grid[1 + a];
   PetscFunctionReturn(0);

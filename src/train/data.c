@@ -1,7 +1,7 @@
 /* Training and validation samples, loaded once: every batch group keeps, on each of its ranks,
    the points (in 2D/3D: the box of pixels) that rank owns of every sample, since shuffling sends
-   any sample to any group in some epoch. Input and target of sample s sit at offset s * xm of two contiguous arrays and are
-   lent to the model through VecPlaceArray, without copies. */
+   any sample to any group in some epoch. Input and target of sample s sit at offset s * xm of
+   two contiguous arrays and are lent to the model through VecPlaceArray, without copies. */
 #include "trainpriv.h"
 
 static PetscErrorCode DataAlloc(PdennTrainData *d, PetscInt n, PetscInt xm)

@@ -1,5 +1,5 @@
-/* PdennTrainerSetUp: the data fix the model's grid (dimension and size); then the model, work vectors, samples,
-   optimizer, and either a seeded start or the state of -checkpoint (-resume). */
+/* PdennTrainerSetUp: the data fix the model's grid (dimension and size); then the model, work
+   vectors, samples, optimizer, and either a seeded start or the state of -checkpoint (-resume). */
 #include "trainpriv.h"
 #include <sys/stat.h>
 
