@@ -64,6 +64,7 @@ static PetscErrorCode ReadInfoSerial(PdennCompare cmp, PdennSplit s, PdennCompar
   info->samples = rows;
   info->N       = cols;
   CleanStats(rows, cols, clean, cmp->pde->kernel, info);
+  if (cmp->pde->dim > 1) info->grad_rms = PdennCompareImageGradRMS(rows, cmp->pde->M, cmp->pde->order, cmp->pde->h, clean);
   PetscCall(PetscFree(clean));
   PetscFunctionReturn(0);
 }
