@@ -33,7 +33,8 @@ static PetscErrorCode WarmUp(PdennCompare cmp, PdennCompareMethod *m)
     PdennImageParams p;
     PetscCall(PdennImageParamsDefault(&p));
     PetscCall(PdennImageFill(&p, 0, NULL, u));
-  } else PetscCall(PdennSignalFill(&cmp->signals, 0, NULL, u));
+  } else
+    PetscCall(PdennSignalFill(&cmp->signals, 0, NULL, u));
   m->solver->monitor_every = -1;
   PetscCall(PdennSolverSolve(m->solver, u));
   m->solver->monitor_every = monitor;

@@ -41,7 +41,7 @@ static PetscErrorCode SetDefault(const char key[], PetscInt value)
    the first given one. */
 PetscErrorCode PdennCompareDetectDim(PdennCompare cmp)
 {
-  const PdennSplit order[3] = {PDENN_SPLIT_TEST, PDENN_SPLIT_TRAIN, PDENN_SPLIT_VAL};
+  const PdennSplit order[3]                 = {PDENN_SPLIT_TEST, PDENN_SPLIT_TRAIN, PDENN_SPLIT_VAL};
   char             path[PETSC_MAX_PATH_LEN] = "", key[64];
   hsize_t          dims[3]                  = {0, 0, 0};
   PetscInt         info[3]                  = {0, 0, 0};

@@ -20,7 +20,7 @@ static void PutCell(Grid *g, PetscInt r, PetscInt c, const PetscReal v[], PetscR
 
   for (PetscInt y = 0; y < g->H; y++)
     for (PetscInt x = 0; x < g->W; x++) {
-      const PetscReal a = absolute ? PetscAbsReal(v[x + g->W * y]) : v[x + g->W * y];
+      const PetscReal a                   = absolute ? PetscAbsReal(v[x + g->W * y]) : v[x + g->W * y];
       g->pix[(x0 + x) + g->GW * (y0 + y)] = (a - lo) / (hi - lo);
     }
 }

@@ -32,8 +32,8 @@ static PetscErrorCode DeckText(PdennCompare cmp, char **text)
 
 static PetscErrorCode WriteHeader(PdennCompare cmp, hid_t file)
 {
-  char          names[PDENN_COMPARE_MAX_METHODS * (PDENN_COMPARE_NAME_LEN + 1)] = "", *text;
-  const PetscInt n = cmp->ntest;
+  char           names[PDENN_COMPARE_MAX_METHODS * (PDENN_COMPARE_NAME_LEN + 1)] = "", *text;
+  const PetscInt n                                                               = cmp->ntest;
 
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < cmp->nmethods; i++) {
