@@ -315,7 +315,7 @@ static PetscErrorCode UNetBackward(PdennModel m, Vec dy, Vec dx, PetscReal dthet
 static PetscErrorCode UNetInitRandom(PdennModel m, PetscInt seed)
 {
   UNet          *net = (UNet *)m->data;
-  const PetscInt n   = m->channels * m->channels * (2 * m->radius + 1);
+  const PetscInt n   = m->channels * m->channels * PetscPowInt(2 * m->radius + 1, m->dim);
 
   PetscFunctionBeginUser;
   (void)seed;
@@ -341,5 +341,6 @@ PetscErrorCode PdennModelCreate_UNet(PdennModel m)
   m->ops.forward     = UNetForward;
   m->ops.backward    = UNetBackward;
   m->ops.init_random = UNetInitRandom;
+  m->ops.nd          = PETSC_TRUE; /* the layers read the dimension from the DMDAs */
   PetscFunctionReturn(0);
 }
