@@ -7,7 +7,7 @@
 #                                  256 train, every validation (28), 32 test patches
 #   images_prepare.sh paper        data/images_paper_{train,val,test}.h5: 65 x 65 (multigrid and
 #                                  the U-nets coarsen 65 -> 33 -> 17 -> 9), every patch of each
-#                                  split (234 train, 28 validation, 80 test)
+#                                  split (206 train, 24 validation, 69 test)
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 case ${1:-} in

@@ -66,7 +66,7 @@ static PetscErrorCode SplitOptions(PetscOptionItems *PetscOptionsObject, PdennCo
   PetscFunctionBeginUser;
   for (PetscInt s = 0; s < PDENN_SPLIT_N; s++) {
     PetscCall(PetscSNPrintf(key, sizeof(key), "-compare_%s_data", PdennSplits[s]));
-    PetscCall(PetscSNPrintf(text, sizeof(text), "Existing HDF5 signal set used as the %s set instead of generating one", PdennSplits[s]));
+    PetscCall(PetscSNPrintf(text, sizeof(text), "Existing HDF5 signal set (samples x N) or image set (samples x H x W: the grid becomes 2D, W x H) used as the %s set instead of generating one", PdennSplits[s]));
     PetscCall(PdennOptionsString(key, text, "", cmp->given[s], sizeof(cmp->given[s]), NULL));
     if (cmp->given[s][0] && !help) continue;
     PetscCall(PetscSNPrintf(key, sizeof(key), "-compare_%s_samples", PdennSplits[s]));
