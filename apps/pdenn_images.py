@@ -3,6 +3,8 @@
 
     /usr/bin/python3 apps/pdenn_images.py import INPUT... -o OUT.h5 [--patch P [--stride S]]
                      [--split TRAIN,VAL,TEST] [--sigma 0.1] [--seed 1] [--force]
+    /usr/bin/python3 apps/pdenn_images.py patches -o OUT [--train A,B --val C --test D] [--patch 64]
+                     [--stride S] [--samples TRAIN,VAL,TEST] [--sigma 0.1] [--seed 1] [--force]
     /usr/bin/python3 apps/pdenn_images.py export FILE.h5 -o OUT.png [--dataset noisy] [--sample 0]
                      [--volume] [--slice Z] [--range clip|auto] [--force]
     /usr/bin/python3 apps/pdenn_images.py info FILE.h5
@@ -28,6 +30,11 @@ import: INPUT is an image file (PNG, JPEG, TIFF, PGM/PPM/PBM, BMP, GIF), a folde
   n = numpy.random.default_rng([seed, k]).standard_normal(clean.shape), k = 0 train (or the only
   file), 1 val, 2 test; origin (samples x 3: input index, y, x of each sample's top-left pixel);
   attributes as docs/hdf5_layout.md lists them (generator "imported").
+patches: the P x P patches (stride S, default P) of each split's own list of images (default:
+  train camera, astronaut, coffee, rocket; val chelsea; test coins, moon, all python3-skimage's),
+  so no image is in two splits; --samples keeps that many patches of a split, indices
+  floor(i n / count); files OUT_train.h5, OUT_val.h5, OUT_test.h5 as import writes them (noise
+  k = 0, 1, 2; split_rule "by image (separate lists)").
 export: one 2D image of a dataset as an 8-bit greyscale PNG: rank 2 (H x W), rank 3 (samples x H x W,
   or with --volume one volume D x H x W), rank 4 (samples x D x H x W); a volume's slice z = --slice
   (default the middle). Scaling: --range clip (default) writes round(255 clip(v, 0, 1)); --range auto
@@ -323,6 +330,65 @@ def import_images(args):
     return 0
 
 
+# ---- Patches: train, validation and test sets from different named images -----------------------
+PATCH_DEFAULTS = {"train": "skimage:camera,skimage:astronaut,skimage:coffee,skimage:rocket",
+                  "val": "skimage:chelsea", "test": "skimage:coins,skimage:moon"}
+
+
+def parse_counts(text):
+    try:
+        c = [int(v) for v in text.split(",")]
+    except ValueError:
+        c = []
+    if len(c) != 3 or min(c) < 0:
+        fail("--samples '%s': expected three counts TRAIN,VAL,TEST, each >= 0 (0: every patch)" % text)
+    return c
+
+
+def thin(np, clean, origin, count):
+    """count of the n patches, evenly spread over them: indices floor(i n / count), i < count."""
+    n = clean.shape[0]
+    if count == 0 or count >= n:
+        return clean, origin
+    keep = [i * n // count for i in range(count)]
+    return clean[keep], origin[keep]
+
+
+def patches(args):
+    """import with --patch, but each split from its own list of images: no image in two splits."""
+    h5py, np, Image = load_modules()
+    if args.patch < 1 or args.stride is not None and args.stride < 1 or args.sigma < 0 or args.seed < 0:
+        fail("--patch %d --stride %s --sigma %g --seed %d: expected patch >= 1, stride >= 1, sigma >= 0, seed >= 0" % (args.patch, args.stride, args.sigma, args.seed))
+    counts = parse_counts(args.samples)
+    lists = {name: [v for v in getattr(args, name).split(",") if v] for name in SPLITS}
+    seen = {}
+    for name in SPLITS:
+        if not lists[name]:
+            fail("--%s: empty; expected a comma list of images (skimage:<name>, scipy:ascent, files)" % name)
+        for item in lists[name]:
+            if item in seen and seen[item] != name:
+                fail("'%s' is in --%s and --%s; expected different images for every split" % (item, seen[item], name))
+            seen[item] = name
+    names = output_names(args.output, (1, 0, 0), SPLITS)
+    for path in names.values():
+        check_writable(path, args.force)
+    stride = args.stride or args.patch
+    sets = {}
+    for name in SPLITS:
+        images = [(label, read_input(np, Image, reader)) for label, reader in expand_inputs(lists[name])]
+        clean, origin = samples_of(np, images, [(i, 0, img.shape[0]) for i, (_, img) in enumerate(images)], args.patch, stride)
+        sets[name] = thin(np, clean, origin, counts[SPLITS.index(name)]) + ("; ".join(label for label, _ in images),)
+    for k, name in enumerate(SPLITS):
+        clean, origin, source = sets[name]
+        attrs = {"generator": "imported", "source": source, "sigma": float(args.sigma), "seed": int(args.seed),
+                 "patch": int(args.patch), "stride": int(stride), "split": name, "split_rule": "by image (separate lists)",
+                 "luminance": "ITU-R BT.601: 0.299 R + 0.587 G + 0.114 B", "scaling": "value / (2^bits - 1); PGM value / maxval",
+                 "pdenn_version": pdenn_version()}
+        write_set(h5py, np, names[name], clean, origin, attrs, k)
+        print("pdenn_images: wrote %s: %d patch(es) of %d x %d from %s" % (names[name], clean.shape[0], args.patch, args.patch, source))
+    return 0
+
+
 # ---- Export and info ----------------------------------------------------------------------------
 def open_h5(h5py, path):
     if not os.path.isfile(path):
@@ -409,6 +475,17 @@ def parser():
     a.add_argument("--seed", type=int, default=1, help="noise seed (default 1)")
     a.add_argument("--force", action="store_true", help="replace existing outputs")
     a.set_defaults(run=import_images)
+    q = sub.add_parser("patches", help="train/val/test patch sets from different images")
+    q.add_argument("-o", "--output", required=True, help="OUT: writes OUT_train.h5, OUT_val.h5, OUT_test.h5")
+    for name in SPLITS:
+        q.add_argument("--" + name, default=PATCH_DEFAULTS[name], help="comma list of images of the %s set (default %s)" % (name, PATCH_DEFAULTS[name]))
+    q.add_argument("--patch", type=int, default=64, help="patch side P (default 64)")
+    q.add_argument("--stride", type=int, help="patch stride (default P)")
+    q.add_argument("--samples", default="0,0,0", help="TRAIN,VAL,TEST patch counts, evenly spread (0: every patch; default 0,0,0)")
+    q.add_argument("--sigma", type=float, default=0.1, help="noise standard deviation of 'noisy' (default 0.1)")
+    q.add_argument("--seed", type=int, default=1, help="noise seed (default 1)")
+    q.add_argument("--force", action="store_true", help="replace existing outputs")
+    q.set_defaults(run=patches)
     e = sub.add_parser("export", help="one image of an HDF5 dataset -> 8-bit PNG")
     e.add_argument("file")
     e.add_argument("-o", "--output", required=True)

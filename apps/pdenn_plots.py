@@ -57,6 +57,12 @@ def read_results(h5py, np, path):
                 for label, c in g["activations"].items():
                     m["curves"].append((label, np.array(c["s"]), np.array(c["phi"]), text(c.attrs["s_units"])))
             res["methods"].append(m)
+    res["row"] = None
+    if res["test"]["clean"].ndim == 3:  # images: examples.png shows the middle row of each
+        res["row"] = res["test"]["clean"].shape[1] // 2
+        res["test"] = {k: v[:, res["row"], :] for k, v in res["test"].items()}
+        for m in res["methods"]:
+            m["output"] = m["output"][:, res["row"], :]
     return res
 
 
@@ -98,8 +104,8 @@ def plot_examples(plt, np, res, out, samples=3):
         for m in res["methods"]:
             label = "%s (%s)" % (m["name"], m["what"]) if m["kind"] != "baseline" else "input (%s)" % res["input_is"]
             ax.plot(x, m["output"][k], label=label, **style(m))
-        ax.set_title("test sample %d" % k)
-        ax.set_xlabel("time within the segment (s)" if rate else "grid point")
+        ax.set_title("test sample %d" % k if res["row"] is None else "test image %d, row y = %d (images.png shows the whole images)" % (k, res["row"]))
+        ax.set_xlabel("time within the segment (s)" if rate else "grid point" if res["row"] is None else "pixel x")
         if units:
             ax.set_ylabel("amplitude (%s)" % units)
     axes[0][0].legend(fontsize=7, ncol=3)

@@ -60,3 +60,8 @@ PetscErrorCode PdennCompareWriteResults(PdennCompare cmp);
 /* True when training was stopped by a signal (checkpoints written, nothing evaluated). */
 PetscErrorCode PdennCompareGetInterrupted(PdennCompare cmp, PetscBool *interrupted);
 PetscErrorCode PdennCompareDestroy(PdennCompare *cmp);
+
+/* SSIM of image y against x (both W x H, natural order), skimage's default: 7 x 7 uniform
+   windows, sample covariances, K1 0.01, K2 0.03, data range L, mean over the pixels whose window
+   lies inside (src/compare/ssim.c, docs/results.md). */
+PetscErrorCode PdennCompareSSIM(PetscInt W, PetscInt H, const PetscReal x[], const PetscReal y[], PetscReal L, PetscReal *ssim);

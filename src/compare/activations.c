@@ -17,20 +17,25 @@ static PetscErrorCode CurveAlloc(PdennCompareCurve *c, const char label[])
 }
 
 /* phi of a symmetric step on [0, s_end]: the table's own domain (and half again, where g is
-   constant) for the trainable activation, a few contrast parameters for a fixed flux. */
-static PetscErrorCode CurveFromStep(PdennSymStep *step, PdennCompareCurve *c)
+   constant) for the trainable activation, a few contrast parameters for a fixed flux. On a 2D
+   grid the block's group activation g(|z|) z, drawn along a ray: phi(s) = g(s) s, the same
+   function of s = |z| (the 2D block keeps no 1D step, so the function comes from its act). */
+static PetscErrorCode CurveFromBlock(PdennSymBlock *blk, PdennCompareCurve *c)
 {
-  PetscReal s_end = 3.0;
+  PetscReal         s_end = 3.0;
+  PdennActivationFn act   = blk->step.act;
+  void             *ctx   = blk->step.act_ctx;
 
   PetscFunctionBeginUser;
-  if (step->act == PdennActivationTableApply)
-    s_end = 1.5 * ((PdennActivation *)step->act_ctx)->s_max;
-  else if (step->act == PdennFluxActivation) {
-    const PdennFlux *flux = (const PdennFlux *)step->act_ctx;
+  if (blk->dim > 1) PetscCall(PdennActivationGetFn(&blk->act, &act, &ctx));
+  if (act == PdennActivationTableApply)
+    s_end = 1.5 * ((PdennActivation *)ctx)->s_max;
+  else if (act == PdennFluxActivation) {
+    const PdennFlux *flux = (const PdennFlux *)ctx;
     if (flux->type >= PDENN_FLUX_PERONA_MALIK && flux->type <= PDENN_FLUX_WEICKERT) s_end = 4.0 * flux->lambda;
   }
   for (PetscInt i = 0; i < c->n; i++) c->s[i] = s_end * i / (c->n - 1);
-  PetscCall(step->act(step->act_ctx, c->n, c->s, c->phi, NULL));
+  PetscCall(act(ctx, c->n, c->s, c->phi, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -93,12 +98,12 @@ PetscErrorCode PdennCompareModelRecord(PdennCompare cmp, PdennModel model, Pdenn
     PetscCall(PdennModelGetNumBlocks(model, &n_blocks));
     PetscCall(PetscCalloc1(n_blocks, &m->curves));
     for (PetscInt k = 0; k < n_blocks; k++) {
-      PdennSymStep *step;
-      char          label[32];
+      PdennSymBlock *blk; /* its step's phi on a ray: the group activation g(|z|) z in 2D */
+      char           label[32];
       PetscCall(PetscSNPrintf(label, sizeof(label), "block%" PetscInt_FMT, k));
-      PetscCall(PdennModelGetSymStep(model, k, &step));
+      PetscCall(PdennModelGetSymBlock(model, k, &blk));
       PetscCall(CurveAlloc(&m->curves[k], label));
-      PetscCall(CurveFromStep(step, &m->curves[k]));
+      PetscCall(CurveFromBlock(blk, &m->curves[k]));
     }
     m->n_curves = n_blocks;
     PetscFunctionReturn(0);

@@ -29,7 +29,12 @@ static PetscErrorCode WarmUp(PdennCompare cmp, PdennCompareMethod *m)
 
   PetscFunctionBeginUser;
   PetscCall(DMCreateGlobalVector(m->solver->pde->da, &u));
-  PetscCall(PdennSignalFill(&cmp->signals, 0, NULL, u));
+  if (m->solver->pde->dim > 1) {
+    PdennImageParams p;
+    PetscCall(PdennImageParamsDefault(&p));
+    PetscCall(PdennImageFill(&p, 0, NULL, u));
+  } else
+    PetscCall(PdennSignalFill(&cmp->signals, 0, NULL, u));
   m->solver->monitor_every = -1;
   PetscCall(PdennSolverSolve(m->solver, u));
   m->solver->monitor_every = monitor;

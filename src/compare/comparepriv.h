@@ -55,6 +55,7 @@ typedef struct {
   PetscReal          train_seconds, seconds_per_sample;
   PetscReal          steps_per_sample, linear_its_per_sample; /* classical iteration counts */
   PdennCompareErrors test, stress;                            /* stress: only max_gain */
+  PetscReal          ssim;                                    /* images: mean test SSIM (ssim.c) */
   PetscReal         *output;                                  /* [ntest][N] */
   PetscInt           n_epochs_hist, n_steps_hist;
   PetscReal         *train_loss, *val_loss, *step_loss;
@@ -152,6 +153,16 @@ PetscErrorCode PdennCompareModelRecord(PdennCompare cmp, PdennModel model, Pdenn
 /* evaluate.c: errors, gains and timing of a method's outputs */
 PetscErrorCode PdennCompareMethodFinish(PdennCompare cmp, PdennCompareMethod *m, const PetscReal stress_output[]);
 PetscErrorCode PdennCompareMethodFree(PdennCompareMethod *m);
+
+/* images.c: the 2D main job on image sets (samples x H x W), an image a row in natural order */
+PetscErrorCode PdennCompareDetectDim(PdennCompare cmp); /* before the grid reads its keys */
+PetscErrorCode PdennCompareCheckGivenImages(PdennCompare cmp, const char key[], const char path[], PetscInt *samples);
+PetscErrorCode PdennCompareTaskRowsImages(PdennCompare cmp, const char path[], PetscInt n, PetscReal input[], PetscReal target[]);
+PetscErrorCode PdennCompareLoadTestImages(PdennCompare cmp);
+PetscErrorCode PdennCompareMakeStressImages(PdennCompare cmp);
+PetscReal      PdennCompareImageGradRMS(PetscInt rows, const PetscInt M[], PetscInt order, PetscReal h, const PetscReal u[]);
+/* images_png.c: the grid of test images (target | input | every method, with error maps) */
+PetscErrorCode PdennCompareWriteImageGrid(PdennCompare cmp);
 
 /* summary.c, results_h5.c, plots.c */
 PetscErrorCode PdennCompareWriteSummary(PdennCompare cmp);

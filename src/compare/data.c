@@ -31,6 +31,10 @@ static PetscErrorCode CheckGiven(PdennCompare cmp, PdennSplit s)
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(key, sizeof(key), "-compare_%s_data", PdennSplits[s]));
+  if (cmp->pde->dim > 1) {
+    PetscCall(PdennCompareCheckGivenImages(cmp, key, cmp->given[s], &cmp->samples[s]));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PdennSignalSetOpen(cmp->comm, key, cmp->given[s], &set));
   PetscCall(PdennSignalSetGetParams(set, &p));
   if (p.N == cmp->pde->N) ierr = CheckGivenFinite(cmp, set, p.samples); /* the set is closed first */
@@ -111,12 +115,15 @@ static PetscErrorCode AppendTask(PdennCompare cmp, const char path[], PetscInt n
 
   PetscFunctionBeginUser;
   PetscCall(PetscCalloc2(n * N, &input, n * N, &target));
-  PetscCall(TaskRows(cmp, path, n, input, target));
+  if (cmp->pde->dim > 1)
+    PetscCall(PdennCompareTaskRowsImages(cmp, path, n, input, target));
+  else
+    PetscCall(TaskRows(cmp, path, n, input, target));
   PetscCall(PdennCompareSerialBegin());
   if (!cmp->rank) {
     ierr = PdennCompareH5Open(path, PETSC_FALSE, &file);
-    if (!ierr) ierr = PdennCompareH5WriteArray(file, "input", (hsize_t)n, (hsize_t)N, input);
-    if (!ierr) ierr = PdennCompareH5WriteArray(file, "target", (hsize_t)n, (hsize_t)N, target);
+    if (!ierr) ierr = PdennCompareH5WriteRows(cmp, file, "input", n, input);
+    if (!ierr) ierr = PdennCompareH5WriteRows(cmp, file, "target", n, target);
     if (!ierr) ierr = PdennCompareH5AttrString(file, ".", "task", PdennCompareTasks[cmp->task]);
     if (!ierr) ierr = PdennCompareH5AttrString(file, ".", "input_is", cmp->input_clean ? "clean" : "noisy");
     if (!ierr) ierr = PdennCompareH5Close(&file);
@@ -173,6 +180,10 @@ PetscErrorCode PdennCompareLoadTest(PdennCompare cmp)
   rows[1] = cmp->test_target;
   rows[2] = cmp->test_clean;
   rows[3] = cmp->test_noisy;
+  if (cmp->pde->dim > 1) {
+    PetscCall(PdennCompareLoadTestImages(cmp));
+    PetscFunctionReturn(0);
+  }
   PetscCall(DMCreateGlobalVector(cmp->pde->da, &v));
   PetscCall(PdennSignalSetOpen(cmp->comm, "-compare_test_data", cmp->data_path[PDENN_SPLIT_TEST], &set)); /* opened and checked once */
   for (int d = 0; d < 4; d++) {
@@ -197,6 +208,10 @@ PetscErrorCode PdennCompareMakeStress(PdennCompare cmp)
   Vec               clean, noisy;
 
   PetscFunctionBeginUser;
+  if (cmp->pde->dim > 1) {
+    PetscCall(PdennCompareMakeStressImages(cmp));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscCalloc1(n * N, &cmp->stress_input));
   p.sigma   = cmp->stress_sigma;
   p.seed    = cmp->signals.seed + 3;

@@ -64,6 +64,7 @@ static PetscErrorCode ReadInfoSerial(PdennCompare cmp, PdennSplit s, PdennCompar
   info->samples = rows;
   info->N       = cols;
   CleanStats(rows, cols, clean, cmp->pde->kernel, info);
+  if (cmp->pde->dim > 1) info->grad_rms = PdennCompareImageGradRMS(rows, cmp->pde->M, cmp->pde->order, cmp->pde->h, clean);
   PetscCall(PetscFree(clean));
   PetscFunctionReturn(0);
 }
@@ -144,16 +145,16 @@ PetscErrorCode PdennCompareDescribeData(PdennCompare cmp)
 PetscErrorCode PdennCompareCheckActScale(PdennCompare cmp, PdennCompareMethod *m, PdennModel model)
 {
   PdennModelType         type;
-  PdennSymStep          *step;
+  PdennSymBlock         *blk;
   const PdennActivation *act;
   const PetscReal        scale = cmp->info[PDENN_SPLIT_TRAIN].grad_rms;
 
   PetscFunctionBeginUser;
   PetscCall(PdennModelGetType(model, &type));
   if (type != PDENN_MODEL_SYM_RESNET && type != PDENN_MODEL_FSI_RESNET && type != PDENN_MODEL_RECURRENT) PetscFunctionReturn(0);
-  PetscCall(PdennModelGetSymStep(model, 0, &step));
-  if (step->act != PdennActivationTableApply) PetscFunctionReturn(0);
-  act = (const PdennActivation *)step->act_ctx;
+  PetscCall(PdennModelGetSymBlock(model, 0, &blk));
+  if (blk->act.type != PDENN_ACTIVATION_TRAINABLE) PetscFunctionReturn(0);
+  act = &blk->act;
   if (act->s_max < scale) PetscCall(PetscFPrintf(cmp->comm, PETSC_STDERR, "pdenn: warning: key -act_smax (-%s_act_smax): value %.6g is below the gradient scale of the training data (RMS of |D u| over the clean signals: %.6g); network '%s' has a constant diffusivity beyond it, so its flux cannot take shape where most gradients are\n", m->name, (double)act->s_max, (double)scale, m->name));
   PetscFunctionReturn(0);
 }

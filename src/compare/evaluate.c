@@ -33,6 +33,20 @@ PetscErrorCode PdennCompareErrorsCompute(PetscInt n, PetscInt N, const PetscReal
   PetscFunctionReturn(0);
 }
 
+/* Images: the mean over the test images of SSIM(output, target), L = the PSNR peak. */
+static PetscErrorCode MeanSSIM(PdennCompare cmp, PdennCompareMethod *m)
+{
+  PetscReal sum = 0.0, s;
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < cmp->ntest; k++) {
+    PetscCall(PdennCompareSSIM(cmp->pde->M[0], cmp->pde->M[1], cmp->test_target + k * cmp->N, m->output + k * cmp->N, cmp->peak, &s));
+    sum += s;
+  }
+  m->ssim = sum / cmp->ntest;
+  PetscFunctionReturn(0);
+}
+
 /* Assembles the outputs on rank 0 (each rank has added its owned points) and computes the
    errors; stress_output (the stress inputs' outputs, partial like output) gives the stress gain. */
 PetscErrorCode PdennCompareMethodFinish(PdennCompare cmp, PdennCompareMethod *m, const PetscReal stress_output[])
@@ -47,17 +61,21 @@ PetscErrorCode PdennCompareMethodFinish(PdennCompare cmp, PdennCompareMethod *m,
     PetscCall(PetscArraycpy(stress, stress_output, n));
     PetscCall(PdennRowsReduce(cmp->comm, n, stress));
   }
+  m->ssim = NAN;
   if (!cmp->rank) {
     PetscCall(PdennCompareErrorsCompute(cmp->ntest, cmp->N, m->output, cmp->test_target, cmp->test_input, cmp->peak, &m->test));
+    if (cmp->pde->dim == 2) PetscCall(MeanSSIM(cmp, m));
     if (stress) PetscCall(PdennCompareErrorsCompute(cmp->ntest, cmp->N, stress, NULL, cmp->stress_input, cmp->peak, &m->stress));
   }
   /* every rank prints and reports the same figures */
   PetscCallMPI(MPI_Bcast(&m->test, 3, MPIU_REAL, 0, cmp->comm));
   PetscCallMPI(MPI_Bcast(&m->stress, 3, MPIU_REAL, 0, cmp->comm));
+  PetscCallMPI(MPI_Bcast(&m->ssim, 1, MPIU_REAL, 0, cmp->comm));
   if (!stress) m->stress.max_gain = NAN;
   PetscCall(PetscFree(stress));
   m->done = PETSC_TRUE;
   PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: %-10s %-9s test MSE %.4e  PSNR %6.2f dB  max gain %.6f  %.3e s/sample\n", m->name, PdennMethodKinds[m->kind], (double)m->test.mse, (double)m->test.psnr, (double)m->test.max_gain, (double)m->seconds_per_sample));
+  if (cmp->pde->dim == 2) PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: %-10s SSIM %.6f (mean over the test images, against the target)\n", m->name, (double)m->ssim));
   PetscFunctionReturn(0);
 }
 

@@ -66,7 +66,7 @@ static PetscErrorCode SplitOptions(PetscOptionItems *PetscOptionsObject, PdennCo
   PetscFunctionBeginUser;
   for (PetscInt s = 0; s < PDENN_SPLIT_N; s++) {
     PetscCall(PetscSNPrintf(key, sizeof(key), "-compare_%s_data", PdennSplits[s]));
-    PetscCall(PetscSNPrintf(text, sizeof(text), "Existing HDF5 signal set used as the %s set instead of generating one", PdennSplits[s]));
+    PetscCall(PetscSNPrintf(text, sizeof(text), "Existing HDF5 signal set (samples x N) or image set (samples x H x W: the grid becomes 2D, W x H) used as the %s set instead of generating one", PdennSplits[s]));
     PetscCall(PdennOptionsString(key, text, "", cmp->given[s], sizeof(cmp->given[s]), NULL));
     if (cmp->given[s][0] && !help) continue;
     PetscCall(PetscSNPrintf(key, sizeof(key), "-compare_%s_samples", PdennSplits[s]));
@@ -188,6 +188,7 @@ PetscErrorCode PdennCompareCheckUnreadKeys(PdennCompare cmp)
 PetscErrorCode PdennCompareSetFromOptions(PdennCompare cmp)
 {
   PetscFunctionBeginUser;
+  PetscCall(PdennCompareDetectDim(cmp));
   PetscCall(PdennDiffusionSetFromOptions(cmp->pde));
   PetscOptionsBegin(cmp->comm, NULL, "pdenn_compare: the experiment (docs/results.md)", NULL);
   PetscCall(DataOptions(PetscOptionsObject, cmp));
@@ -196,6 +197,8 @@ PetscErrorCode PdennCompareSetFromOptions(PdennCompare cmp)
   PetscCall(OutputOptions(PetscOptionsObject, cmp));
   PetscOptionsEnd();
   PetscCall(SignalOptions(cmp));
+  PetscCheck(cmp->pde->dim == 1 || AllGiven(cmp), cmp->comm, PDENN_ERR_INPUT, "key -dim: value %" PetscInt_FMT ": pdenn_compare takes images from files only; expected -compare_train_data, -compare_val_data and -compare_test_data image sets (samples x H x W, e.g. /usr/bin/python3 apps/pdenn_images.py patches -o data/patches)", cmp->pde->dim);
+  PetscCheck(cmp->pde->dim < 3, cmp->comm, PDENN_ERR_INPUT, "key -dim: value 3: pdenn_compare runs on signals (1) and images (2); expected -dim 1 or 2");
   PetscCheck(cmp->nclassical + cmp->nlearned > 0, cmp->comm, PDENN_ERR_INPUT, "keys -compare_classical and -compare_learned: both are empty; expected at least one method to compare");
   PetscFunctionReturn(0);
 }

@@ -99,6 +99,23 @@ PetscErrorCode PdennCompareH5WriteArray(hid_t loc, const char name[], hsize_t ro
 }
 
 /* A scalar variable-length string dataset (the deck's text). */
+/* rows images of H x W (M = {W, H}) in natural order as a rows x H x W dataset: the layout of
+   docs/hdf5_layout.md's image sets, replacing any existing one of that name. */
+PetscErrorCode PdennCompareH5WriteImages(hid_t loc, const char name[], hsize_t rows, const PetscInt M[], const PetscReal data[])
+{
+  const hsize_t dims[3] = {rows, (hsize_t)M[1], (hsize_t)M[0]};
+  hid_t         dset;
+  PetscBool     exists;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennCompareH5Exists(loc, name, &exists));
+  if (exists) H5Check(H5Ldelete(loc, name, H5P_DEFAULT), "deleting an old dataset");
+  PetscCall(PdennH5DatasetCreate(loc, name, 3, dims, &dset));
+  if (rows * dims[1] * dims[2] > 0) H5Check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing a dataset");
+  PetscCall(PdennH5Close(&dset));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PdennCompareH5WriteText(hid_t loc, const char name[], const char text[])
 {
   hid_t type, space, dset;
@@ -191,21 +208,24 @@ PetscErrorCode PdennCompareH5OpenRead(const char path[], hid_t *file)
   PetscFunctionReturn(0);
 }
 
-/* A whole 2D dataset as doubles (rows x cols, any floating-point type in the file), malloced. */
+/* A whole dataset of rank 2 (samples x N) or 3 (samples x H x W: images in natural order, a
+   row of H W values each) as doubles (any floating-point type in the file), malloced. */
 PetscErrorCode PdennCompareH5ReadArray(hid_t loc, const char name[], PetscInt *rows, PetscInt *cols, PetscReal **data)
 {
   hid_t   dset, space;
-  hsize_t dims[2] = {0, 0};
+  hsize_t dims[3] = {0, 0, 1};
+  int     rank;
 
   PetscFunctionBeginUser;
   H5Check(dset = H5Dopen2(loc, name, H5P_DEFAULT), name);
   H5Check(space = H5Dget_space(dset), "getting a dataspace");
-  PetscCheck(H5Sget_simple_extent_ndims(space) == 2, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "dataset '%s' is not 2D", name);
+  rank = H5Sget_simple_extent_ndims(space);
+  PetscCheck(rank == 2 || rank == 3, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "dataset '%s' is not 2D or 3D", name);
   H5Check(H5Sget_simple_extent_dims(space, dims, NULL), "getting a dataset's shape");
   H5Check(H5Sclose(space), "closing a dataspace");
   *rows = (PetscInt)dims[0];
-  *cols = (PetscInt)dims[1];
-  PetscCall(PetscMalloc1(dims[0] * dims[1] + 1, data));
+  *cols = (PetscInt)(dims[1] * dims[2]);
+  PetscCall(PetscMalloc1(dims[0] * dims[1] * dims[2] + 1, data));
   H5Check(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *data), name);
   H5Check(H5Dclose(dset), "closing a dataset");
   PetscFunctionReturn(0);

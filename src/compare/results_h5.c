@@ -32,8 +32,8 @@ static PetscErrorCode DeckText(PdennCompare cmp, char **text)
 
 static PetscErrorCode WriteHeader(PdennCompare cmp, hid_t file)
 {
-  char          names[PDENN_COMPARE_MAX_METHODS * (PDENN_COMPARE_NAME_LEN + 1)] = "", *text;
-  const hsize_t n = (hsize_t)cmp->ntest, N = (hsize_t)cmp->N;
+  char           names[PDENN_COMPARE_MAX_METHODS * (PDENN_COMPARE_NAME_LEN + 1)] = "", *text;
+  const PetscInt n                                                               = cmp->ntest;
 
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < cmp->nmethods; i++) {
@@ -50,16 +50,19 @@ static PetscErrorCode WriteHeader(PdennCompare cmp, hid_t file)
   PetscCall(PdennCompareH5AttrInt(file, ".", "order", cmp->pde->order));
   PetscCall(PdennCompareH5AttrReal(file, ".", "t_stop", cmp->base->t_stop));
   PetscCall(PdennCompareH5AttrInt(file, ".", "N", cmp->N));
+  if (cmp->pde->dim > 1) PetscCall(PdennCompareH5AttrInt(file, ".", "dim", cmp->pde->dim));
+  if (cmp->pde->dim > 1) PetscCall(PdennCompareH5AttrInt(file, ".", "W", cmp->pde->M[0]));
+  if (cmp->pde->dim > 1) PetscCall(PdennCompareH5AttrInt(file, ".", "H", cmp->pde->M[1]));
   PetscCall(PdennCompareH5AttrInt(file, ".", "ranks", cmp->size));
   PetscCall(PdennCompareH5AttrString(file, ".", "pdenn_version", PDENN_VERSION));
   PetscCall(DeckText(cmp, &text));
   PetscCall(PdennCompareH5WriteText(file, "deck", text));
   PetscCall(PetscFree(text));
-  PetscCall(PdennCompareH5WriteArray(file, "test/input", n, N, cmp->test_input));
-  PetscCall(PdennCompareH5WriteArray(file, "test/target", n, N, cmp->test_target));
-  PetscCall(PdennCompareH5WriteArray(file, "test/clean", n, N, cmp->test_clean));
-  PetscCall(PdennCompareH5WriteArray(file, "test/noisy", n, N, cmp->test_noisy));
-  PetscCall(PdennCompareH5WriteArray(file, "test/stress_input", n, N, cmp->stress_input));
+  PetscCall(PdennCompareH5WriteRows(cmp, file, "test/input", n, cmp->test_input));
+  PetscCall(PdennCompareH5WriteRows(cmp, file, "test/target", n, cmp->test_target));
+  PetscCall(PdennCompareH5WriteRows(cmp, file, "test/clean", n, cmp->test_clean));
+  PetscCall(PdennCompareH5WriteRows(cmp, file, "test/noisy", n, cmp->test_noisy));
+  PetscCall(PdennCompareH5WriteRows(cmp, file, "test/stress_input", n, cmp->stress_input));
   PetscFunctionReturn(0);
 }
 
@@ -126,6 +129,7 @@ static PetscErrorCode WriteFigures(hid_t file, const char g[], const PdennCompar
   PetscCall(PdennCompareH5AttrReal(file, g, "max_gain_stress", m->stress.max_gain));
   PetscCall(PdennCompareH5AttrReal(file, g, "steps_per_sample", m->steps_per_sample));
   PetscCall(PdennCompareH5AttrReal(file, g, "solver_its_per_sample", m->linear_its_per_sample));
+  if (!PetscIsNanReal(m->ssim)) PetscCall(PdennCompareH5AttrReal(file, g, "test_ssim", m->ssim));
   PetscFunctionReturn(0);
 }
 
@@ -172,7 +176,7 @@ static PetscErrorCode WriteAll(PdennCompare cmp, const char path[])
     const PdennCompareMethod *m = &cmp->methods[i];
     PetscCall(PetscSNPrintf(g, sizeof(g), "methods/%s", m->name));
     PetscCall(PetscSNPrintf(name, sizeof(name), "%s/output", g));
-    PetscCall(PdennCompareH5WriteArray(file, name, (hsize_t)cmp->ntest, (hsize_t)cmp->N, m->output));
+    PetscCall(PdennCompareH5WriteRows(cmp, file, name, cmp->ntest, m->output));
     PetscCall(WriteFigures(file, g, m));
     if (m->kind == PDENN_KIND_LEARNED) PetscCall(WriteLearned(file, g, m));
   }

@@ -160,6 +160,7 @@ PetscErrorCode PdennCompareWriteResults(PdennCompare cmp)
   PetscCall(PetscLogStagePush(cmp->stage_output));
   PetscCall(PdennCompareWriteSummary(cmp));
   PetscCall(PdennCompareWriteH5(cmp));
+  PetscCall(PdennCompareWriteImageGrid(cmp));
   PetscCall(PdennCompareRunPlots(cmp));
   PetscCall(PetscLogStagePop());
   PetscFunctionReturn(0);
