@@ -41,8 +41,9 @@ typedef enum { PDENN_BENCH_STREAM,
                PDENN_BENCH_LINEAR,
                PDENN_BENCH_TRAIN,
                PDENN_BENCH_GRID,
+               PDENN_BENCH_CONV2D,
                PDENN_BENCH_NSECTIONS } PdennBenchSection;
-extern const char *const PdennBenchSections[]; /* "stream", "diffusion", "linear", "train", "grid" */
+extern const char *const PdennBenchSections[]; /* "stream", "diffusion", "linear", "train", "grid", "conv2d" */
 #define PDENN_BENCH_NMODELS 4
 extern const PdennModelType PdennBenchModels[]; /* the trained models, in the table's order */
 
@@ -94,6 +95,7 @@ struct _n_PdennBench {
   PetscInt        grid_N[2];                          /* -bench_grid_N2, -bench_grid_N3: sides of the 2D and 3D grids (0: skip) */
   PetscReal       bandwidth;                          /* STREAM triad bytes/s over all ranks (0 until measured) */
   PetscLogStage   stages[PDENN_BENCH_NSECTIONS];
+  PetscInt        conv2d_N;                           /* -bench_conv2d_N: side of the conv2d section's image */
   PdennBenchTable table;
 };
 
@@ -123,6 +125,8 @@ PetscErrorCode PdennBenchDiffusion(PdennBench bench);
 PetscErrorCode PdennBenchKernels(PdennBench bench);
 PetscErrorCode PdennBenchLinear(PdennBench bench);
 PetscErrorCode PdennBenchTrain(PdennBench bench);
+/* The 2D convolution layer alone: forward, adjoint, weight gradient at the networks' shapes. */
+PetscErrorCode PdennBenchConv2d(PdennBench bench);
 
 /* The training section's models: their keys (src/bench/models.c) and the analytic FLOPs of one
    training step (forward + backward) of one sample of N points. */
@@ -137,6 +141,8 @@ PetscErrorCode PdennBenchDumpModels(PdennBench bench, const char filename[]);
 /* Wall time of a region on every rank: barrier, then the slowest rank's elapsed seconds. */
 PetscErrorCode PdennBenchTic(MPI_Comm comm, PetscLogDouble *t0);
 PetscErrorCode PdennBenchToc(MPI_Comm comm, PetscLogDouble t0, PetscReal *seconds);
+/* CPU seconds of this process (robust to other processes' load, not to their cache traffic). */
+PetscReal PdennBenchCPUSeconds(void);
 /* Median of n values (t is reordered). */
 PetscReal PdennBenchMedian(PetscInt n, PetscReal t[]);
 /* Makes a fresh options database with the given "-key value ..." string (plus extra, if not NULL)

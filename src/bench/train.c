@@ -4,7 +4,6 @@
    count of src/bench/flops.c, and the resident memory of the model and its growth over steps. */
 #include <pdenn/bench.h>
 #include <pdenn/train.h>
-#include <time.h>
 
 typedef struct {
   MPI_Comm       comm;         /* the model's (spatial) communicator */
@@ -114,16 +113,6 @@ typedef struct {
   PetscInt  nparams;
 } TrainResult;
 
-/* CPU seconds this process has used: unlike wall time, it does not count the time other
-   processes of a loaded machine take the core away (docs/performance.md, "How things are counted"). */
-static PetscReal CPUSeconds(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (PetscReal)ts.tv_sec + 1e-9 * (PetscReal)ts.tv_nsec;
-}
-
 static PetscErrorCode BenchModel(PdennBench b, PdennModelType type, PetscInt N, TrainResult *res)
 {
   TrainCase  tc;
@@ -141,9 +130,9 @@ static PetscErrorCode BenchModel(PdennBench b, PdennModelType type, PetscInt N, 
       PetscLogDouble t0;
       PetscReal      c0;
       PetscCall(PdennBenchTic(b->comm, &t0));
-      c0 = CPUSeconds();
+      c0 = PdennBenchCPUSeconds();
       PetscCall(TrainStep(b, &tc));
-      c[r] = CPUSeconds() - c0;
+      c[r] = PdennBenchCPUSeconds() - c0;
       PetscCall(PdennBenchToc(b->comm, t0, &t[r]));
     }
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, c, (PetscMPIInt)b->repeats, MPIU_REAL, MPI_SUM, b->comm));

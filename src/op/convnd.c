@@ -84,6 +84,161 @@ static void RowWeightGrad(PetscInt n, PetscInt cw, PetscInt len, PetscInt m, con
     RowWeightGradM(n, cw, len, m, win, p, dk);
 }
 
+/* ---- 2D, radius 1: register-blocked rows -----------------------------------------------------
+   The common case of the 2D networks (3 x 3 kernels, a few channels) runs through rows whose channel
+   counts are compile-time constants, so the compiler keeps a block of output points in registers
+   over all 9 c_in kernel taps and vectorises over the channels. Every point of a layer goes through
+   the same arithmetic (a block only groups points; the last points of a row form smaller blocks
+   of the same code), so a point's sum does not depend on where a rank's rows start or end, and
+   the results stay the same for every decomposition. */
+#define FAST_BLOCK 8 /* output points per register block */
+#define FAST_MAX_V 2 /* the most vectors per point: 16 channels */
+
+/* A vector of 8 reals in the compiler's generic vector extension (GCC, Clang): the lanes are
+   channels, loads and stores unaligned. The arithmetic is written out lane by lane in C's order,
+   so the vector code rounds exactly like the scalar one would. */
+typedef PetscReal FastVec __attribute__((vector_size(8 * sizeof(PetscReal)), aligned(sizeof(PetscReal))));
+#define FAST_LANES 8
+
+static inline FastVec FastLoad(const PetscReal *a)
+{
+  return *(const FastVec *)a;
+}
+
+/* For the B points b of a block (win[oy] at the block's first window of kernel row oy, points
+   s CI apart): p_b[0..CO) += sum_{oy, ox, ci} win[oy][(s b + ox) CI + ci] k[(3 oy + ox) CI + ci][0..CO),
+   summed in the order (oy, ox, ci) for each output channel (lanes: CO, a multiple of 8). With one
+   output channel the lanes run over ci instead (CI a multiple of 8): a sum per input channel over
+   the 9 taps in order, then p_b plus those CI sums in order. */
+PDENN_INLINE void GatherBlock(const PetscInt B, const PetscInt CI, const PetscInt CO, PetscInt s, const PetscReal *const win[3], const PetscReal *restrict k, PetscReal *restrict p)
+{
+  const PetscInt NV = (CO > 1 ? CO : CI) / FAST_LANES;
+  FastVec        acc[FAST_BLOCK][FAST_MAX_V];
+
+  if (CO > 1) {
+    for (PetscInt b = 0; b < B; b++)
+      for (PetscInt v = 0; v < NV; v++) acc[b][v] = FastLoad(p + b * CO + v * FAST_LANES);
+    for (PetscInt oy = 0; oy < 3; oy++)
+      for (PetscInt ox = 0; ox < 3; ox++)
+        for (PetscInt ci = 0; ci < CI; ci++) {
+          const PetscReal *kq = k + ((3 * oy + ox) * CI + ci) * CO;
+          for (PetscInt b = 0; b < B; b++) {
+            const PetscReal a = win[oy][(s * b + ox) * CI + ci];
+            for (PetscInt v = 0; v < NV; v++) acc[b][v] += a * FastLoad(kq + v * FAST_LANES);
+          }
+        }
+    for (PetscInt b = 0; b < B; b++)
+      for (PetscInt v = 0; v < NV; v++) *(FastVec *)(p + b * CO + v * FAST_LANES) = acc[b][v];
+  } else {
+    for (PetscInt b = 0; b < B; b++)
+      for (PetscInt v = 0; v < NV; v++) acc[b][v] = (FastVec){0};
+    for (PetscInt oy = 0; oy < 3; oy++)
+      for (PetscInt ox = 0; ox < 3; ox++)
+        for (PetscInt b = 0; b < B; b++)
+          for (PetscInt v = 0; v < NV; v++) acc[b][v] += FastLoad(win[oy] + (s * b + ox) * CI + v * FAST_LANES) * FastLoad(k + (3 * oy + ox) * CI + v * FAST_LANES);
+    for (PetscInt b = 0; b < B; b++) {
+      PetscReal sum = p[b];
+      for (PetscInt v = 0; v < NV; v++)
+        for (PetscInt l = 0; l < FAST_LANES; l++) sum += acc[b][v][l];
+      p[b] = sum;
+    }
+  }
+}
+
+/* dk[(3 oy + ox) CI + ci][0..CO) += sum_b win[oy][(s b + ox) CI + ci] p_b[0..CO) over the B points
+   of a block, each sum running over the points in order (lanes: CO, or CI when CO = 1). */
+PDENN_INLINE void WeightGradBlock(const PetscInt B, const PetscInt CI, const PetscInt CO, PetscInt s, const PetscReal *const win[3], const PetscReal *restrict p, PetscReal *restrict dk)
+{
+  const PetscInt NV = (CO > 1 ? CO : CI) / FAST_LANES;
+
+  for (PetscInt oy = 0; oy < 3; oy++)
+    for (PetscInt ox = 0; ox < 3; ox++) {
+      PetscReal *dkq = dk + (3 * oy + ox) * CI * CO;
+      FastVec    acc[FAST_MAX_V];
+      if (CO > 1)
+        for (PetscInt ci = 0; ci < CI; ci++) {
+          for (PetscInt v = 0; v < NV; v++) acc[v] = FastLoad(dkq + ci * CO + v * FAST_LANES);
+          for (PetscInt b = 0; b < B; b++) {
+            const PetscReal a = win[oy][(s * b + ox) * CI + ci];
+            for (PetscInt v = 0; v < NV; v++) acc[v] += a * FastLoad(p + b * CO + v * FAST_LANES);
+          }
+          for (PetscInt v = 0; v < NV; v++) *(FastVec *)(dkq + ci * CO + v * FAST_LANES) = acc[v];
+        }
+      else {
+        for (PetscInt v = 0; v < NV; v++) acc[v] = FastLoad(dkq + v * FAST_LANES);
+        for (PetscInt b = 0; b < B; b++)
+          for (PetscInt v = 0; v < NV; v++) acc[v] += FastLoad(win[oy] + (s * b + ox) * CI + v * FAST_LANES) * p[b];
+        for (PetscInt v = 0; v < NV; v++) *(FastVec *)(dkq + v * FAST_LANES) = acc[v];
+      }
+    }
+}
+
+typedef enum {
+  FAST_GATHER,
+  FAST_WEIGHT_GRAD
+} FastMode;
+
+/* A row of n output points in blocks of FAST_BLOCK, the rest one by one */
+PDENN_INLINE void FastRow(FastMode mode, const PetscInt CI, const PetscInt CO, PetscInt n, PetscInt s, const PetscReal *const win[3], PetscReal *k, PetscReal *p)
+{
+  const PetscReal *w[3] = {win[0], win[1], win[2]};
+  PetscInt         i    = 0;
+
+  for (; i + FAST_BLOCK <= n; i += FAST_BLOCK) {
+    if (mode == FAST_GATHER)
+      GatherBlock(FAST_BLOCK, CI, CO, s, w, k, p + i * CO);
+    else
+      WeightGradBlock(FAST_BLOCK, CI, CO, s, w, p + i * CO, k);
+    for (PetscInt oy = 0; oy < 3; oy++) w[oy] += FAST_BLOCK * s * CI;
+  }
+  for (; i < n; i++) {
+    if (mode == FAST_GATHER)
+      GatherBlock(1, CI, CO, s, w, k, p + i * CO);
+    else
+      WeightGradBlock(1, CI, CO, s, w, p + i * CO, k);
+    for (PetscInt oy = 0; oy < 3; oy++) w[oy] += s * CI;
+  }
+}
+
+typedef void (*FastRowFn)(FastMode, PetscInt, PetscInt, const PetscReal *const[3], PetscReal *, PetscReal *);
+
+#define FAST_INSTANCE(ci, co)                                                                                                       \
+  static void FastRow_##ci##_##co(FastMode mode, PetscInt n, PetscInt s, const PetscReal *const win[3], PetscReal *k, PetscReal *p) \
+  {                                                                                                                                 \
+    FastRow(mode, ci, co, n, s, win, k, p);                                                                                         \
+  }
+/* c_in -> c_out: the lanes' channel count (c_out, or c_in where c_out = 1) a multiple of 8 */
+#define FAST_SHAPES(X) X(1, 8) X(8, 1) X(8, 8) X(1, 16) X(16, 1) X(8, 16) X(16, 8) X(16, 16) X(2, 8) X(4, 8)
+FAST_SHAPES(FAST_INSTANCE)
+#define FAST_ENTRY(ci, co) {ci, co, FastRow_##ci##_##co},
+static const struct {
+  PetscInt  ci, co;
+  FastRowFn row;
+} FastRows[] = {FAST_SHAPES(FAST_ENTRY)};
+
+/* The row kernel of an in -> out channel layer, or NULL where the generic sweep serves */
+static FastRowFn FastRowFind(PetscInt dim, PetscInt r, PetscInt in, PetscInt out)
+{
+  if (dim != 2 || r != 1) return NULL;
+  for (size_t j = 0; j < sizeof(FastRows) / sizeof(FastRows[0]); j++)
+    if (FastRows[j].ci == in && FastRows[j].co == out) return FastRows[j].row;
+  return NULL;
+}
+
+/* Every output point of the box pts (one z-plane, rows along x) through the row kernel: the
+   windows at s P + (-1, oy - 1) of the input-side array xa (box xb, c_in `in` channels) against
+   P's values in the output-side array pa (box pb, `out` channels); k as [t][in][out]. */
+static void FastSweep(FastRowFn row, FastMode mode, PetscInt s, PetscInt in, PetscInt out, const PdennGridBox *pts, const PdennGridBox *pb, PetscReal *pa, const PdennGridBox *xb, const PetscReal *xa, PetscReal *k)
+{
+  const PetscInt x0 = pts->s[0];
+
+  for (PetscInt y = pts->s[1]; y < pts->s[1] + pts->m[1]; y++) {
+    const PetscReal *win[3];
+    for (PetscInt oy = 0; oy < 3; oy++) win[oy] = xa + in * BoxIndex(xb, s * x0 - 1, s * y + oy - 1, 0);
+    row(mode, pts->m[0], s, win, k, pa + out * BoxIndex(pb, x0, y, 0));
+  }
+}
+
 /* The one stencil loop: for every output point P of `pts` (rows along x) and kernel row (o_y, o_z),
    the x-window at s P + (-r, o_y, o_z) of the input-side array xa (box xb) against P's values in
    the output-side array pa (box pb), with the kernel k in the layout [t][ci][co]. */
@@ -270,6 +425,7 @@ PetscErrorCode PdennConvNdSetUp(PdennConvNd *conv, DM da_in, DM da_out, PetscInt
   PetscCall(GhostMapCreate(conv));
   PetscCall(DMCreateLocalVector(da_in, &conv->in_loc));
   PetscCall(DMCreateLocalVector(da_out, &conv->out_loc));
+  PetscCall(VecSet(conv->out_loc, 0.0)); /* its physical ghosts: v = 0 outside the grid, kept by every exchange */
   PetscCall(PetscMalloc2(sb->m[0] * sb->m[1] * sb->m[2] * conv->c_in, &conv->buf, KernelPoints(conv) * conv->c_in * conv->c_out, &conv->k));
   PetscFunctionReturn(0);
 }
@@ -303,6 +459,7 @@ PetscErrorCode PdennConvNdForward(PdennConvNd *conv, Vec x, Vec y)
 {
   const PdennGridBox *ob = &conv->out_owned;
   const PetscInt      n = ob->m[0] * ob->m[1] * ob->m[2], co = conv->c_out;
+  const FastRowFn     row = FastRowFind(conv->dim, conv->radius, conv->c_in, co);
   PetscReal          *xa, *ya;
 
   PetscFunctionBeginUser;
@@ -311,31 +468,99 @@ PetscErrorCode PdennConvNdForward(PdennConvNd *conv, Vec x, Vec y)
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt c = 0; c < co; c++) ya[i * co + c] = conv->b ? conv->b[c] : 0.0;
   TransposeWeights(conv, PETSC_TRUE, (PetscReal *)conv->w, conv->k);
-  Sweep(conv, SWEEP_FORWARD, ob, ob, ya, &conv->in_ghosted, xa, conv->k);
+  if (row)
+    FastSweep(row, FAST_GATHER, conv->stride, conv->c_in, co, ob, ob, ya, &conv->in_ghosted, xa, conv->k);
+  else
+    Sweep(conv, SWEEP_FORWARD, ob, ob, ya, &conv->in_ghosted, xa, conv->k);
   PetscCall(VecRestoreArray(y, &ya));
   PetscCall(VecRestoreArray(conv->in_loc, &xa));
   PetscFunctionReturn(0);
 }
 
-/* The transpose of "ghost fill, then stencil": the transposed stencil scattered from every output
-   point the rank sees (owned and ghost, v = 0 outside the grid) into the scatter box, then each
-   physical ghost's value added to the point it was a copy of (reflecting; zero: dropped). The
-   rank's own points thus get all their contributions here, in the order of the output points, and
-   no reverse scatter (whose sums would depend on the decomposition) is needed. */
+/* Box coordinates of the i-th point of box b */
+static void BoxPoint(const PdennGridBox *b, PetscInt i, PetscInt p[3])
+{
+  p[0] = b->s[0] + i % b->m[0];
+  p[1] = b->s[1] + (i / b->m[0]) % b->m[1];
+  p[2] = b->s[2] + i / (b->m[0] * b->m[1]);
+}
+
+static PetscBool InBox(const PdennGridBox *b, const PetscInt p[3])
+{
+  for (PetscInt a = 0; a < 3; a++)
+    if (p[a] < b->s[a] || p[a] >= b->s[a] + b->m[a]) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+/* The stride-1 adjoint as a gather (2D, radius 1): (W^T v)(X) = sum_o' kf(o') v(X + o') with the
+   flipped, transposed kernel kf[t'][co][ci] = w[co][ci][8 - t'], i.e. the forward row kernel of a
+   c_out -> c_in layer over v's ghosted array (0 outside the grid). Each owned point sums its own
+   terms in a fixed order, so no scatter is needed. */
+static void FlipWeights(const PdennConvNd *conv, PetscReal *kf)
+{
+  const PetscInt ci = conv->c_in, co = conv->c_out;
+
+  for (PetscInt o = 0; o < co; o++)
+    for (PetscInt i = 0; i < ci; i++)
+      for (PetscInt t = 0; t < 9; t++) kf[(t * co + o) * ci + i] = conv->w[(o * ci + i) * 9 + 8 - t];
+}
+
+/* The reflecting boundary's share of the gather: each physical ghost of x gathers its terms
+   like an owned point (the taps beyond v's ghosted box skipped: v is 0 there), in the order
+   (o', c_out), and the sum is added to the owned point it was a copy of, in the ghost list's
+   order, which is the same on every decomposition. */
+static void FoldGhostsGathered(const PdennConvNd *conv, const PetscReal *va, const PetscReal *kf, PetscReal *xa)
+{
+  const PetscInt      ci = conv->c_in, co = conv->c_out;
+  const PdennGridBox *og = &conv->out_ghosted, *own = &conv->out_owned; /* stride 1: x's owned box */
+
+  for (PetscInt j = 0; j < conv->n_ghost; j++) {
+    PetscInt g[3], m[3];
+    BoxPoint(&conv->in_ghosted, conv->mirror_loc[j], m);
+    if (!InBox(own, m)) continue;
+    BoxPoint(&conv->in_ghosted, conv->ghost_loc[j], g);
+    for (PetscInt i = 0; i < ci; i++) {
+      PetscReal sum = 0.0;
+      for (PetscInt t = 0; t < 9; t++) {
+        const PetscInt P[3] = {g[0] + t % 3 - 1, g[1] + t / 3 - 1, 0};
+        if (!InBox(og, P)) continue;
+        for (PetscInt o = 0; o < co; o++) sum += kf[(t * co + o) * ci + i] * va[co * BoxIndex(og, P[0], P[1], 0) + o];
+      }
+      xa[ci * BoxIndex(own, m[0], m[1], 0) + i] += sum;
+    }
+  }
+}
+
+/* The transpose of "ghost fill, then stencil". Stride 1 in 2D with a row kernel: the gather
+   above. Otherwise the transposed stencil scattered from every output point the rank sees (owned
+   and ghost, v = 0 outside the grid) into the scatter box, then each physical ghost's value added
+   to the point it was a copy of (reflecting; zero: dropped). Either way the rank's own points get
+   all their contributions on this rank, in an order fixed by the grid alone, and no reverse
+   scatter (whose sums would depend on the decomposition) is needed. */
 PetscErrorCode PdennConvNdAdjoint(PdennConvNd *conv, Vec v, Vec x)
 {
-  const PdennGridBox *sb = &conv->scatter;
-  const PetscInt      c  = conv->c_in;
+  const PdennGridBox *sb  = &conv->scatter;
+  const PetscInt      c   = conv->c_in;
+  const FastRowFn     row = conv->stride == 1 ? FastRowFind(conv->dim, conv->radius, conv->c_out, c) : NULL;
   PdennGridBox        io;
   PetscReal          *va, *xa;
   PetscInt            o = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(VecSet(conv->out_loc, 0.0)); /* the physical ghosts stay 0 through the exchange */
-  PetscCall(DMGlobalToLocal(conv->da_out, v, INSERT_VALUES, conv->out_loc));
+  PetscCall(DMGlobalToLocal(conv->da_out, v, INSERT_VALUES, conv->out_loc)); /* physical ghosts stay 0 (set up) */
+  PetscCall(VecGetArray(conv->out_loc, &va));
+  if (row) {
+    PetscCall(VecSet(x, 0.0));
+    PetscCall(VecGetArray(x, &xa));
+    FlipWeights(conv, conv->k);
+    FastSweep(row, FAST_GATHER, 1, conv->c_out, c, &conv->out_owned, &conv->out_owned, xa, &conv->out_ghosted, va, conv->k);
+    if (conv->bc == PDENN_BC_REFLECT) FoldGhostsGathered(conv, va, conv->k, xa);
+    PetscCall(VecRestoreArray(x, &xa));
+    PetscCall(VecRestoreArray(conv->out_loc, &va));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscArrayzero(conv->buf, sb->m[0] * sb->m[1] * sb->m[2] * c));
   TransposeWeights(conv, PETSC_TRUE, (PetscReal *)conv->w, conv->k);
-  PetscCall(VecGetArray(conv->out_loc, &va));
   Sweep(conv, SWEEP_ADJOINT, &conv->out_ghosted, &conv->out_ghosted, va, sb, conv->buf, conv->k);
   PetscCall(VecRestoreArray(conv->out_loc, &va));
   for (PetscInt j = 0; j < conv->n_ghost && conv->bc == PDENN_BC_REFLECT; j++)
@@ -352,6 +577,7 @@ PetscErrorCode PdennConvNdWeightGrad(PdennConvNd *conv, Vec x, Vec v, PetscReal 
 {
   const PdennGridBox *ob = &conv->out_owned;
   const PetscInt      n = ob->m[0] * ob->m[1] * ob->m[2], co = conv->c_out;
+  const FastRowFn     row = FastRowFind(conv->dim, conv->radius, conv->c_in, co);
   PetscReal          *xa;
   const PetscReal    *va;
 
@@ -359,7 +585,10 @@ PetscErrorCode PdennConvNdWeightGrad(PdennConvNd *conv, Vec x, Vec v, PetscReal 
   PetscCall(GhostedInput(conv, x, &xa));
   PetscCall(VecGetArrayRead(v, &va));
   PetscCall(PetscArrayzero(conv->k, KernelPoints(conv) * conv->c_in * co));
-  Sweep(conv, SWEEP_WEIGHT_GRAD, ob, ob, (PetscReal *)va, &conv->in_ghosted, xa, conv->k);
+  if (row)
+    FastSweep(row, FAST_WEIGHT_GRAD, conv->stride, conv->c_in, co, ob, ob, (PetscReal *)va, &conv->in_ghosted, xa, conv->k);
+  else
+    Sweep(conv, SWEEP_WEIGHT_GRAD, ob, ob, (PetscReal *)va, &conv->in_ghosted, xa, conv->k);
   TransposeWeights(conv, PETSC_FALSE, dw, conv->k);
   for (PetscInt i = 0; i < n && db; i++)
     for (PetscInt c = 0; c < co; c++) db[c] += va[i * co + c];
