@@ -106,18 +106,18 @@ static inline FastVec FastLoad(const PetscReal *a)
 }
 
 /* For the B points b of a block (win[oy] at the block's first window of kernel row oy, points
-   s CI apart): p_b[0..CO) += sum_{oy, ox, ci} win[oy][(s b + ox) CI + ci] k[(3 oy + ox) CI + ci][0..CO),
-   summed in the order (oy, ox, ci) for each output channel (lanes: CO, a multiple of 8). With one
-   output channel the lanes run over ci instead (CI a multiple of 8): a sum per input channel over
-   the 9 taps in order, then p_b plus those CI sums in order. */
-PDENN_INLINE void GatherBlock(const PetscInt B, const PetscInt CI, const PetscInt CO, PetscInt s, const PetscReal *const win[3], const PetscReal *restrict k, PetscReal *restrict p)
+   s CI apart): p_b[0..CO) = init[0..CO) + sum_{oy, ox, ci} win[oy][(s b + ox) CI + ci] k[(3 oy + ox) CI + ci][0..CO),
+   summed in the order (oy, ox, ci) for each output channel (lanes: CO, a multiple of 8; init NULL:
+   zeros). With one output channel the lanes run over ci instead (CI a multiple of 8): a sum per
+   input channel over the 9 taps in order, then init plus those CI sums in order. */
+PDENN_INLINE void GatherBlock(const PetscInt B, const PetscInt CI, const PetscInt CO, PetscInt s, const PetscReal *const win[3], const PetscReal *restrict k, const PetscReal *init, PetscReal *restrict p)
 {
   const PetscInt NV = (CO > 1 ? CO : CI) / FAST_LANES;
   FastVec        acc[FAST_BLOCK][FAST_MAX_V];
 
   if (CO > 1) {
     for (PetscInt b = 0; b < B; b++)
-      for (PetscInt v = 0; v < NV; v++) acc[b][v] = FastLoad(p + b * CO + v * FAST_LANES);
+      for (PetscInt v = 0; v < NV; v++) acc[b][v] = init ? FastLoad(init + v * FAST_LANES) : (FastVec){0};
     for (PetscInt oy = 0; oy < 3; oy++)
       for (PetscInt ox = 0; ox < 3; ox++)
         for (PetscInt ci = 0; ci < CI; ci++) {
@@ -137,7 +137,7 @@ PDENN_INLINE void GatherBlock(const PetscInt B, const PetscInt CI, const PetscIn
         for (PetscInt b = 0; b < B; b++)
           for (PetscInt v = 0; v < NV; v++) acc[b][v] += FastLoad(win[oy] + (s * b + ox) * CI + v * FAST_LANES) * FastLoad(k + (3 * oy + ox) * CI + v * FAST_LANES);
     for (PetscInt b = 0; b < B; b++) {
-      PetscReal sum = p[b];
+      PetscReal sum = init ? init[0] : 0.0;
       for (PetscInt v = 0; v < NV; v++)
         for (PetscInt l = 0; l < FAST_LANES; l++) sum += acc[b][v][l];
       p[b] = sum;
@@ -145,97 +145,114 @@ PDENN_INLINE void GatherBlock(const PetscInt B, const PetscInt CI, const PetscIn
   }
 }
 
-/* dk[(3 oy + ox) CI + ci][0..CO) += sum_b win[oy][(s b + ox) CI + ci] p_b[0..CO) over the B points
-   of a block, each sum running over the points in order (lanes: CO, or CI when CO = 1). */
-PDENN_INLINE void WeightGradBlock(const PetscInt B, const PetscInt CI, const PetscInt CO, PetscInt s, const PetscReal *const win[3], const PetscReal *restrict p, PetscReal *restrict dk)
-{
-  const PetscInt NV = (CO > 1 ? CO : CI) / FAST_LANES;
-
-  for (PetscInt oy = 0; oy < 3; oy++)
-    for (PetscInt ox = 0; ox < 3; ox++) {
-      PetscReal *dkq = dk + (3 * oy + ox) * CI * CO;
-      FastVec    acc[FAST_MAX_V];
-      if (CO > 1)
-        for (PetscInt ci = 0; ci < CI; ci++) {
-          for (PetscInt v = 0; v < NV; v++) acc[v] = FastLoad(dkq + ci * CO + v * FAST_LANES);
-          for (PetscInt b = 0; b < B; b++) {
-            const PetscReal a = win[oy][(s * b + ox) * CI + ci];
-            for (PetscInt v = 0; v < NV; v++) acc[v] += a * FastLoad(p + b * CO + v * FAST_LANES);
-          }
-          for (PetscInt v = 0; v < NV; v++) *(FastVec *)(dkq + ci * CO + v * FAST_LANES) = acc[v];
-        }
-      else {
-        for (PetscInt v = 0; v < NV; v++) acc[v] = FastLoad(dkq + v * FAST_LANES);
-        for (PetscInt b = 0; b < B; b++)
-          for (PetscInt v = 0; v < NV; v++) acc[v] += FastLoad(win[oy] + (s * b + ox) * CI + v * FAST_LANES) * p[b];
-        for (PetscInt v = 0; v < NV; v++) *(FastVec *)(dkq + v * FAST_LANES) = acc[v];
-      }
-    }
-}
-
-typedef enum {
-  FAST_GATHER,
-  FAST_WEIGHT_GRAD
-} FastMode;
-
-/* A row of n output points in blocks of FAST_BLOCK, the rest one by one */
-PDENN_INLINE void FastRow(FastMode mode, const PetscInt CI, const PetscInt CO, PetscInt n, PetscInt s, const PetscReal *const win[3], PetscReal *k, PetscReal *p)
+/* A row of n output points through GatherBlock: blocks of FAST_BLOCK, then the rest one by one */
+PDENN_INLINE void GatherRow(const PetscInt CI, const PetscInt CO, PetscInt n, PetscInt s, const PetscReal *const win[3], const PetscReal *k, const PetscReal *init, PetscReal *p)
 {
   const PetscReal *w[3] = {win[0], win[1], win[2]};
   PetscInt         i    = 0;
 
   for (; i + FAST_BLOCK <= n; i += FAST_BLOCK) {
-    if (mode == FAST_GATHER)
-      GatherBlock(FAST_BLOCK, CI, CO, s, w, k, p + i * CO);
-    else
-      WeightGradBlock(FAST_BLOCK, CI, CO, s, w, p + i * CO, k);
+    GatherBlock(FAST_BLOCK, CI, CO, s, w, k, init, p + i * CO);
     for (PetscInt oy = 0; oy < 3; oy++) w[oy] += FAST_BLOCK * s * CI;
   }
   for (; i < n; i++) {
-    if (mode == FAST_GATHER)
-      GatherBlock(1, CI, CO, s, w, k, p + i * CO);
-    else
-      WeightGradBlock(1, CI, CO, s, w, p + i * CO, k);
+    GatherBlock(1, CI, CO, s, w, k, init, p + i * CO);
     for (PetscInt oy = 0; oy < 3; oy++) w[oy] += s * CI;
   }
 }
 
-typedef void (*FastRowFn)(FastMode, PetscInt, PetscInt, const PetscReal *const[3], PetscReal *, PetscReal *);
+/* dk[(3 oy + ox) CI + ci][0..CO) += sum_i win[oy][(s i + ox) CI + ci] p_i[0..CO) over a row of n
+   points (lanes: CO, or CI when CO = 1). Where the 9 taps' sums fit in registers (FAST_RESIDENT
+   vectors) they stay there for the whole row, one multiply-add per tap and point; otherwise a
+   tap's sums for up to 16 input channels stay there over blocks of FAST_BLOCK points. The sums run
+   over the points in order (the weight gradient is a sum over ranks anyway: callers reduce). */
+#define FAST_RESIDENT 18
+PDENN_INLINE void WeightGradRow(const PetscInt CI, const PetscInt CO, PetscInt n, PetscInt s, const PetscReal *const win[3], const PetscReal *restrict p, PetscReal *restrict dk)
+{
+  const PetscInt NV = (CO > 1 ? CO : CI) / FAST_LANES, NR = CO > 1 ? CI * NV : NV; /* vectors per tap */
 
-#define FAST_INSTANCE(ci, co)                                                                                                       \
-  static void FastRow_##ci##_##co(FastMode mode, PetscInt n, PetscInt s, const PetscReal *const win[3], PetscReal *k, PetscReal *p) \
-  {                                                                                                                                 \
-    FastRow(mode, ci, co, n, s, win, k, p);                                                                                         \
+  if (9 * NR <= FAST_RESIDENT) {
+    FastVec acc[FAST_RESIDENT];
+    for (PetscInt j = 0; j < 9 * NR; j++) acc[j] = FastLoad(dk + j * FAST_LANES);
+    for (PetscInt i = 0; i < n; i++)
+      for (PetscInt t = 0; t < 9; t++) {
+        const PetscReal *x = win[t / 3] + (s * i + t % 3) * CI;
+        for (PetscInt ci = 0; ci < (CO > 1 ? CI : 1); ci++)
+          for (PetscInt v = 0; v < NV; v++) {
+            if (CO > 1)
+              acc[(t * CI + ci) * NV + v] += x[ci] * FastLoad(p + i * CO + v * FAST_LANES);
+            else
+              acc[t * NV + v] += FastLoad(x + v * FAST_LANES) * p[i];
+          }
+      }
+    for (PetscInt j = 0; j < 9 * NR; j++) *(FastVec *)(dk + j * FAST_LANES) = acc[j];
+    return;
+  }
+  for (PetscInt t = 0; t < 9; t++)
+    for (PetscInt c0 = 0; c0 < CI; c0 += 16 / NV) {
+      const PetscInt CB  = PetscMin(CI - c0, 16 / NV);
+      PetscReal     *dkq = dk + (t * CI + c0) * CO;
+      FastVec        acc[16];
+      for (PetscInt j = 0; j < CB * NV; j++) acc[j] = FastLoad(dkq + j * FAST_LANES);
+      for (PetscInt i = 0; i < n; i++) {
+        const PetscReal *x = win[t / 3] + (s * i + t % 3) * CI + c0;
+        for (PetscInt v = 0; v < NV; v++) {
+          const FastVec pv = FastLoad(p + i * CO + v * FAST_LANES);
+          for (PetscInt c = 0; c < CB; c++) acc[c * NV + v] += x[c] * pv;
+        }
+      }
+      for (PetscInt j = 0; j < CB * NV; j++) *(FastVec *)(dkq + j * FAST_LANES) = acc[j];
+    }
+}
+
+typedef struct {
+  void (*gather)(PetscInt, PetscInt, const PetscReal *const[3], const PetscReal *, const PetscReal *, PetscReal *);
+  void (*weight_grad)(PetscInt, PetscInt, const PetscReal *const[3], const PetscReal *, PetscReal *);
+} FastRows;
+
+#define FAST_INSTANCE(ci, co)                                                                                                                       \
+  static void GatherRow_##ci##_##co(PetscInt n, PetscInt s, const PetscReal *const win[3], const PetscReal *k, const PetscReal *init, PetscReal *p) \
+  {                                                                                                                                                 \
+    GatherRow(ci, co, n, s, win, k, init, p);                                                                                                       \
+  }                                                                                                                                                 \
+  static void WeightGradRow_##ci##_##co(PetscInt n, PetscInt s, const PetscReal *const win[3], const PetscReal *p, PetscReal *dk)                   \
+  {                                                                                                                                                 \
+    WeightGradRow(ci, co, n, s, win, p, dk);                                                                                                        \
   }
 /* c_in -> c_out: the lanes' channel count (c_out, or c_in where c_out = 1) a multiple of 8 */
 #define FAST_SHAPES(X) X(1, 8) X(8, 1) X(8, 8) X(1, 16) X(16, 1) X(8, 16) X(16, 8) X(16, 16) X(2, 8) X(4, 8)
 FAST_SHAPES(FAST_INSTANCE)
-#define FAST_ENTRY(ci, co) {ci, co, FastRow_##ci##_##co},
+#define FAST_ENTRY(ci, co) {ci, co, {GatherRow_##ci##_##co, WeightGradRow_##ci##_##co}},
 static const struct {
-  PetscInt  ci, co;
-  FastRowFn row;
-} FastRows[] = {FAST_SHAPES(FAST_ENTRY)};
+  PetscInt ci, co;
+  FastRows rows;
+} FastTable[] = {FAST_SHAPES(FAST_ENTRY)};
 
-/* The row kernel of an in -> out channel layer, or NULL where the generic sweep serves */
-static FastRowFn FastRowFind(PetscInt dim, PetscInt r, PetscInt in, PetscInt out)
+/* The row kernels of an in -> out channel layer, or NULL where the generic sweep serves */
+static const FastRows *FastRowsFind(PetscInt dim, PetscInt r, PetscInt in, PetscInt out)
 {
   if (dim != 2 || r != 1) return NULL;
-  for (size_t j = 0; j < sizeof(FastRows) / sizeof(FastRows[0]); j++)
-    if (FastRows[j].ci == in && FastRows[j].co == out) return FastRows[j].row;
+  for (size_t j = 0; j < sizeof(FastTable) / sizeof(FastTable[0]); j++)
+    if (FastTable[j].ci == in && FastTable[j].co == out) return &FastTable[j].rows;
   return NULL;
 }
 
-/* Every output point of the box pts (one z-plane, rows along x) through the row kernel: the
-   windows at s P + (-1, oy - 1) of the input-side array xa (box xb, c_in `in` channels) against
-   P's values in the output-side array pa (box pb, `out` channels); k as [t][in][out]. */
-static void FastSweep(FastRowFn row, FastMode mode, PetscInt s, PetscInt in, PetscInt out, const PdennGridBox *pts, const PdennGridBox *pb, PetscReal *pa, const PdennGridBox *xb, const PetscReal *xa, PetscReal *k)
+/* The rows of the box pts (2D, rows along x): the windows at s P + (-1, oy - 1) of the input-side
+   array xa (box xb, `in` channels) and P's values in the output-side array pa (box pb, `out`
+   channels), k as [t][in][out]. Gather: pa = init + the windows times k; else k += the windows
+   times pa (the weight gradient). */
+static void FastSweep(const FastRows *rows, PetscBool gather, PetscInt s, PetscInt in, PetscInt out, const PdennGridBox *pts, const PdennGridBox *pb, PetscReal *pa, const PdennGridBox *xb, const PetscReal *xa, PetscReal *k, const PetscReal *init)
 {
   const PetscInt x0 = pts->s[0];
 
   for (PetscInt y = pts->s[1]; y < pts->s[1] + pts->m[1]; y++) {
     const PetscReal *win[3];
+    PetscReal       *p = pa + out * BoxIndex(pb, x0, y, 0);
     for (PetscInt oy = 0; oy < 3; oy++) win[oy] = xa + in * BoxIndex(xb, s * x0 - 1, s * y + oy - 1, 0);
-    row(mode, pts->m[0], s, win, k, pa + out * BoxIndex(pb, x0, y, 0));
+    if (gather)
+      rows->gather(pts->m[0], s, win, k, init, p);
+    else
+      rows->weight_grad(pts->m[0], s, win, p, k);
   }
 }
 
@@ -459,19 +476,20 @@ PetscErrorCode PdennConvNdForward(PdennConvNd *conv, Vec x, Vec y)
 {
   const PdennGridBox *ob = &conv->out_owned;
   const PetscInt      n = ob->m[0] * ob->m[1] * ob->m[2], co = conv->c_out;
-  const FastRowFn     row = FastRowFind(conv->dim, conv->radius, conv->c_in, co);
+  const FastRows     *rows = FastRowsFind(conv->dim, conv->radius, conv->c_in, co);
   PetscReal          *xa, *ya;
 
   PetscFunctionBeginUser;
   PetscCall(GhostedInput(conv, x, &xa));
   PetscCall(VecGetArray(y, &ya));
-  for (PetscInt i = 0; i < n; i++)
-    for (PetscInt c = 0; c < co; c++) ya[i * co + c] = conv->b ? conv->b[c] : 0.0;
   TransposeWeights(conv, PETSC_TRUE, (PetscReal *)conv->w, conv->k);
-  if (row)
-    FastSweep(row, FAST_GATHER, conv->stride, conv->c_in, co, ob, ob, ya, &conv->in_ghosted, xa, conv->k);
-  else
+  if (rows)
+    FastSweep(rows, PETSC_TRUE, conv->stride, conv->c_in, co, ob, ob, ya, &conv->in_ghosted, xa, conv->k, conv->b);
+  else {
+    for (PetscInt i = 0; i < n; i++)
+      for (PetscInt c = 0; c < co; c++) ya[i * co + c] = conv->b ? conv->b[c] : 0.0;
     Sweep(conv, SWEEP_FORWARD, ob, ob, ya, &conv->in_ghosted, xa, conv->k);
+  }
   PetscCall(VecRestoreArray(y, &ya));
   PetscCall(VecRestoreArray(conv->in_loc, &xa));
   PetscFunctionReturn(0);
@@ -506,28 +524,32 @@ static void FlipWeights(const PdennConvNd *conv, PetscReal *kf)
 }
 
 /* The reflecting boundary's share of the gather: each physical ghost of x gathers its terms
-   like an owned point (the taps beyond v's ghosted box skipped: v is 0 there), in the order
-   (o', c_out), and the sum is added to the owned point it was a copy of, in the ghost list's
-   order, which is the same on every decomposition. */
-static void FoldGhostsGathered(const PdennConvNd *conv, const PetscReal *va, const PetscReal *kf, PetscReal *xa)
+   like an owned point (the taps outside the grid of M[0] x M[1] points skipped: v is 0 there), in
+   the order (o', c_out), and the sum is added to the owned point it was a copy of, in the ghost
+   list's order, which is the same on every decomposition. */
+static void FoldGhostsGathered(const PdennConvNd *conv, const PetscInt M[2], const PetscReal *va, const PetscReal *kf, PetscReal *xa)
 {
   const PetscInt      ci = conv->c_in, co = conv->c_out;
   const PdennGridBox *og = &conv->out_ghosted, *own = &conv->out_owned; /* stride 1: x's owned box */
+  PetscReal           sum[FAST_MAX_V * FAST_LANES];
 
   for (PetscInt j = 0; j < conv->n_ghost; j++) {
-    PetscInt g[3], m[3];
+    PetscInt   g[3], m[3];
+    PetscReal *xm;
     BoxPoint(&conv->in_ghosted, conv->mirror_loc[j], m);
     if (!InBox(own, m)) continue;
     BoxPoint(&conv->in_ghosted, conv->ghost_loc[j], g);
-    for (PetscInt i = 0; i < ci; i++) {
-      PetscReal sum = 0.0;
-      for (PetscInt t = 0; t < 9; t++) {
-        const PetscInt P[3] = {g[0] + t % 3 - 1, g[1] + t / 3 - 1, 0};
-        if (!InBox(og, P)) continue;
-        for (PetscInt o = 0; o < co; o++) sum += kf[(t * co + o) * ci + i] * va[co * BoxIndex(og, P[0], P[1], 0) + o];
-      }
-      xa[ci * BoxIndex(own, m[0], m[1], 0) + i] += sum;
+    for (PetscInt i = 0; i < ci; i++) sum[i] = 0.0;
+    for (PetscInt t = 0; t < 9; t++) {
+      const PetscInt   P[3] = {g[0] + t % 3 - 1, g[1] + t / 3 - 1, 0};
+      const PetscReal *vp, *kt = kf + t * co * ci;
+      if (P[0] < 0 || P[0] >= M[0] || P[1] < 0 || P[1] >= M[1] || !InBox(og, P)) continue;
+      vp = va + co * BoxIndex(og, P[0], P[1], 0);
+      for (PetscInt o = 0; o < co; o++)
+        for (PetscInt i = 0; i < ci; i++) sum[i] += kt[o * ci + i] * vp[o];
     }
+    xm = xa + ci * BoxIndex(own, m[0], m[1], 0);
+    for (PetscInt i = 0; i < ci; i++) xm[i] += sum[i];
   }
 }
 
@@ -539,9 +561,9 @@ static void FoldGhostsGathered(const PdennConvNd *conv, const PetscReal *va, con
    scatter (whose sums would depend on the decomposition) is needed. */
 PetscErrorCode PdennConvNdAdjoint(PdennConvNd *conv, Vec v, Vec x)
 {
-  const PdennGridBox *sb  = &conv->scatter;
-  const PetscInt      c   = conv->c_in;
-  const FastRowFn     row = conv->stride == 1 ? FastRowFind(conv->dim, conv->radius, conv->c_out, c) : NULL;
+  const PdennGridBox *sb   = &conv->scatter;
+  const PetscInt      c    = conv->c_in;
+  const FastRows     *rows = conv->stride == 1 ? FastRowsFind(conv->dim, conv->radius, conv->c_out, c) : NULL;
   PdennGridBox        io;
   PetscReal          *va, *xa;
   PetscInt            o = 0;
@@ -549,12 +571,15 @@ PetscErrorCode PdennConvNdAdjoint(PdennConvNd *conv, Vec v, Vec x)
   PetscFunctionBeginUser;
   PetscCall(DMGlobalToLocal(conv->da_out, v, INSERT_VALUES, conv->out_loc)); /* physical ghosts stay 0 (set up) */
   PetscCall(VecGetArray(conv->out_loc, &va));
-  if (row) {
-    PetscCall(VecSet(x, 0.0));
+  if (rows) {
     PetscCall(VecGetArray(x, &xa));
     FlipWeights(conv, conv->k);
-    FastSweep(row, FAST_GATHER, 1, conv->c_out, c, &conv->out_owned, &conv->out_owned, xa, &conv->out_ghosted, va, conv->k);
-    if (conv->bc == PDENN_BC_REFLECT) FoldGhostsGathered(conv, va, conv->k, xa);
+    FastSweep(rows, PETSC_TRUE, 1, conv->c_out, c, &conv->out_owned, &conv->out_owned, xa, &conv->out_ghosted, va, conv->k, NULL);
+    if (conv->bc == PDENN_BC_REFLECT) {
+      PetscInt M[2];
+      PetscCall(DMDAGetInfo(conv->da_in, NULL, &M[0], &M[1], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+      FoldGhostsGathered(conv, M, va, conv->k, xa);
+    }
     PetscCall(VecRestoreArray(x, &xa));
     PetscCall(VecRestoreArray(conv->out_loc, &va));
     PetscFunctionReturn(0);
@@ -577,7 +602,7 @@ PetscErrorCode PdennConvNdWeightGrad(PdennConvNd *conv, Vec x, Vec v, PetscReal 
 {
   const PdennGridBox *ob = &conv->out_owned;
   const PetscInt      n = ob->m[0] * ob->m[1] * ob->m[2], co = conv->c_out;
-  const FastRowFn     row = FastRowFind(conv->dim, conv->radius, conv->c_in, co);
+  const FastRows     *rows = FastRowsFind(conv->dim, conv->radius, conv->c_in, co);
   PetscReal          *xa;
   const PetscReal    *va;
 
@@ -585,8 +610,8 @@ PetscErrorCode PdennConvNdWeightGrad(PdennConvNd *conv, Vec x, Vec v, PetscReal 
   PetscCall(GhostedInput(conv, x, &xa));
   PetscCall(VecGetArrayRead(v, &va));
   PetscCall(PetscArrayzero(conv->k, KernelPoints(conv) * conv->c_in * co));
-  if (row)
-    FastSweep(row, FAST_WEIGHT_GRAD, conv->stride, conv->c_in, co, ob, ob, (PetscReal *)va, &conv->in_ghosted, xa, conv->k);
+  if (rows)
+    FastSweep(rows, PETSC_FALSE, conv->stride, conv->c_in, co, ob, ob, (PetscReal *)va, &conv->in_ghosted, xa, conv->k, NULL);
   else
     Sweep(conv, SWEEP_WEIGHT_GRAD, ob, ob, (PetscReal *)va, &conv->in_ghosted, xa, conv->k);
   TransposeWeights(conv, PETSC_FALSE, dw, conv->k);
