@@ -169,7 +169,7 @@ static PetscErrorCode AddRows(PdennBench b, const char section[], PdennModelType
   if (r->available)
     PetscCall(PetscSNPrintf(note, sizeof(note), "batch %" PetscInt_FMT ", %" PetscInt_FMT " parameters, fwd + bwd + Adam", b->batch, r->nparams));
   else
-    PetscCall(PetscSNPrintf(note, sizeof(note), "model not available yet"));
+    PetscCall(PetscSNPrintf(note, sizeof(note), "model not available (yet) on this grid"));
   PetscCall(PdennBenchTableAdd(&b->table, section, name, points, "samples/s", b->batch / r->step_seconds, "1/s", note));
   PetscCall(PdennBenchTableAdd(&b->table, section, name, points, "samples/CPU-s", b->batch / r->step_cpu, "1/s", "per CPU second, all ranks (load-robust)"));
   PetscCall(PdennBenchTableAdd(&b->table, section, name, points, "GFLOP/s", flops * b->batch / r->step_seconds / 1e9, "GFLOP/s", "analytic count, docs/performance.md"));
