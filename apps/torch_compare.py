@@ -426,24 +426,27 @@ def compare_models(args):
     for r in range(args.rounds):
         print(f"round {r + 1}:" if args.pdenn else "", end="\n" if args.pdenn else "")
         print(f"{'model':<12} {'N':>8} {'params':>8} {'samples/s':>12} {'GFLOP/s':>9} {'samples/CPU-s':>14}"
-              + (f" {'pdenn samples/s':>16} {'ratio':>7}" if args.pdenn else ""))
+              + (f" {'pdenn samples/s':>16} {'samples/CPU-s':>14} {'ratio':>7} {'CPU ratio':>9}" if args.pdenn else ""))
         for N in args.N:
             ours = {}
             if args.pdenn:
                 section, size = ("train", ["-bench_train_N", str(N), "-bench_train_N_large", "0"]) if args.dim == 1 else ("train2d", ["-bench_train2d_N", str(N)])
                 keys = size + ["-bench_batch", str(args.batch), "-bench_channels", str(args.channels), "-bench_blocks", str(args.blocks),
                                "-bench_levels", str(args.levels), "-bench_smoothing_steps", str(args.smoothing_steps), "-bench_models", ",".join(args.models)]
-                ours = {row["case"]: float(row["value"]) for row in run_pdenn(args, section, keys) if row["metric"] == "samples/s"}
+                ours = {(row["case"], row["metric"]): float(row["value"]) for row in run_pdenn(args, section, keys)}
             for name in args.models:
                 rate, gflops, nparams, cpu_rate = bench(name, N, args)
                 line = f"{name:<12} {N:>8} {nparams:>8} {rate:>12.4g} {gflops:>9.3g} {cpu_rate:>14.4g}"
-                if name in ours:
-                    ratios.setdefault((name, N), []).append(ours[name] / rate)
-                    line += f" {ours[name]:>16.4g} {ours[name] / rate:>6.1f}x"
+                if (name, "samples/s") in ours:
+                    wall, cpu = ours[(name, "samples/s")], ours[(name, "samples/CPU-s")]  # CPU: all ranks / all threads
+                    ratios.setdefault((name, N), []).append((wall / rate, cpu / cpu_rate))
+                    line += f" {wall:>16.4g} {cpu:>14.4g} {wall / rate:>6.1f}x {cpu / cpu_rate:>8.1f}x"
                 print(line)
     for (name, N), v in ratios.items():
-        print(f"pdenn / PyTorch samples/s, {name} N {N}: median {statistics.median(v):.1f}x, min {min(v):.1f}x, max {max(v):.1f}x "
-              f"over {len(v)} round(s)")
+        for k, what in enumerate(("samples/s (wall)", "samples per CPU second")):
+            r = [x[k] for x in v]
+            print(f"pdenn / PyTorch {what}, {name} N {N}: median {statistics.median(r):.1f}x, min {min(r):.1f}x, "
+                  f"max {max(r):.1f}x over {len(r)} round(s)")
     return 0
 
 
