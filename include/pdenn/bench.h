@@ -41,8 +41,10 @@ typedef enum { PDENN_BENCH_STREAM,
                PDENN_BENCH_LINEAR,
                PDENN_BENCH_TRAIN,
                PDENN_BENCH_GRID,
+               PDENN_BENCH_CONV2D,
+               PDENN_BENCH_TRAIN2D,
                PDENN_BENCH_NSECTIONS } PdennBenchSection;
-extern const char *const PdennBenchSections[]; /* "stream", "diffusion", "linear", "train", "grid" */
+extern const char *const PdennBenchSections[]; /* "stream", "diffusion", "linear", "train", "grid", "conv2d", "train2d" */
 #define PDENN_BENCH_NMODELS 4
 extern const PdennModelType PdennBenchModels[]; /* the trained models, in the table's order */
 
@@ -94,6 +96,8 @@ struct _n_PdennBench {
   PetscInt        grid_N[2];                          /* -bench_grid_N2, -bench_grid_N3: sides of the 2D and 3D grids (0: skip) */
   PetscReal       bandwidth;                          /* STREAM triad bytes/s over all ranks (0 until measured) */
   PetscLogStage   stages[PDENN_BENCH_NSECTIONS];
+  PetscInt        conv2d_N;  /* -bench_conv2d_N: side of the conv2d section's image */
+  PetscInt        train2d_N; /* -bench_train2d_N: side of the train2d section's images */
   PdennBenchTable table;
 };
 
@@ -123,11 +127,15 @@ PetscErrorCode PdennBenchDiffusion(PdennBench bench);
 PetscErrorCode PdennBenchKernels(PdennBench bench);
 PetscErrorCode PdennBenchLinear(PdennBench bench);
 PetscErrorCode PdennBenchTrain(PdennBench bench);
+/* The 2D convolution layer alone: forward, adjoint, weight gradient at the networks' shapes. */
+PetscErrorCode PdennBenchConv2d(PdennBench bench);
+/* The training step of the 2D networks on -bench_train2d_N^2 images (src/bench/train.c). */
+PetscErrorCode PdennBenchTrain2d(PdennBench bench);
 
 /* The training section's models: their keys (src/bench/models.c) and the analytic FLOPs of one
-   training step (forward + backward) of one sample of N points. */
+   training step (forward + backward) of one sample of N points (dim 1) or N^dim points (dim 2). */
 PetscErrorCode PdennBenchModelKeys(PdennBench bench, PdennModelType type, char keys[], size_t len);
-PetscErrorCode PdennBenchModelFlops(PdennBench bench, PdennModelType type, PetscInt N, PetscReal *flops);
+PetscErrorCode PdennBenchModelFlops(PdennBench bench, PdennModelType type, PetscInt dim, PetscInt N, PetscReal *flops);
 
 /* Small instances of the four networks with their weights, an input, the output and the
    gradients, as text for apps/torch_compare.py --check (written by rank 0). */
@@ -137,6 +145,8 @@ PetscErrorCode PdennBenchDumpModels(PdennBench bench, const char filename[]);
 /* Wall time of a region on every rank: barrier, then the slowest rank's elapsed seconds. */
 PetscErrorCode PdennBenchTic(MPI_Comm comm, PetscLogDouble *t0);
 PetscErrorCode PdennBenchToc(MPI_Comm comm, PetscLogDouble t0, PetscReal *seconds);
+/* CPU seconds of this process (robust to other processes' load, not to their cache traffic). */
+PetscReal PdennBenchCPUSeconds(void);
 /* Median of n values (t is reordered). */
 PetscReal PdennBenchMedian(PetscInt n, PetscReal t[]);
 /* Makes a fresh options database with the given "-key value ..." string (plus extra, if not NULL)
@@ -148,7 +158,8 @@ PetscErrorCode PdennBenchPopOptions(PetscOptions *db);
      PdennBenchCatchBegin(&c); ierr = Call(...); PdennBenchCatchEnd(&c, comm, ierr, &available);
    Any other error is raised again with its first message. */
 typedef struct {
-  char message[256]; /* the first message of the caught error */
+  char           message[256]; /* the first message of the caught error */
+  PetscErrorCode also;         /* another error code that means "not available" (0: none; set after Begin) */
 } PdennBenchCatch;
 PetscErrorCode PdennBenchCatchBegin(PdennBenchCatch *c);
 PetscErrorCode PdennBenchCatchEnd(PdennBenchCatch *c, MPI_Comm comm, PetscErrorCode ierr, PetscBool *available);

@@ -2,7 +2,7 @@
    -log_view stage), and the result table (docs/performance.md). */
 #include <pdenn/bench.h>
 
-const char *const     PdennBenchSections[] = {"stream", "diffusion", "linear", "train", "grid"};
+const char *const    PdennBenchSections[] = {"stream", "diffusion", "linear", "train", "grid", "conv2d", "train2d"};
 const PdennModelType PdennBenchModels[]   = {PDENN_MODEL_SYM_RESNET, PDENN_MODEL_RESNET, PDENN_MODEL_UNET, PDENN_MODEL_MG_UNET};
 
 PetscErrorCode PdennBenchCreate(MPI_Comm comm, PdennBench *bench)
@@ -36,6 +36,8 @@ PetscErrorCode PdennBenchCreate(MPI_Comm comm, PdennBench *bench)
   b->space_ranks     = 1;
   b->grid_N[0]       = 4096;
   b->grid_N[1]       = 256;
+  b->conv2d_N        = 128;
+  b->train2d_N       = 128;
   for (PetscInt s = 0; s < PDENN_BENCH_NSECTIONS; s++) b->run[s] = PETSC_TRUE;
   b->table.comm     = comm;
   b->table.progress = PETSC_TRUE;
@@ -58,7 +60,7 @@ static PetscErrorCode ParseSections(PdennBench b, const char list[])
     PetscBool match = PETSC_FALSE;
     PetscInt  s;
     for (s = 0; s < PDENN_BENCH_NSECTIONS && !match; s++) PetscCall(PetscStrcasecmp(name, PdennBenchSections[s], &match));
-    PetscCheck(match, b->comm, PDENN_ERR_INPUT, "key -bench_sections: unknown section '%s'; expected a comma-separated list of stream, diffusion, linear, train, grid", name);
+    PetscCheck(match, b->comm, PDENN_ERR_INPUT, "key -bench_sections: unknown section '%s'; expected a comma-separated list of stream, diffusion, linear, train, grid, conv2d, train2d", name);
     b->run[s - 1] = PETSC_TRUE;
     PetscCall(PetscTokenFind(token, &name));
   }
@@ -91,7 +93,7 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(b->comm, NULL, "pdenn benchmarks (docs/performance.md)", NULL);
-  PetscCall(PdennOptionsString("-bench_sections", "Sections to run, comma-separated: stream, diffusion, linear, train, grid", "stream,diffusion,linear,train,grid", sections, sizeof(sections), NULL));
+  PetscCall(PdennOptionsString("-bench_sections", "Sections to run, comma-separated: stream, diffusion, linear, train, grid, conv2d, train2d", "stream,diffusion,linear,train,grid,conv2d,train2d", sections, sizeof(sections), NULL));
   PetscCall(PdennOptionsInt("-bench_repeats", "Timed repeats of every case (median reported; best for STREAM)", b->repeats, 1, 1000, &b->repeats, NULL));
   PetscCall(PdennOptionsReal("-bench_warmup", "Seconds of untimed work on every rank before the first section (a CPU fresh from idle runs slower at first)", b->warmup, 0.0, 600.0, &b->warmup, NULL));
   PetscCall(PdennOptionsInt("-bench_stream_n", "STREAM triad: array length per rank (make the three arrays much larger than the caches)", b->stream_n, 1, PETSC_MAX_INT / 2, &b->stream_n, NULL));
@@ -119,6 +121,8 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
   PetscCall(PdennOptionsString("-bench_model_options", "Training: extra model keys (as in docs/networks.md); start the value with a space, e.g. \" -activation trainable\"", "", b->model_options, sizeof(b->model_options), NULL));
   PetscCall(PdennOptionsInt("-bench_grid_N2", "Grid: side of the 2D image of the explicit-step case, N2 x N2 points (0: skip)", b->grid_N[0], 0, 46340, &b->grid_N[0], NULL));
   PetscCall(PdennOptionsInt("-bench_grid_N3", "Grid: side of the 3D volume of the explicit-step case, N3^3 points (0: skip)", b->grid_N[1], 0, 1290, &b->grid_N[1], NULL));
+  PetscCall(PdennOptionsInt("-bench_conv2d_N", "Conv2d: side of the image of the 2D convolution layer cases, N x N points", b->conv2d_N, 3, 46340, &b->conv2d_N, NULL));
+  PetscCall(PdennOptionsInt("-bench_train2d_N", "Train2d: side of the images of the 2D training step, N x N points (batch, channels, blocks, levels: the training keys)", b->train2d_N, 8, 46340, &b->train2d_N, NULL));
   PetscCall(PdennOptionsBool("-bench_progress", "Print a line on stderr as each case finishes (the table comes at the end)", b->table.progress, &b->table.progress, NULL));
   PetscCall(PdennOptionsString("-bench_csv", "Also write the table to this CSV file", "", b->csv, sizeof(b->csv), NULL));
   PetscCall(PdennOptionsString("-bench_dump_models", "Write small instances of the networks (weights, input, output, gradients) to this file for apps/torch_compare.py --check, and run no section", "", b->dump, sizeof(b->dump), NULL));
@@ -132,8 +136,8 @@ PetscErrorCode PdennBenchSetFromOptions(PdennBench b)
 
 PetscErrorCode PdennBenchRun(PdennBench b)
 {
-  static const char *const stage_names[]        = {"bench: stream", "bench: diffusion", "bench: linear", "bench: train", "bench: grid"};
-  PetscErrorCode (*const section[])(PdennBench) = {PdennBenchStream, PdennBenchDiffusion, PdennBenchLinear, PdennBenchTrain, PdennBenchGrid};
+  static const char *const stage_names[]        = {"bench: stream", "bench: diffusion", "bench: linear", "bench: train", "bench: grid", "bench: conv2d", "bench: train2d"};
+  PetscErrorCode (*const section[])(PdennBench) = {PdennBenchStream, PdennBenchDiffusion, PdennBenchLinear, PdennBenchTrain, PdennBenchGrid, PdennBenchConv2d, PdennBenchTrain2d};
 
   PetscFunctionBeginUser;
   if (b->dump[0]) {

@@ -27,7 +27,20 @@ static PetscReal UNetForwardMACs(PetscReal N, PetscReal M, PetscReal kw, PetscIn
   return 2.0 * M * kw * N + 2.0 * nu * M * M * kw * S + M * M * kw * (S - coarsest);
 }
 
-PetscErrorCode PdennBenchModelFlops(PdennBench b, PdennModelType type, PetscInt N, PetscReal *flops)
+/* The same on N x N images: kernels of 9 points, level l of side n_l = (n_{l-1} - 1)/2 + 1
+   (PdennDMDACreateCoarse), R_l and P_l one kernel per coarse point. */
+static PetscReal UNetForwardMACs2d(PetscInt N, PetscReal M, PetscInt nu, PetscInt L)
+{
+  PetscReal S = 0.0, coarse = 0.0;
+
+  for (PetscInt l = 0, n = N; l < L; l++, n = (n - 1) / 2 + 1) {
+    S += (PetscReal)n * n;
+    if (l > 0) coarse += (PetscReal)n * n;
+  }
+  return 2.0 * M * 9.0 * N * N + 2.0 * nu * M * M * 9.0 * S + 2.0 * M * M * 9.0 * coarse;
+}
+
+PetscErrorCode PdennBenchModelFlops(PdennBench b, PdennModelType type, PetscInt dim, PetscInt N, PetscReal *flops)
 {
   const PetscReal M = (PetscReal)b->channels, kw = 3.0; /* kernel radius 1, the model default */
 
@@ -35,11 +48,11 @@ PetscErrorCode PdennBenchModelFlops(PdennBench b, PdennModelType type, PetscInt 
   switch (type) {
   case PDENN_MODEL_SYM_RESNET: /* W: 1 -> M and W^T: M -> 1 per block */
   case PDENN_MODEL_RESNET:     /* W1: 1 -> M and W2: M -> 1 per block */
-    *flops = 3.0 * 2.0 * (2.0 * M * kw) * N * b->blocks;
+    *flops = 3.0 * 2.0 * (2.0 * M * PetscPowReal(kw, dim)) * PetscPowReal(N, dim) * b->blocks;
     break;
   case PDENN_MODEL_UNET:
   case PDENN_MODEL_MG_UNET: /* same layers; mg_unet ties their weights, not their work */
-    *flops = 3.0 * 2.0 * UNetForwardMACs((PetscReal)N, M, kw, b->smoothing_steps, b->levels);
+    *flops = 3.0 * 2.0 * (dim == 1 ? UNetForwardMACs((PetscReal)N, M, kw, b->smoothing_steps, b->levels) : UNetForwardMACs2d(N, M, b->smoothing_steps, b->levels));
     break;
   default: *flops = PDENN_BENCH_NA; break;
   }

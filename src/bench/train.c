@@ -4,7 +4,6 @@
    count of src/bench/flops.c, and the resident memory of the model and its growth over steps. */
 #include <pdenn/bench.h>
 #include <pdenn/train.h>
-#include <time.h>
 
 typedef struct {
   MPI_Comm       comm;         /* the model's (spatial) communicator */
@@ -16,9 +15,10 @@ typedef struct {
   Vec           *x, t, y, dy;
 } TrainCase;
 
-/* The model from its keys in a private options database; *available is false while the type
-   is not written yet (its set-up raises "not supported"). */
-static PetscErrorCode ModelCreate(PdennBench b, PdennModelType type, PetscInt N, MPI_Comm comm, PdennModel *model, PetscBool *available)
+/* The model from its keys in a private options database, on N points (dim 1) or N^dim (dim 2, 3);
+   *available is false while the type is not written yet (its set-up raises "not supported") or
+   not for this dimension. */
+static PetscErrorCode ModelCreate(PdennBench b, PdennModelType type, PetscInt dim, PetscInt N, MPI_Comm comm, PdennModel *model, PetscBool *available)
 {
   PdennBenchCatch c;
   PetscOptions    db;
@@ -31,7 +31,13 @@ static PetscErrorCode ModelCreate(PdennBench b, PdennModelType type, PetscInt N,
   PetscCall(PdennModelCreate(comm, NULL, model));
   PetscCall(PdennModelSetFromOptions(*model));
   PetscCall(PdennBenchCatchBegin(&c));
-  ierr = PdennModelSetUp(*model, N);
+  if (dim > 1) c.also = PDENN_ERR_INPUT; /* "not available on 2D grids" */
+  if (dim == 1)
+    ierr = PdennModelSetUp(*model, N);
+  else {
+    const PetscInt M[3] = {N, N, dim == 3 ? N : 1};
+    ierr                = PdennModelSetUpGrid(*model, dim, M);
+  }
   PetscCall(PdennBenchCatchEnd(&c, b->comm, ierr, available));
   PetscCall(PdennBenchPopOptions(&db));
   if (*available)
@@ -42,7 +48,7 @@ static PetscErrorCode ModelCreate(PdennBench b, PdennModelType type, PetscInt N,
 }
 
 /* Batch groups of -bench_space_ranks ranks, each holding the model and its share of the batch. */
-static PetscErrorCode TrainCaseCreate(PdennBench b, PdennModelType type, PetscInt N, TrainCase *tc, PetscBool *available)
+static PetscErrorCode TrainCaseCreate(PdennBench b, PdennModelType type, PetscInt dim, PetscInt N, TrainCase *tc, PetscBool *available)
 {
   PdennOptimizerParams params;
   PetscMPIInt          rank, size;
@@ -56,7 +62,7 @@ static PetscErrorCode TrainCaseCreate(PdennBench b, PdennModelType type, PetscIn
   PetscCallMPI(MPI_Comm_split(b->comm, rank / b->space_ranks, rank, &tc->comm));
   PdennBatchShare(b->batch, rank / b->space_ranks, size / b->space_ranks, &tc->first, &tc->count);
   tc->count -= tc->first;
-  PetscCall(ModelCreate(b, type, N, tc->comm, &tc->model, available));
+  PetscCall(ModelCreate(b, type, dim, N, tc->comm, &tc->model, available));
   if (!*available) PetscFunctionReturn(0);
   PetscCall(PdennModelGetNumParameters(tc->model, &tc->nparams));
   PetscCall(PetscCalloc1(tc->nparams, &tc->dtheta));
@@ -114,17 +120,7 @@ typedef struct {
   PetscInt  nparams;
 } TrainResult;
 
-/* CPU seconds this process has used: unlike wall time, it does not count the time other
-   processes of a loaded machine take the core away (docs/performance.md, "How things are counted"). */
-static PetscReal CPUSeconds(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (PetscReal)ts.tv_sec + 1e-9 * (PetscReal)ts.tv_nsec;
-}
-
-static PetscErrorCode BenchModel(PdennBench b, PdennModelType type, PetscInt N, TrainResult *res)
+static PetscErrorCode BenchModel(PdennBench b, PdennModelType type, PetscInt dim, PetscInt N, TrainResult *res)
 {
   TrainCase  tc;
   PetscReal *t, *c, m0, m1, m2;
@@ -132,7 +128,7 @@ static PetscErrorCode BenchModel(PdennBench b, PdennModelType type, PetscInt N, 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(res, sizeof(*res)));
   PetscCall(PdennBenchHeapInUse(b->comm, &m0));
-  PetscCall(TrainCaseCreate(b, type, N, &tc, &res->available));
+  PetscCall(TrainCaseCreate(b, type, dim, N, &tc, &res->available));
   if (res->available) {
     PetscCall(PetscMalloc2(b->repeats, &t, b->repeats, &c));
     PetscCall(TrainStep(b, &tc)); /* warm-up: first touch of every work vector */
@@ -141,9 +137,9 @@ static PetscErrorCode BenchModel(PdennBench b, PdennModelType type, PetscInt N, 
       PetscLogDouble t0;
       PetscReal      c0;
       PetscCall(PdennBenchTic(b->comm, &t0));
-      c0 = CPUSeconds();
+      c0 = PdennBenchCPUSeconds();
       PetscCall(TrainStep(b, &tc));
-      c[r] = CPUSeconds() - c0;
+      c[r] = PdennBenchCPUSeconds() - c0;
       PetscCall(PdennBenchToc(b->comm, t0, &t[r]));
     }
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, c, (PetscMPIInt)b->repeats, MPIU_REAL, MPI_SUM, b->comm));
@@ -160,43 +156,59 @@ static PetscErrorCode BenchModel(PdennBench b, PdennModelType type, PetscInt N, 
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode AddRows(PdennBench b, PdennModelType type, PetscInt N, const TrainResult *r)
+/* The rows of one model in `section`: N points (dim 1) or N^dim points per sample */
+static PetscErrorCode AddRows(PdennBench b, const char section[], PdennModelType type, PetscInt dim, PetscInt N, const TrainResult *r)
 {
-  const char *name = PdennModelTypes[type];
-  PetscReal   flops;
-  char        note[96];
+  const char    *name   = PdennModelTypes[type];
+  const PetscInt points = dim == 1 ? N : (dim == 2 ? N * N : N * N * N);
+  PetscReal      flops;
+  char           note[96];
 
   PetscFunctionBeginUser;
-  PetscCall(PdennBenchModelFlops(b, type, N, &flops));
+  PetscCall(PdennBenchModelFlops(b, type, dim, N, &flops));
   if (r->available)
     PetscCall(PetscSNPrintf(note, sizeof(note), "batch %" PetscInt_FMT ", %" PetscInt_FMT " parameters, fwd + bwd + Adam", b->batch, r->nparams));
   else
-    PetscCall(PetscSNPrintf(note, sizeof(note), "model not available yet"));
-  PetscCall(PdennBenchTableAdd(&b->table, "train", name, N, "samples/s", b->batch / r->step_seconds, "1/s", note));
-  PetscCall(PdennBenchTableAdd(&b->table, "train", name, N, "samples/CPU-s", b->batch / r->step_cpu, "1/s", "per CPU second, all ranks (load-robust)"));
-  PetscCall(PdennBenchTableAdd(&b->table, "train", name, N, "GFLOP/s", flops * b->batch / r->step_seconds / 1e9, "GFLOP/s", "analytic count, docs/performance.md"));
-  PetscCall(PdennBenchTableAdd(&b->table, "train", name, N, "memory", r->memory / 1e6, "MB", "heap: model + optimizer + batch, all ranks"));
-  PetscCall(PdennBenchTableAdd(&b->table, "train", name, N, "memory per point", r->memory / N, "B", "memory / N (samples run one at a time)"));
-  PetscCall(PdennBenchTableAdd(&b->table, "train", name, N, "memory per parameter", r->memory / r->nparams, "B", "memory / parameters"));
-  PetscCall(PdennBenchTableAdd(&b->table, "train", name, N, "memory growth", r->growth, "B", "heap change over the timed steps"));
+    PetscCall(PetscSNPrintf(note, sizeof(note), "model not available (yet) on this grid"));
+  PetscCall(PdennBenchTableAdd(&b->table, section, name, points, "samples/s", b->batch / r->step_seconds, "1/s", note));
+  PetscCall(PdennBenchTableAdd(&b->table, section, name, points, "samples/CPU-s", b->batch / r->step_cpu, "1/s", "per CPU second, all ranks (load-robust)"));
+  PetscCall(PdennBenchTableAdd(&b->table, section, name, points, "GFLOP/s", flops * b->batch / r->step_seconds / 1e9, "GFLOP/s", "analytic count, docs/performance.md"));
+  PetscCall(PdennBenchTableAdd(&b->table, section, name, points, "memory", r->memory / 1e6, "MB", "heap: model + optimizer + batch, all ranks"));
+  PetscCall(PdennBenchTableAdd(&b->table, section, name, points, "memory per point", r->memory / points, "B", "memory / points of a sample (samples run one at a time)"));
+  PetscCall(PdennBenchTableAdd(&b->table, section, name, points, "memory per parameter", r->memory / r->nparams, "B", "memory / parameters"));
+  PetscCall(PdennBenchTableAdd(&b->table, section, name, points, "memory growth", r->growth, "B", "heap change over the timed steps"));
+  PetscFunctionReturn(0);
+}
+
+/* Every chosen model on samples of N points (dim 1) or N^dim points */
+static PetscErrorCode TrainModels(PdennBench b, const char section[], PetscInt dim, PetscInt N)
+{
+  TrainResult res;
+
+  PetscFunctionBeginUser;
+  for (PetscInt m = 0; m < PDENN_BENCH_NMODELS; m++) {
+    const PdennModelType type = PdennBenchModels[m];
+    PetscBool            chosen;
+    PetscCall(PetscStrInList(PdennModelTypes[type], b->models, ',', &chosen));
+    if (!chosen) continue;
+    PetscCall(BenchModel(b, type, dim, N, &res));
+    PetscCall(AddRows(b, section, type, dim, N, &res));
+  }
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode PdennBenchTrain(PdennBench b)
 {
-  TrainResult res;
-
   PetscFunctionBeginUser;
-  for (PetscInt s = 0; s < 2; s++) {
-    if (b->train_N[s] <= 0) continue;
-    for (PetscInt m = 0; m < PDENN_BENCH_NMODELS; m++) {
-      const PdennModelType type = PdennBenchModels[m];
-      PetscBool            chosen;
-      PetscCall(PetscStrInList(PdennModelTypes[type], b->models, ',', &chosen));
-      if (!chosen) continue;
-      PetscCall(BenchModel(b, type, b->train_N[s], &res));
-      PetscCall(AddRows(b, type, b->train_N[s], &res));
-    }
-  }
+  for (PetscInt s = 0; s < 2; s++)
+    if (b->train_N[s] > 0) PetscCall(TrainModels(b, "train", 1, b->train_N[s]));
+  PetscFunctionReturn(0);
+}
+
+/* The same training step on N2 x N2 images (PdennModelSetUpGrid): the 2D networks */
+PetscErrorCode PdennBenchTrain2d(PdennBench b)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TrainModels(b, "train2d", 2, b->train2d_N));
   PetscFunctionReturn(0);
 }

@@ -84,6 +84,178 @@ static void RowWeightGrad(PetscInt n, PetscInt cw, PetscInt len, PetscInt m, con
     RowWeightGradM(n, cw, len, m, win, p, dk);
 }
 
+/* ---- 2D, radius 1: register-blocked rows -----------------------------------------------------
+   The common case of the 2D networks (3 x 3 kernels, a few channels) runs through rows whose channel
+   counts are compile-time constants, so the compiler keeps a block of output points in registers
+   over all 9 c_in kernel taps and vectorises over the channels. Every point of a layer goes through
+   the same arithmetic (a block only groups points; the last points of a row form smaller blocks
+   of the same code), so a point's sum does not depend on where a rank's rows start or end, and
+   the results stay the same for every decomposition. */
+#define FAST_BLOCK 8 /* output points per register block */
+#define FAST_MAX_V 2 /* the most vectors per point: 16 channels */
+
+/* A vector of 8 reals in the compiler's generic vector extension (GCC, Clang): the lanes are
+   channels, loads and stores unaligned. The arithmetic is written out lane by lane in C's order,
+   so the vector code rounds exactly like the scalar one would. */
+typedef PetscReal FastVec __attribute__((vector_size(8 * sizeof(PetscReal)), aligned(sizeof(PetscReal))));
+#define FAST_LANES 8
+
+static inline FastVec FastLoad(const PetscReal *a)
+{
+  return *(const FastVec *)a;
+}
+
+/* For the B points b of a block (win[oy] at the block's first window of kernel row oy, points
+   s CI apart): p_b[0..CO) = init[0..CO) + sum_{oy, ox, ci} win[oy][(s b + ox) CI + ci] k[(3 oy + ox) CI + ci][0..CO),
+   summed in the order (oy, ox, ci) for each output channel (lanes: CO, a multiple of 8; init NULL:
+   zeros). With one output channel the lanes run over ci instead (CI a multiple of 8): a sum per
+   input channel over the 9 taps in order, then init plus those CI sums in order. */
+PDENN_INLINE void GatherBlock(const PetscInt B, const PetscInt CI, const PetscInt CO, PetscInt s, const PetscReal *const win[3], const PetscReal *restrict k, const PetscReal *init, PetscReal *restrict p)
+{
+  const PetscInt NV = (CO > 1 ? CO : CI) / FAST_LANES;
+  FastVec        acc[FAST_BLOCK][FAST_MAX_V];
+
+  if (CO > 1) {
+    for (PetscInt b = 0; b < B; b++)
+      for (PetscInt v = 0; v < NV; v++) acc[b][v] = init ? FastLoad(init + v * FAST_LANES) : (FastVec){0};
+    for (PetscInt oy = 0; oy < 3; oy++)
+      for (PetscInt ox = 0; ox < 3; ox++)
+        for (PetscInt ci = 0; ci < CI; ci++) {
+          const PetscReal *kq = k + ((3 * oy + ox) * CI + ci) * CO;
+          for (PetscInt b = 0; b < B; b++) {
+            const PetscReal a = win[oy][(s * b + ox) * CI + ci];
+            for (PetscInt v = 0; v < NV; v++) acc[b][v] += a * FastLoad(kq + v * FAST_LANES);
+          }
+        }
+    for (PetscInt b = 0; b < B; b++)
+      for (PetscInt v = 0; v < NV; v++) *(FastVec *)(p + b * CO + v * FAST_LANES) = acc[b][v];
+  } else {
+    for (PetscInt b = 0; b < B; b++)
+      for (PetscInt v = 0; v < NV; v++) acc[b][v] = (FastVec){0};
+    for (PetscInt oy = 0; oy < 3; oy++)
+      for (PetscInt ox = 0; ox < 3; ox++)
+        for (PetscInt b = 0; b < B; b++)
+          for (PetscInt v = 0; v < NV; v++) acc[b][v] += FastLoad(win[oy] + (s * b + ox) * CI + v * FAST_LANES) * FastLoad(k + (3 * oy + ox) * CI + v * FAST_LANES);
+    for (PetscInt b = 0; b < B; b++) {
+      PetscReal sum = init ? init[0] : 0.0;
+      for (PetscInt v = 0; v < NV; v++)
+        for (PetscInt l = 0; l < FAST_LANES; l++) sum += acc[b][v][l];
+      p[b] = sum;
+    }
+  }
+}
+
+/* A row of n output points through GatherBlock: blocks of FAST_BLOCK, then the rest one by one */
+PDENN_INLINE void GatherRow(const PetscInt CI, const PetscInt CO, PetscInt n, PetscInt s, const PetscReal *const win[3], const PetscReal *k, const PetscReal *init, PetscReal *p)
+{
+  const PetscReal *w[3] = {win[0], win[1], win[2]};
+  PetscInt         i    = 0;
+
+  for (; i + FAST_BLOCK <= n; i += FAST_BLOCK) {
+    GatherBlock(FAST_BLOCK, CI, CO, s, w, k, init, p + i * CO);
+    for (PetscInt oy = 0; oy < 3; oy++) w[oy] += FAST_BLOCK * s * CI;
+  }
+  for (; i < n; i++) {
+    GatherBlock(1, CI, CO, s, w, k, init, p + i * CO);
+    for (PetscInt oy = 0; oy < 3; oy++) w[oy] += s * CI;
+  }
+}
+
+/* dk[(3 oy + ox) CI + ci][0..CO) += sum_i win[oy][(s i + ox) CI + ci] p_i[0..CO) over a row of n
+   points (lanes: CO, or CI when CO = 1). Where the 9 taps' sums fit in registers (FAST_RESIDENT
+   vectors) they stay there for the whole row, one multiply-add per tap and point; otherwise a
+   tap's sums for up to 16 input channels stay there over blocks of FAST_BLOCK points. The sums run
+   over the points in order (the weight gradient is a sum over ranks anyway: callers reduce). */
+#define FAST_RESIDENT 18
+PDENN_INLINE void WeightGradRow(const PetscInt CI, const PetscInt CO, PetscInt n, PetscInt s, const PetscReal *const win[3], const PetscReal *restrict p, PetscReal *restrict dk)
+{
+  const PetscInt NV = (CO > 1 ? CO : CI) / FAST_LANES, NR = CO > 1 ? CI * NV : NV; /* vectors per tap */
+
+  if (9 * NR <= FAST_RESIDENT) {
+    FastVec acc[FAST_RESIDENT];
+    for (PetscInt j = 0; j < 9 * NR; j++) acc[j] = FastLoad(dk + j * FAST_LANES);
+    for (PetscInt i = 0; i < n; i++)
+      for (PetscInt t = 0; t < 9; t++) {
+        const PetscReal *x = win[t / 3] + (s * i + t % 3) * CI;
+        for (PetscInt ci = 0; ci < (CO > 1 ? CI : 1); ci++)
+          for (PetscInt v = 0; v < NV; v++) {
+            if (CO > 1)
+              acc[(t * CI + ci) * NV + v] += x[ci] * FastLoad(p + i * CO + v * FAST_LANES);
+            else
+              acc[t * NV + v] += FastLoad(x + v * FAST_LANES) * p[i];
+          }
+      }
+    for (PetscInt j = 0; j < 9 * NR; j++) *(FastVec *)(dk + j * FAST_LANES) = acc[j];
+    return;
+  }
+  for (PetscInt t = 0; t < 9; t++)
+    for (PetscInt c0 = 0; c0 < CI; c0 += 16 / NV) {
+      const PetscInt CB  = PetscMin(CI - c0, 16 / NV);
+      PetscReal     *dkq = dk + (t * CI + c0) * CO;
+      FastVec        acc[16];
+      for (PetscInt j = 0; j < CB * NV; j++) acc[j] = FastLoad(dkq + j * FAST_LANES);
+      for (PetscInt i = 0; i < n; i++) {
+        const PetscReal *x = win[t / 3] + (s * i + t % 3) * CI + c0;
+        for (PetscInt v = 0; v < NV; v++) {
+          const FastVec pv = FastLoad(p + i * CO + v * FAST_LANES);
+          for (PetscInt c = 0; c < CB; c++) acc[c * NV + v] += x[c] * pv;
+        }
+      }
+      for (PetscInt j = 0; j < CB * NV; j++) *(FastVec *)(dkq + j * FAST_LANES) = acc[j];
+    }
+}
+
+typedef struct {
+  void (*gather)(PetscInt, PetscInt, const PetscReal *const[3], const PetscReal *, const PetscReal *, PetscReal *);
+  void (*weight_grad)(PetscInt, PetscInt, const PetscReal *const[3], const PetscReal *, PetscReal *);
+} FastRows;
+
+#define FAST_INSTANCE(ci, co)                                                                                                                       \
+  static void GatherRow_##ci##_##co(PetscInt n, PetscInt s, const PetscReal *const win[3], const PetscReal *k, const PetscReal *init, PetscReal *p) \
+  {                                                                                                                                                 \
+    GatherRow(ci, co, n, s, win, k, init, p);                                                                                                       \
+  }                                                                                                                                                 \
+  static void WeightGradRow_##ci##_##co(PetscInt n, PetscInt s, const PetscReal *const win[3], const PetscReal *p, PetscReal *dk)                   \
+  {                                                                                                                                                 \
+    WeightGradRow(ci, co, n, s, win, p, dk);                                                                                                        \
+  }
+/* c_in -> c_out: the lanes' channel count (c_out, or c_in where c_out = 1) a multiple of 8 */
+#define FAST_SHAPES(X) X(1, 8) X(8, 1) X(8, 8) X(1, 16) X(16, 1) X(8, 16) X(16, 8) X(16, 16) X(2, 8) X(4, 8)
+FAST_SHAPES(FAST_INSTANCE)
+#define FAST_ENTRY(ci, co) {ci, co, {GatherRow_##ci##_##co, WeightGradRow_##ci##_##co}},
+static const struct {
+  PetscInt ci, co;
+  FastRows rows;
+} FastTable[] = {FAST_SHAPES(FAST_ENTRY)};
+
+/* The row kernels of an in -> out channel layer, or NULL where the generic sweep serves */
+static const FastRows *FastRowsFind(PetscInt dim, PetscInt r, PetscInt in, PetscInt out)
+{
+  if (dim != 2 || r != 1) return NULL;
+  for (size_t j = 0; j < sizeof(FastTable) / sizeof(FastTable[0]); j++)
+    if (FastTable[j].ci == in && FastTable[j].co == out) return &FastTable[j].rows;
+  return NULL;
+}
+
+/* The rows of the box pts (2D, rows along x): the windows at s P + (-1, oy - 1) of the input-side
+   array xa (box xb, `in` channels) and P's values in the output-side array pa (box pb, `out`
+   channels), k as [t][in][out]. Gather: pa = init + the windows times k; else k += the windows
+   times pa (the weight gradient). */
+static void FastSweep(const FastRows *rows, PetscBool gather, PetscInt s, PetscInt in, PetscInt out, const PdennGridBox *pts, const PdennGridBox *pb, PetscReal *pa, const PdennGridBox *xb, const PetscReal *xa, PetscReal *k, const PetscReal *init)
+{
+  const PetscInt x0 = pts->s[0];
+
+  for (PetscInt y = pts->s[1]; y < pts->s[1] + pts->m[1]; y++) {
+    const PetscReal *win[3];
+    PetscReal       *p = pa + out * BoxIndex(pb, x0, y, 0);
+    for (PetscInt oy = 0; oy < 3; oy++) win[oy] = xa + in * BoxIndex(xb, s * x0 - 1, s * y + oy - 1, 0);
+    if (gather)
+      rows->gather(pts->m[0], s, win, k, init, p);
+    else
+      rows->weight_grad(pts->m[0], s, win, p, k);
+  }
+}
+
 /* The one stencil loop: for every output point P of `pts` (rows along x) and kernel row (o_y, o_z),
    the x-window at s P + (-r, o_y, o_z) of the input-side array xa (box xb) against P's values in
    the output-side array pa (box pb), with the kernel k in the layout [t][ci][co]. */
@@ -270,6 +442,7 @@ PetscErrorCode PdennConvNdSetUp(PdennConvNd *conv, DM da_in, DM da_out, PetscInt
   PetscCall(GhostMapCreate(conv));
   PetscCall(DMCreateLocalVector(da_in, &conv->in_loc));
   PetscCall(DMCreateLocalVector(da_out, &conv->out_loc));
+  PetscCall(VecSet(conv->out_loc, 0.0)); /* its physical ghosts: v = 0 outside the grid, kept by every exchange */
   PetscCall(PetscMalloc2(sb->m[0] * sb->m[1] * sb->m[2] * conv->c_in, &conv->buf, KernelPoints(conv) * conv->c_in * conv->c_out, &conv->k));
   PetscFunctionReturn(0);
 }
@@ -303,39 +476,116 @@ PetscErrorCode PdennConvNdForward(PdennConvNd *conv, Vec x, Vec y)
 {
   const PdennGridBox *ob = &conv->out_owned;
   const PetscInt      n = ob->m[0] * ob->m[1] * ob->m[2], co = conv->c_out;
+  const FastRows     *rows = FastRowsFind(conv->dim, conv->radius, conv->c_in, co);
   PetscReal          *xa, *ya;
 
   PetscFunctionBeginUser;
   PetscCall(GhostedInput(conv, x, &xa));
   PetscCall(VecGetArray(y, &ya));
-  for (PetscInt i = 0; i < n; i++)
-    for (PetscInt c = 0; c < co; c++) ya[i * co + c] = conv->b ? conv->b[c] : 0.0;
   TransposeWeights(conv, PETSC_TRUE, (PetscReal *)conv->w, conv->k);
-  Sweep(conv, SWEEP_FORWARD, ob, ob, ya, &conv->in_ghosted, xa, conv->k);
+  if (rows)
+    FastSweep(rows, PETSC_TRUE, conv->stride, conv->c_in, co, ob, ob, ya, &conv->in_ghosted, xa, conv->k, conv->b);
+  else {
+    for (PetscInt i = 0; i < n; i++)
+      for (PetscInt c = 0; c < co; c++) ya[i * co + c] = conv->b ? conv->b[c] : 0.0;
+    Sweep(conv, SWEEP_FORWARD, ob, ob, ya, &conv->in_ghosted, xa, conv->k);
+  }
   PetscCall(VecRestoreArray(y, &ya));
   PetscCall(VecRestoreArray(conv->in_loc, &xa));
   PetscFunctionReturn(0);
 }
 
-/* The transpose of "ghost fill, then stencil": the transposed stencil scattered from every output
-   point the rank sees (owned and ghost, v = 0 outside the grid) into the scatter box, then each
-   physical ghost's value added to the point it was a copy of (reflecting; zero: dropped). The
-   rank's own points thus get all their contributions here, in the order of the output points, and
-   no reverse scatter (whose sums would depend on the decomposition) is needed. */
+/* Box coordinates of the i-th point of box b */
+static void BoxPoint(const PdennGridBox *b, PetscInt i, PetscInt p[3])
+{
+  p[0] = b->s[0] + i % b->m[0];
+  p[1] = b->s[1] + (i / b->m[0]) % b->m[1];
+  p[2] = b->s[2] + i / (b->m[0] * b->m[1]);
+}
+
+static PetscBool InBox(const PdennGridBox *b, const PetscInt p[3])
+{
+  for (PetscInt a = 0; a < 3; a++)
+    if (p[a] < b->s[a] || p[a] >= b->s[a] + b->m[a]) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+/* The stride-1 adjoint as a gather (2D, radius 1): (W^T v)(X) = sum_o' kf(o') v(X + o') with the
+   flipped, transposed kernel kf[t'][co][ci] = w[co][ci][8 - t'], i.e. the forward row kernel of a
+   c_out -> c_in layer over v's ghosted array (0 outside the grid). Each owned point sums its own
+   terms in a fixed order, so no scatter is needed. */
+static void FlipWeights(const PdennConvNd *conv, PetscReal *kf)
+{
+  const PetscInt ci = conv->c_in, co = conv->c_out;
+
+  for (PetscInt o = 0; o < co; o++)
+    for (PetscInt i = 0; i < ci; i++)
+      for (PetscInt t = 0; t < 9; t++) kf[(t * co + o) * ci + i] = conv->w[(o * ci + i) * 9 + 8 - t];
+}
+
+/* The reflecting boundary's share of the gather: each physical ghost of x gathers its terms
+   like an owned point (the taps outside the grid of M[0] x M[1] points skipped: v is 0 there), in
+   the order (o', c_out), and the sum is added to the owned point it was a copy of, in the ghost
+   list's order, which is the same on every decomposition. */
+static void FoldGhostsGathered(const PdennConvNd *conv, const PetscInt M[2], const PetscReal *va, const PetscReal *kf, PetscReal *xa)
+{
+  const PetscInt      ci = conv->c_in, co = conv->c_out;
+  const PdennGridBox *og = &conv->out_ghosted, *own = &conv->out_owned; /* stride 1: x's owned box */
+  PetscReal           sum[FAST_MAX_V * FAST_LANES];
+
+  for (PetscInt j = 0; j < conv->n_ghost; j++) {
+    PetscInt   g[3], m[3];
+    PetscReal *xm;
+    BoxPoint(&conv->in_ghosted, conv->mirror_loc[j], m);
+    if (!InBox(own, m)) continue;
+    BoxPoint(&conv->in_ghosted, conv->ghost_loc[j], g);
+    for (PetscInt i = 0; i < ci; i++) sum[i] = 0.0;
+    for (PetscInt t = 0; t < 9; t++) {
+      const PetscInt   P[3] = {g[0] + t % 3 - 1, g[1] + t / 3 - 1, 0};
+      const PetscReal *vp, *kt = kf + t * co * ci;
+      if (P[0] < 0 || P[0] >= M[0] || P[1] < 0 || P[1] >= M[1] || !InBox(og, P)) continue;
+      vp = va + co * BoxIndex(og, P[0], P[1], 0);
+      for (PetscInt o = 0; o < co; o++)
+        for (PetscInt i = 0; i < ci; i++) sum[i] += kt[o * ci + i] * vp[o];
+    }
+    xm = xa + ci * BoxIndex(own, m[0], m[1], 0);
+    for (PetscInt i = 0; i < ci; i++) xm[i] += sum[i];
+  }
+}
+
+/* The transpose of "ghost fill, then stencil". Stride 1 in 2D with a row kernel: the gather
+   above. Otherwise the transposed stencil scattered from every output point the rank sees (owned
+   and ghost, v = 0 outside the grid) into the scatter box, then each physical ghost's value added
+   to the point it was a copy of (reflecting; zero: dropped). Either way the rank's own points get
+   all their contributions on this rank, in an order fixed by the grid alone, and no reverse
+   scatter (whose sums would depend on the decomposition) is needed. */
 PetscErrorCode PdennConvNdAdjoint(PdennConvNd *conv, Vec v, Vec x)
 {
-  const PdennGridBox *sb = &conv->scatter;
-  const PetscInt      c  = conv->c_in;
+  const PdennGridBox *sb   = &conv->scatter;
+  const PetscInt      c    = conv->c_in;
+  const FastRows     *rows = conv->stride == 1 ? FastRowsFind(conv->dim, conv->radius, conv->c_out, c) : NULL;
   PdennGridBox        io;
   PetscReal          *va, *xa;
   PetscInt            o = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(VecSet(conv->out_loc, 0.0)); /* the physical ghosts stay 0 through the exchange */
-  PetscCall(DMGlobalToLocal(conv->da_out, v, INSERT_VALUES, conv->out_loc));
+  PetscCall(DMGlobalToLocal(conv->da_out, v, INSERT_VALUES, conv->out_loc)); /* physical ghosts stay 0 (set up) */
+  PetscCall(VecGetArray(conv->out_loc, &va));
+  if (rows) {
+    PetscCall(VecGetArray(x, &xa));
+    FlipWeights(conv, conv->k);
+    FastSweep(rows, PETSC_TRUE, 1, conv->c_out, c, &conv->out_owned, &conv->out_owned, xa, &conv->out_ghosted, va, conv->k, NULL);
+    if (conv->bc == PDENN_BC_REFLECT) {
+      PetscInt M[2];
+      PetscCall(DMDAGetInfo(conv->da_in, NULL, &M[0], &M[1], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+      FoldGhostsGathered(conv, M, va, conv->k, xa);
+    }
+    PetscCall(VecRestoreArray(x, &xa));
+    PetscCall(VecRestoreArray(conv->out_loc, &va));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscArrayzero(conv->buf, sb->m[0] * sb->m[1] * sb->m[2] * c));
   TransposeWeights(conv, PETSC_TRUE, (PetscReal *)conv->w, conv->k);
-  PetscCall(VecGetArray(conv->out_loc, &va));
   Sweep(conv, SWEEP_ADJOINT, &conv->out_ghosted, &conv->out_ghosted, va, sb, conv->buf, conv->k);
   PetscCall(VecRestoreArray(conv->out_loc, &va));
   for (PetscInt j = 0; j < conv->n_ghost && conv->bc == PDENN_BC_REFLECT; j++)
@@ -352,6 +602,7 @@ PetscErrorCode PdennConvNdWeightGrad(PdennConvNd *conv, Vec x, Vec v, PetscReal 
 {
   const PdennGridBox *ob = &conv->out_owned;
   const PetscInt      n = ob->m[0] * ob->m[1] * ob->m[2], co = conv->c_out;
+  const FastRows     *rows = FastRowsFind(conv->dim, conv->radius, conv->c_in, co);
   PetscReal          *xa;
   const PetscReal    *va;
 
@@ -359,7 +610,10 @@ PetscErrorCode PdennConvNdWeightGrad(PdennConvNd *conv, Vec x, Vec v, PetscReal 
   PetscCall(GhostedInput(conv, x, &xa));
   PetscCall(VecGetArrayRead(v, &va));
   PetscCall(PetscArrayzero(conv->k, KernelPoints(conv) * conv->c_in * co));
-  Sweep(conv, SWEEP_WEIGHT_GRAD, ob, ob, (PetscReal *)va, &conv->in_ghosted, xa, conv->k);
+  if (rows)
+    FastSweep(rows, PETSC_FALSE, conv->stride, conv->c_in, co, ob, ob, (PetscReal *)va, &conv->in_ghosted, xa, conv->k, NULL);
+  else
+    Sweep(conv, SWEEP_WEIGHT_GRAD, ob, ob, (PetscReal *)va, &conv->in_ghosted, xa, conv->k);
   TransposeWeights(conv, PETSC_FALSE, dw, conv->k);
   for (PetscInt i = 0; i < n && db; i++)
     for (PetscInt c = 0; c < co; c++) db[c] += va[i * co + c];

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-SECTIONS = ("stream", "diffusion", "kernel", "linear", "train", "grid")
+SECTIONS = ("stream", "diffusion", "kernel", "linear", "train", "grid", "conv2d", "train2d")
 HEADER = "section,case,N,ranks,metric,value,unit,note"
 
 
