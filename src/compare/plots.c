@@ -7,16 +7,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The script of this source tree: this file is <root>/src/compare/plots.c. */
+/* apps/pdenn_plots.py of the source tree this was built from (src/CMakeLists.txt) */
 static PetscErrorCode DefaultScript(char script[], size_t len)
 {
-  const char *here = __FILE__, *tail = strstr(here, "src/compare/plots.c");
-
   PetscFunctionBeginUser;
-  if (here[0] == '/' && tail)
-    PetscCall(PetscSNPrintf(script, len, "%.*sapps/pdenn_plots.py", (int)(tail - here), here));
-  else
-    PetscCall(PetscStrncpy(script, "apps/pdenn_plots.py", len));
+#if defined(PDENN_APPS_DIR)
+  PetscCall(PetscSNPrintf(script, len, "%s/pdenn_plots.py", PDENN_APPS_DIR));
+#else
+  PetscCall(PetscStrncpy(script, "apps/pdenn_plots.py", len));
+#endif
   PetscFunctionReturn(0);
 }
 

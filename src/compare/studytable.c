@@ -256,8 +256,8 @@ PetscErrorCode PdennStudyWriteTables(PdennStudy st)
 /* apps/pdenn_study_plot.py of the source tree this was built from (src/CMakeLists.txt) */
 static void DefaultScript(char script[], size_t len)
 {
-#if defined(PDENN_STUDY_PLOT_SCRIPT)
-  snprintf(script, len, "%s", PDENN_STUDY_PLOT_SCRIPT);
+#if defined(PDENN_APPS_DIR)
+  snprintf(script, len, "%s/pdenn_study_plot.py", PDENN_APPS_DIR);
 #else
   snprintf(script, len, "apps/pdenn_study_plot.py");
 #endif
