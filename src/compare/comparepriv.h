@@ -55,6 +55,7 @@ typedef struct {
   PetscReal          train_seconds, seconds_per_sample;
   PetscReal          steps_per_sample, linear_its_per_sample; /* classical iteration counts */
   PdennCompareErrors test, stress;                            /* stress: only max_gain */
+  PetscReal          worst_gain, worst_scale;                 /* worstcase.c (NaN: not searched) */
   PetscReal         *output;                                  /* [ntest][N] */
   PetscInt           n_epochs_hist, n_steps_hist;
   PetscReal         *train_loss, *val_loss, *step_loss;
@@ -86,6 +87,7 @@ struct _n_PdennCompare {
   PetscReal         stress_sigma, peak;                        /* in effect (datainfo.c) */
   char              stress_from[256], peak_from[256];          /* how they were chosen, for the reports */
   char              pairs[256];
+  PdennWorstCaseParams worst; /* -compare_worst_* (worstcase.c) */
   PetscInt          nclassical, nlearned;
   char             *classical[PDENN_COMPARE_MAX_METHODS], *learned[PDENN_COMPARE_MAX_METHODS];
 
@@ -157,3 +159,7 @@ PetscErrorCode PdennCompareMethodFree(PdennCompareMethod *m);
 PetscErrorCode PdennCompareWriteSummary(PdennCompare cmp);
 PetscErrorCode PdennCompareWriteH5(PdennCompare cmp);
 PetscErrorCode PdennCompareRunPlots(PdennCompare cmp);
+
+/* worstcase.c: the -compare_worst_* keys and the worst-case gain of a trained network */
+PetscErrorCode PdennCompareWorstCaseOptions(PetscOptionItems *PetscOptionsObject, PdennCompare cmp);
+PetscErrorCode PdennCompareWorstCaseRun(PdennCompare cmp, PdennCompareMethod *m);

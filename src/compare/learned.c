@@ -214,6 +214,7 @@ static PetscErrorCode RunInScope(PdennCompare cmp, PdennCompareMethod *m, PetscR
   PetscCall(ReadHistory(cmp, m));
   PetscCall(PetscLogStagePush(cmp->stage_eval));
   PetscCall(Evaluate(cmp, m, stress));
+  PetscCall(PdennCompareWorstCaseRun(cmp, m));
   PetscCall(PetscLogStagePop());
   PetscFunctionReturn(0);
 }

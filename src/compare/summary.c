@@ -16,7 +16,7 @@ static void Field(FILE *f, const char fmt[], PetscReal v, const char sep[])
 static PetscErrorCode WriteCSV(PdennCompare cmp, FILE *f)
 {
   PetscFunctionBeginUser;
-  fprintf(f, "method,kind,what,parameters,train_seconds,epochs,seconds_per_sample,test_mse,test_psnr_db,max_gain_test,max_gain_stress,steps_per_sample,solver_its_per_sample\n");
+  fprintf(f, "method,kind,what,parameters,train_seconds,epochs,seconds_per_sample,test_mse,test_psnr_db,max_gain_test,max_gain_stress,steps_per_sample,solver_its_per_sample,worst_gain,worst_input_scale\n");
   for (PetscInt i = 0; i < cmp->nmethods; i++) {
     const PdennCompareMethod *m       = &cmp->methods[i];
     const PetscBool           learned = (PetscBool)(m->kind == PDENN_KIND_LEARNED);
@@ -29,7 +29,9 @@ static PetscErrorCode WriteCSV(PdennCompare cmp, FILE *f)
     Field(f, "%.12f", m->test.max_gain, ",");
     Field(f, "%.12f", m->stress.max_gain, ",");
     Field(f, "%.3f", m->steps_per_sample, ",");
-    Field(f, "%.3f", m->linear_its_per_sample, "\n");
+    Field(f, "%.3f", m->linear_its_per_sample, ",");
+    Field(f, "%.12f", learned ? m->worst_gain : NAN, ",");
+    Field(f, "%.6g", learned ? m->worst_scale : NAN, "\n");
   }
   PetscFunctionReturn(0);
 }
@@ -48,8 +50,8 @@ static void MDField(FILE *f, const char fmt[], PetscReal v)
 static PetscErrorCode WriteTable(PdennCompare cmp, FILE *f)
 {
   PetscFunctionBeginUser;
-  fprintf(f, "| method | kind | what | parameters | training (s) | time per sample (s) | test MSE | PSNR (dB) | max gain, test | max gain, stress | steps per sample | solver its per sample |\n");
-  fprintf(f, "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+  fprintf(f, "| method | kind | what | parameters | training (s) | time per sample (s) | test MSE | PSNR (dB) | max gain, test | max gain, stress | steps per sample | solver its per sample | worst-case gain | its input / data norm |\n");
+  fprintf(f, "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   for (PetscInt i = 0; i < cmp->nmethods; i++) {
     const PdennCompareMethod *m       = &cmp->methods[i];
     const PetscBool           learned = (PetscBool)(m->kind == PDENN_KIND_LEARNED);
@@ -62,6 +64,8 @@ static PetscErrorCode WriteTable(PdennCompare cmp, FILE *f)
     MDField(f, "%.6f", m->stress.max_gain);
     MDField(f, "%.1f", m->steps_per_sample);
     MDField(f, "%.1f", m->linear_its_per_sample);
+    MDField(f, "%.6f", learned ? m->worst_gain : NAN);
+    MDField(f, "%.3g", learned ? m->worst_scale : NAN);
     fputc('\n', f);
   }
   PetscFunctionReturn(0);
@@ -173,7 +177,7 @@ static PetscErrorCode WriteMarkdown(PdennCompare cmp, FILE *f)
   fprintf(f, "- diffusion: N = %" PetscInt_FMT ", h = %g, order %" PetscInt_FMT ", flux %s, lambda = %g, t_stop = %g\n", cmp->pde->N, (double)cmp->pde->h, cmp->pde->order, PdennFluxTypes[cmp->pde->flux.type], (double)cmp->pde->flux.lambda, (double)cmp->base->t_stop);
   PetscCall(WriteData(cmp, f));
   PetscCall(WriteTable(cmp, f));
-  fprintf(f, "\nMSE and PSNR (peak %.6g, above) against the ground truth over the test set; max gain = largest ||output|| / ||input|| (<= 1: Euclidean stable); time per sample = wall time of the whole test set / samples on all ranks; training time summed over the runs that trained the checkpoint.\n", (double)cmp->peak);
+  fprintf(f, "\nMSE and PSNR (peak %.6g, above) against the ground truth over the test set; max gain = largest ||output|| / ||input|| (<= 1: Euclidean stable); worst-case gain = the largest found by gradient ascent on ||f(x)||/||x|| (-compare_worst_*, docs/results.md); time per sample = wall time of the whole test set / samples on all ranks; training time summed over the runs that trained the checkpoint.\n", (double)cmp->peak);
   PetscCall(WritePairs(cmp, f));
   PetscCall(WriteActivations(cmp, f));
   fprintf(f, "\n## Files\n\nsummary.csv, results.h5 (every test output, loss histories, parameters, the deck), data/*.h5, checkpoints/*.h5, *.png (apps/pdenn_plots.py)\n");
