@@ -120,11 +120,12 @@ PetscErrorCode PdennModelWorstCaseAscent(PdennModel model, Vec x, PetscInt iters
 }
 
 /* Start k: a given row at its norm, or uniform random values scaled to scales[j] data_norm.
-   *norm = 0: a zero row, skipped. */
+ *norm = 0: a zero row, skipped. */
 static PetscErrorCode StartInput(const PdennWorstCaseParams *p, PetscReal data_norm, PetscInt nrows, const PetscReal rows[], PetscInt k, PetscReal row[], PetscInt N, Vec x, PetscReal *norm)
 {
   PetscFunctionBeginUser;
-  if (k < nrows) PetscCall(PdennRowsToVec(rows + k * N, x));
+  if (k < nrows)
+    PetscCall(PdennRowsToVec(rows + k * N, x));
   else {
     const PetscInt j = k - nrows;
     for (PetscInt i = 0; i < N; i++) row[i] = PdennRandomUniform(p->seed, 9000 + j, i);
