@@ -73,24 +73,25 @@ struct _n_PdennCompare {
   PetscMPIInt rank, size;
 
   /* -compare_* keys */
-  char                 deck[PETSC_MAX_PATH_LEN], experiment[128], output_dir[PETSC_MAX_PATH_LEN];
-  char                 dir[PETSC_MAX_PATH_LEN]; /* output_dir/experiment */
-  char                 python[PETSC_MAX_PATH_LEN], plot_script[PETSC_MAX_PATH_LEN];
-  char                 given[PDENN_SPLIT_N][PETSC_MAX_PATH_LEN]; /* -compare_<split>_data */
-  PetscBool            force, retrain, plots;
-  PetscBool            classical_space; /* classical solvers: all ranks on each sample */
-  PdennCompareTask     task;
-  PetscBool            input_clean; /* -compare_input clean */
-  PdennSignalParams    signals;     /* generator of the train set; val and test use seed + 1, + 2 */
-  PetscInt             samples[PDENN_SPLIT_N];
-  PetscReal            reference_refine;                          /* diffusion target: explicit with tau_max / refine */
-  PetscReal            stress_factor, stress_sigma_key, peak_key; /* -compare_stress_*, -compare_psnr_peak */
-  PetscReal            stress_sigma, peak;                        /* in effect (datainfo.c) */
-  char                 stress_from[256], peak_from[256];          /* how they were chosen, for the reports */
-  char                 pairs[256];
+  char              deck[PETSC_MAX_PATH_LEN], experiment[128], output_dir[PETSC_MAX_PATH_LEN];
+  char              dir[PETSC_MAX_PATH_LEN]; /* output_dir/experiment */
+  char              python[PETSC_MAX_PATH_LEN], plot_script[PETSC_MAX_PATH_LEN];
+  char              given[PDENN_SPLIT_N][PETSC_MAX_PATH_LEN]; /* -compare_<split>_data */
+  PetscBool         force, retrain, plots;
+  PetscBool         classical_space; /* classical solvers: all ranks on each sample */
+  PdennCompareTask  task;
+  PetscBool         input_clean; /* -compare_input clean */
+  PdennSignalParams signals;     /* generator of the train set; val and test use seed + 1, + 2 */
+  PetscInt          samples[PDENN_SPLIT_N];
+  PetscReal         reference_refine;                          /* diffusion target: explicit with tau_max / refine */
+  PetscReal         stress_factor, stress_sigma_key, peak_key; /* -compare_stress_*, -compare_psnr_peak */
+  PetscReal         stress_sigma, peak;                        /* in effect (datainfo.c) */
+  char              stress_from[256], peak_from[256];          /* how they were chosen, for the reports */
+  char              pairs[256];
+  PetscInt          nclassical, nlearned;
+  char             *classical[PDENN_COMPARE_MAX_METHODS], *learned[PDENN_COMPARE_MAX_METHODS];
+
   PdennWorstCaseParams worst; /* -compare_worst_* (worstcase.c) */
-  PetscInt             nclassical, nlearned;
-  char                *classical[PDENN_COMPARE_MAX_METHODS], *learned[PDENN_COMPARE_MAX_METHODS];
 
   PdennDiffusion pde;       /* the deck's diffusion problem (-N, -h, -order, -flux, -lambda) */
   PdennDiffusion pde_self;  /* the same on each rank alone: targets are made sample-parallel */
