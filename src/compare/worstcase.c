@@ -181,7 +181,7 @@ PetscErrorCode PdennCompareWorstCaseOptions(PetscOptionItems *PetscOptionsObject
   PetscCall(PdennWorstCaseParamsDefault(&cmp->worst));
   PetscCall(PdennOptionsInt("-compare_worst_starts", "Worst-case gain of every network: random starts per scale of the gradient ascent on ||f(x)||/||x|| (besides the test inputs); 0: no search", cmp->worst.starts, 0, 100000, &cmp->worst.starts, NULL));
   PetscCall(PdennOptionsInt("-compare_worst_iters", "Worst-case gain: network evaluations per start; 0: no search", cmp->worst.iters, 0, 1000000, &cmp->worst.iters, NULL));
-  PetscCall(PetscOptionsRealArray("-compare_worst_scales", "Worst-case gain: norms of the random starts as multiples of the test inputs' RMS norm", NULL, cmp->worst.scales, &n, &set));
+  PetscCall(PetscOptionsRealArray("-compare_worst_scales", "Worst-case gain: norms of the random starts as multiples of the test inputs' RMS norm (default 1,100; at most 8)", NULL, cmp->worst.scales, &n, &set));
   if (set) {
     PetscCheck(n >= 1, PETSC_COMM_WORLD, PDENN_ERR_INPUT, "key -compare_worst_scales: empty; expected a comma list of 1 to %d positive multiples, e.g. 1,100", PDENN_WORST_MAX_SCALES);
     for (PetscInt j = 0; j < n; j++) PetscCheck(cmp->worst.scales[j] > 0.0, PETSC_COMM_WORLD, PDENN_ERR_INPUT, "key -compare_worst_scales: entry %g; expected positive multiples, e.g. 1,100", (double)cmp->worst.scales[j]);
