@@ -25,12 +25,13 @@ PetscErrorCode PdennWorstCaseParamsDefault(PdennWorstCaseParams *p)
   p->nscales   = 2;
   p->scales[0] = 1.0;
   p->scales[1] = 100.0;
+  p->max_rows  = 16;
   PetscFunctionReturn(0);
 }
 
 PetscInt PdennWorstCaseNumStarts(const PdennWorstCaseParams *p, PetscInt nrows)
 {
-  return p->starts > 0 && p->iters > 0 ? nrows + p->starts * p->nscales : 0;
+  return p->starts > 0 && p->iters > 0 ? PetscMin(nrows, p->max_rows) + p->starts * p->nscales : 0;
 }
 
 /* yv = f(x), *gain = ||f(x)|| / rho; the model's tape then holds x */
@@ -121,8 +122,10 @@ PetscErrorCode PdennModelWorstCaseAscent(PdennModel model, Vec x, PetscInt iters
 
 /* Start k: a given row at its norm, or uniform random values scaled to scales[j] data_norm.
  *norm = 0: a zero row, skipped. */
-static PetscErrorCode StartInput(const PdennWorstCaseParams *p, PetscReal data_norm, PetscInt nrows, const PetscReal rows[], PetscInt k, PetscReal row[], PetscInt N, Vec x, PetscReal *norm)
+static PetscErrorCode StartInput(const PdennWorstCaseParams *p, PetscReal data_norm, PetscInt nrows_all, const PetscReal rows[], PetscInt k, PetscReal row[], PetscInt N, Vec x, PetscReal *norm)
 {
+  const PetscInt nrows = PetscMin(nrows_all, p->max_rows);
+
   PetscFunctionBeginUser;
   if (k < nrows)
     PetscCall(PdennRowsToVec(rows + k * N, x));
@@ -180,6 +183,7 @@ PetscErrorCode PdennCompareWorstCaseOptions(PetscOptionItems *PetscOptionsObject
   PetscFunctionBeginUser;
   PetscCall(PdennWorstCaseParamsDefault(&cmp->worst));
   PetscCall(PdennOptionsInt("-compare_worst_starts", "Worst-case gain of every network: random starts per scale of the gradient ascent on ||f(x)||/||x|| (besides the test inputs); 0: no search", cmp->worst.starts, 0, 100000, &cmp->worst.starts, NULL));
+  PetscCall(PdennOptionsInt("-compare_worst_test_inputs", "Worst-case gain: at most this many of the test inputs (the first) also start an ascent", cmp->worst.max_rows, 0, 1000000, &cmp->worst.max_rows, NULL));
   PetscCall(PdennOptionsInt("-compare_worst_iters", "Worst-case gain: network evaluations per start; 0: no search", cmp->worst.iters, 0, 1000000, &cmp->worst.iters, NULL));
   PetscCall(PetscOptionsRealArray("-compare_worst_scales", "Worst-case gain: norms of the random starts as multiples of the test inputs' RMS norm (default 1,100; at most 8)", NULL, cmp->worst.scales, &n, &set));
   if (set) {
