@@ -106,6 +106,8 @@ typedef struct {
   Vec           in_loc, out_loc;   /* work: ghosted copies (only without edges) */
   PdennEdgeHalo edge_in, edge_out; /* ghosts of the rank's edges (op.h) */
   PetscBool     edges;             /* every rank owns >= 2r points: edge ghosts, owned points in place */
+  PetscBool     is_nd;             /* DMDAs of dimension 2, 3: the layer is nd (op.h), the rest unused */
+  PdennConvNd   nd;                /* stride 1, weights [c_out][c_in][(2r+1)^d] (op.h's order) */
 } PdennConvLayer;
 PetscErrorCode PdennConvLayerSetUp(PdennConvLayer *layer, DM da_in, DM da_out, PdennConv1d conv);
 PetscErrorCode PdennConvLayerDestroy(PdennConvLayer *layer);
@@ -122,11 +124,15 @@ PetscErrorCode PdennChannelBiasGrad(Vec dy, PetscInt c, PetscReal db[]);
    on the fine grid, then decimation D to the even fine points (coarse point J <- fine 2J). Its
    exact adjoint, the transposed strided convolution (prolongation), is S^T = W^T D^T (zero
    insertion, then op.h's adjoint). The grids must be aligned: a rank owning coarse [J0, J1) owns
-   fine [2 J0, 2 J1) (PdennNNGridCreate does this). */
+   fine [2 J0, 2 J1) (PdennNNGridCreate does this). On DMDAs of dimension 2, 3 (da_coarse from
+   PdennDMDACreateCoarse, PdennNNGridCreateNd does this) S is op.h's stride-2 PdennConvNd and S^T
+   its exact adjoint; da_fine_out is then not used. */
 typedef struct {
   PdennConvLayer fine;      /* W: da_fine_in (c_in) -> da_fine_out (c_out) */
   DM             da_coarse; /* borrowed, dof c_out */
   Vec            fine_out;  /* work on da_fine_out */
+  PdennConvNd    nd;        /* dimension 2, 3 (fine.is_nd): op.h's stride-2 convolution da_fine_in -> da_coarse,
+                               its adjoint the prolongation; fine holds only the descriptor */
 } PdennStridedLayer;
 PetscErrorCode PdennStridedLayerSetUp(PdennStridedLayer *layer, DM da_fine_in, DM da_fine_out, DM da_coarse, PdennConv1d conv);
 PetscErrorCode PdennStridedLayerDestroy(PdennStridedLayer *layer);
@@ -139,6 +145,9 @@ PetscErrorCode PdennStridedLayerWeightGrad(PdennStridedLayer *layer, Vec x_fine,
    scheme's PdennSymStepApplySave, which fills the tape (z = W u and r = W^T phi(z) at least;
    phi(z) and phi'(z) too, so Backward does not evaluate phi again). */
 typedef struct {
+  PetscInt        dim;  /* the DMDA's dimension: 1 the fused 1D step below, 2, 3 the d-dimensional layers */
+  PdennConv1d     conv; /* W's descriptor (every dim; w points into theta) */
+  PdennConvNd     Wnd;  /* dim > 1: W by op.h's PdennConvNd (the step and the layer W unused) */
   PdennSymStep    step; /* W and phi */
   PdennConvLayer  W;    /* the same W, for the unfused backward pass (set up with q) */
   PdennActivation act;
@@ -152,10 +161,26 @@ PetscErrorCode PdennSymBlockForward(PdennSymBlock *blk, PetscReal tau, Vec u, Ve
    its input): du = skip dy + J^T dy, and dw, dtau, dg (trainable act, may be NULL) accumulated.
    The tape needs z and r; phi and dphi are used when present, evaluated from z otherwise. */
 PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, const PdennSymStepTape *tape, Vec dy, PetscReal skip, Vec du, PetscReal dw[], PetscReal *dtau, PetscReal dg[]);
+/* d-dimensional grids (dim > 1; docs/networks.md "Symmetric models in d dimensions"): z = W u by
+   PdennConvNd (c_out a multiple of d), phi the isotropic group activation on groups of d
+   consecutive channels, r = W^T phi(z). The tape needs z and r (forward fills them; phi too when
+   given, dphi is unused: the group Jacobian is not pointwise); backward applies J(z) by
+   PdennGroupActivationJVP. The 1D path is unchanged. */
+/* r = W^T phi(W u) alone (every dim); z_save (da_z) receives W u if not NULL. */
+PetscErrorCode PdennSymBlockResidual(PdennSymBlock *blk, Vec u, Vec r, Vec z_save);
+/* ||W||_2 by power iteration on W^T W from a rank-independent start (its iterations); if v is
+   not NULL (dim > 1 only) it receives the unit top eigenvector estimate of W^T W (da_u). 1D: op.h's
+   PdennSymStepNormW. */
+PetscErrorCode PdennSymBlockNormW(PdennSymBlock *blk, PetscInt its, Vec v, PetscReal *norm);
+/* The symmetric block k of a symmetric-step model (every dim; PdennModelGetSymStep is 1D only). */
+PetscErrorCode PdennModelGetSymBlock(PdennModel model, PetscInt block, PdennSymBlock **blk);
 
 /* Proven bound b >= ||W||_2^2 of the convolution as an operator on N points with its boundary
    rule: b = ||W^T W||_1, computed exactly from the weights (rank-independent). */
 PetscErrorCode PdennConv1dNormBound(const PdennConv1d *conv, PetscInt N, PetscReal *norm2_bound);
+/* The same on a dim-dimensional grid of M[a] points per axis (kernels [c_out][c_in][(2r+1)^dim] as
+   PdennConvNd, its half-sample mirror or zero boundary): b = ||W^T W||_1, exact from the weights. */
+PetscErrorCode PdennConvNdNormBound(const PdennConv1d *conv, PetscInt dim, const PetscInt M[3], PetscReal *norm2_bound);
 
 /* Signal grids for the models: level l has N/2^l points, dof 1 and dof `channels` DMDAs with
    ghost width `radius`, ownership aligned across levels (fine = 2 x coarse on every rank). */

@@ -2,7 +2,8 @@
    the classical schemes) on DMDA vectors, with its exact adjoint W^T and weight gradient, so
    y = W x + b, its backward pass and the transposed convolution y = W^T v share one kernel.
    Ghosts: only the rank's edges are exchanged (op.h's PdennEdgeHalo) when every rank owns 2r
-   points, else the whole vector goes through DMGlobalToLocal. */
+   points, else the whole vector goes through DMGlobalToLocal. On DMDAs of dimension 2 or 3 the
+   layer is op.h's d-dimensional convolution PdennConvNd (stride 1) with the same descriptor. */
 #include <pdenn/nn.h>
 
 PetscErrorCode PdennConvLayerSetUp(PdennConvLayer *layer, DM da_in, DM da_out, PdennConv1d conv)
@@ -15,10 +16,21 @@ PetscErrorCode PdennConvLayerSetUp(PdennConvLayer *layer, DM da_in, DM da_out, P
   PetscCheck(dof_in == conv.c_in && dof_out == conv.c_out, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "DMDA dofs (%" PetscInt_FMT ", %" PetscInt_FMT ") do not match the convolution's channels (%" PetscInt_FMT ", %" PetscInt_FMT ")", dof_in, dof_out, conv.c_in, conv.c_out);
   PetscCheck(sw_in >= conv.radius && sw_out >= conv.radius, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "DMDA ghost widths (%" PetscInt_FMT ", %" PetscInt_FMT ") are below the kernel radius %" PetscInt_FMT, sw_in, sw_out, conv.radius);
   PetscBool ok_in, ok_out;
+  PetscInt  dim;
 
   layer->conv   = conv;
   layer->da_in  = da_in;
   layer->da_out = da_out;
+  PetscCall(DMGetDimension(da_in, &dim));
+  layer->is_nd = (PetscBool)(dim > 1);
+  if (layer->is_nd) {
+    PetscCall(PetscMemzero(&layer->edge_in, sizeof(layer->edge_in)));
+    PetscCall(PetscMemzero(&layer->edge_out, sizeof(layer->edge_out)));
+    layer->edges  = PETSC_FALSE;
+    layer->in_loc = layer->out_loc = NULL;
+    PetscCall(PdennConvNdSetUp(&layer->nd, da_in, da_out, conv.radius, 1, conv.bc, conv.w, conv.b));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PdennEdgeHaloCreate(da_in, conv.radius, &layer->edge_in, &ok_in));
   PetscCall(PdennEdgeHaloCreate(da_out, conv.radius, &layer->edge_out, &ok_out));
   layer->edges  = (PetscBool)(ok_in && ok_out);
@@ -32,11 +44,20 @@ PetscErrorCode PdennConvLayerSetUp(PdennConvLayer *layer, DM da_in, DM da_out, P
 PetscErrorCode PdennConvLayerDestroy(PdennConvLayer *layer)
 {
   PetscFunctionBeginUser;
+  if (layer->is_nd) PetscCall(PdennConvNdDestroy(&layer->nd));
   PetscCall(PdennEdgeHaloDestroy(&layer->edge_in));
   PetscCall(PdennEdgeHaloDestroy(&layer->edge_out));
   PetscCall(VecDestroy(&layer->in_loc));
   PetscCall(VecDestroy(&layer->out_loc));
   PetscFunctionReturn(0);
+}
+
+/* The d-dimensional convolution reads the weights through the descriptor's current pointers. */
+static PdennConvNd *Nd(PdennConvLayer *layer)
+{
+  layer->nd.w = layer->conv.w;
+  layer->nd.b = layer->conv.b;
+  return &layer->nd;
 }
 
 /* x's edge ghosts by bc and the pieces of its owned range (edges mode); release with
@@ -104,6 +125,10 @@ PetscErrorCode PdennConvLayerForward(PdennConvLayer *layer, Vec x, Vec y)
   PetscBool  at_left, at_right;
 
   PetscFunctionBeginUser;
+  if (layer->is_nd) {
+    PetscCall(PdennConvNdForward(Nd(layer), x, y));
+    PetscFunctionReturn(0);
+  }
   if (layer->edges) {
     PetscCall(ForwardEdges(layer, x, y));
     PetscFunctionReturn(0);
@@ -123,6 +148,10 @@ PetscErrorCode PdennConvLayerAdjoint(PdennConvLayer *layer, Vec v, Vec x)
   PetscBool  at_left, at_right;
 
   PetscFunctionBeginUser;
+  if (layer->is_nd) {
+    PetscCall(PdennConvNdAdjoint(Nd(layer), v, x));
+    PetscFunctionReturn(0);
+  }
   if (layer->edges) {
     PetscCall(AdjointEdges(layer, v, x));
     PetscFunctionReturn(0);
@@ -144,6 +173,10 @@ PetscErrorCode PdennConvLayerWeightGrad(PdennConvLayer *layer, Vec x, Vec v, Pet
   PetscBool        at_left, at_right;
 
   PetscFunctionBeginUser;
+  if (layer->is_nd) {
+    PetscCall(PdennConvNdWeightGrad(Nd(layer), x, v, dw, db));
+    PetscFunctionReturn(0);
+  }
   if (layer->edges) {
     PetscCall(WeightGradEdges(layer, x, v, dw, db));
     PetscFunctionReturn(0);

@@ -77,8 +77,19 @@ PetscErrorCode PdennModelGetSymStep(PdennModel m, PetscInt block, PdennSymStep *
 
   PetscFunctionBeginUser;
   PetscCheck(m->is_setup && m->ops.get_sym_block, m->comm, PETSC_ERR_ARG_WRONG, "model %s has no symmetric steps (or is not set up)", PdennModelTypes[m->type]);
+  PetscCheck(m->dim == 1, m->comm, PETSC_ERR_SUP, "model %s on a %" PetscInt_FMT "D grid: its blocks have no 1D step (use PdennModelGetSymBlock)", PdennModelTypes[m->type], m->dim);
   PetscCall(m->ops.get_sym_block(m, block, &blk, &tau, &factor));
   *step = &blk->step;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennModelGetSymBlock(PdennModel m, PetscInt block, PdennSymBlock **blk)
+{
+  PetscReal *tau, factor;
+
+  PetscFunctionBeginUser;
+  PetscCheck(m->is_setup && m->ops.get_sym_block, m->comm, PETSC_ERR_ARG_WRONG, "model %s has no symmetric steps (or is not set up)", PdennModelTypes[m->type]);
+  PetscCall(m->ops.get_sym_block(m, block, blk, &tau, &factor));
   PetscFunctionReturn(0);
 }
 
@@ -90,7 +101,8 @@ PetscErrorCode PdennModelGetStepBound(PdennModel m, PetscInt block, PetscReal *n
   PetscFunctionBeginUser;
   PetscCheck(m->is_setup && m->ops.get_sym_block, m->comm, PETSC_ERR_ARG_WRONG, "model %s has no symmetric steps (or is not set up)", PdennModelTypes[m->type]);
   PetscCall(m->ops.get_sym_block(m, block, &blk, &tau_p, &factor));
-  PetscCall(PdennConv1dNormBound(&blk->step.conv, m->N, &b));
+  if (m->dim == 1) PetscCall(PdennConv1dNormBound(&blk->step.conv, m->N, &b));
+  else PetscCall(PdennConvNdNormBound(&blk->conv, m->dim, m->M, &b));
   L = PdennActivationSectorBound(&blk->act);
   if (norm2_bound) *norm2_bound = b;
   if (tau) *tau = *tau_p;

@@ -1,7 +1,8 @@
 /* The recurrent network of docs/science.md §4: the fixed-point iteration of the implicit scheme
    v^{l+1} = f - tau W^T phi(W v^l), v^0 = f, l < K, with one weight set shared by all K
-   iterations and the input f fed into every one. Each iteration is op.h's PdennSymStepResidual,
-   the classical fixed-point solver's routine. The projection keeps tau L ||W||^2 <= 1. */
+   iterations and the input f fed into every one. Each iteration is PdennSymBlockResidual (in 1D
+   op.h's PdennSymStepResidual, the classical fixed-point solver's routine; in d > 1 the layers
+   of nn.h's d-dimensional block). The projection keeps tau L ||W||^2 <= 1. */
 #include "nnimpl.h"
 
 static PetscErrorCode RecurrentForward(PdennModel m, Vec x, Vec y)
@@ -12,7 +13,7 @@ static PetscErrorCode RecurrentForward(PdennModel m, Vec x, Vec y)
   PetscFunctionBeginUser;
   PetscCall(VecCopy(x, st->u[0]));
   for (PetscInt l = 0; l < st->n_apply; l++) {
-    PetscCall(PdennSymStepResidual(&st->blk[0].step, st->u[l], st->r[l], st->z[l]));
+    PetscCall(PdennSymBlockResidual(&st->blk[0], st->u[l], st->r[l], st->z[l]));
     PetscCall(VecWAXPY(st->u[l + 1], -tau, st->r[l], st->u[0]));
   }
   PetscCall(VecCopy(st->u[st->n_apply], y));

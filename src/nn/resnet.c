@@ -1,6 +1,7 @@
 /* The standard ResNet of docs/science.md §2: u^{k+1} = u^k + W2_k sigma_k(W1_k u^k + b1_k) + b2_k with
    independent W1_k: 1 -> M and W2_k: M -> 1 (twice the symmetric block's weights) and biases.
-   The baseline the symmetric ResNet is compared with; no stability constraint. */
+   The baseline the symmetric ResNet is compared with; no stability constraint. The same code on
+   1D, 2D and 3D grids (the convolution layers dispatch on the DMDA's dimension). */
 #include "nnimpl.h"
 
 typedef struct {
@@ -114,12 +115,12 @@ static PetscErrorCode ResnetBackward(PdennModel m, Vec dy, Vec dx, PetscReal dth
 static PetscErrorCode ResnetInitRandom(PdennModel m, PetscInt seed)
 {
   Resnet        *net = (Resnet *)m->data;
-  const PetscInt kw  = 2 * m->radius + 1;
+  const PetscInt nt  = PetscPowInt(2 * m->radius + 1, m->dim); /* kernel points */
 
   PetscFunctionBeginUser;
   (void)seed;
   for (PetscInt k = 0; k < m->n_blocks; k++)
-    for (PetscInt i = 0; i < m->channels * kw; i++) m->theta[net->w2_off[k] + i] *= 0.1;
+    for (PetscInt i = 0; i < m->channels * nt; i++) m->theta[net->w2_off[k] + i] *= 0.1;
   PetscFunctionReturn(0);
 }
 
@@ -136,5 +137,6 @@ PetscErrorCode PdennModelCreate_Resnet(PdennModel m)
   m->ops.forward     = ResnetForward;
   m->ops.backward    = ResnetBackward;
   m->ops.init_random = ResnetInitRandom;
+  m->ops.nd          = PETSC_TRUE; /* the layers read the dimension from the DMDAs */
   PetscFunctionReturn(0);
 }

@@ -11,6 +11,7 @@ static PetscErrorCode StackLayout(PdennModel m)
   char           owner[32];
 
   PetscFunctionBeginUser;
+  PetscCheck(m->channels % m->dim == 0, m->comm, PDENN_ERR_INPUT, "key -%schannels: %" PetscInt_FMT " on a %" PetscInt_FMT "D grid; expected a multiple of %" PetscInt_FMT " (the group activation acts on groups of d channels)", m->prefix, m->channels, m->dim, m->dim);
   PetscCall(PetscMalloc3(st->n_sets, &st->w_off, st->n_sets, &st->tau_off, st->n_sets, &st->g_off));
   for (PetscInt k = 0; k < st->n_sets; k++) {
     PetscCall(PetscSNPrintf(owner, sizeof(owner), "block%" PetscInt_FMT, k));
@@ -42,10 +43,11 @@ static PetscErrorCode StackSetUp(PdennModel m)
   PetscCall(VecDuplicateVecs(u1, st->n_apply + 1, &st->u));
   PetscCall(VecDuplicateVecs(u1, st->n_apply, &st->r));
   PetscCall(VecDuplicateVecs(u1, st->n_apply + 1, &st->grad));
-  if (StackNeedsZ(st)) PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->z));
+  /* d > 1: the group Jacobian is not pointwise, so backward always applies it from z; no phi' */
+  if (StackNeedsZ(st) || m->dim > 1) PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->z));
   if (st->keep_act) {
     PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->a));
-    PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->d));
+    if (m->dim == 1) PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->d));
   }
   PetscCall(VecDuplicate(u1, &st->work[0]));
   PetscCall(VecDuplicate(u1, &st->work[1]));
@@ -141,6 +143,42 @@ static PetscErrorCode ClassicalActivation(PdennModel m, PdennSymStack *st, Petsc
   PetscFunctionReturn(0);
 }
 
+/* Index of kernel offset o in a d-dimensional kernel of radius r (PdennConvNd's order, x fastest) */
+static PetscInt KernelIndex(PetscInt dim, PetscInt r, const PetscInt o[3])
+{
+  const PetscInt kw = 2 * r + 1;
+
+  return (o[0] + r) + kw * ((o[1] + r) + (dim == 3 ? kw * (o[2] + r) : 0));
+}
+
+/* d > 1: the scheme's K (docs/science.md §7) as 1 -> M channel kernels of the model's radius:
+   order 1 the forward difference -1/h at the centre, +1/h at e_c in channel c < d; order 2 the
+   (2d+1)-point Laplacian / h^2 in channel 0. The other channels stay zero: a zero channel adds
+   nothing to |z_G| and W^T phi, so the block computes u - tau K^T Phi(K u). */
+static PetscErrorCode ClassicalKernelNd(PdennModel m, PdennDiffusion pde, PetscReal w[])
+{
+  const PetscInt  dim = m->dim, kw = 2 * m->radius + 1, nt = dim == 3 ? kw * kw * kw : kw * kw, o0[3] = {0, 0, 0};
+  const PetscReal h = pde->h;
+
+  PetscFunctionBeginUser;
+  PetscCheck(m->radius >= 1, m->comm, PDENN_ERR_INPUT, "key -%skernel_radius: 0 is below the radius 1 of the scheme's K", m->prefix);
+  PetscCall(PetscArrayzero(w, m->channels * nt));
+  if (pde->order == 2) w[KernelIndex(dim, m->radius, o0)] = -2.0 * dim / (h * h);
+  for (PetscInt c = 0; c < dim; c++) {
+    PetscInt o[3] = {0, 0, 0};
+    o[c]          = 1;
+    if (pde->order == 1) {
+      w[c * nt + KernelIndex(dim, m->radius, o0)] = -1.0 / h;
+      w[c * nt + KernelIndex(dim, m->radius, o)]  = 1.0 / h;
+    } else {
+      w[KernelIndex(dim, m->radius, o)] = 1.0 / (h * h);
+      o[c]                              = -1;
+      w[KernelIndex(dim, m->radius, o)] = 1.0 / (h * h);
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
 /* W_k = K in channel 0 (zero-padded to the model's radius), the other channels zero: they add
    W^T phi(0) = 0, so the block computes u - tau K^T Phi(K u) with the scheme's own routines. */
 static PetscErrorCode StackInitClassical(PdennModel m, PdennDiffusion pde, PetscReal tau)
@@ -149,6 +187,14 @@ static PetscErrorCode StackInitClassical(PdennModel m, PdennDiffusion pde, Petsc
   const PetscInt r = m->radius, kw = 2 * r + 1, rk = pde->K.radius;
 
   PetscFunctionBeginUser;
+  if (m->dim > 1) {
+    for (PetscInt k = 0; k < st->n_sets; k++) {
+      PetscCall(ClassicalKernelNd(m, pde, m->theta + st->w_off[k]));
+      m->theta[st->tau_off[k]] = tau;
+      PetscCall(ClassicalActivation(m, st, k, pde->flux));
+    }
+    PetscFunctionReturn(0);
+  }
   PetscCheck(rk <= r, m->comm, PDENN_ERR_INPUT, "key -%skernel_radius: %" PetscInt_FMT " is below the radius %" PetscInt_FMT " of the scheme's K", m->prefix, r, rk);
   for (PetscInt k = 0; k < st->n_sets; k++) {
     PetscReal *w = m->theta + st->w_off[k];
@@ -177,6 +223,7 @@ PetscErrorCode PdennSymStackCreate(PdennModel m, PetscInt n_sets, PetscInt n_app
   m->ops.init_random    = StackInitRandom;
   m->ops.init_classical = StackInitClassical;
   m->ops.get_sym_block  = StackGetBlock;
+  m->ops.nd             = PETSC_TRUE; /* the blocks take the dimension from their DMDA */
   PetscFunctionReturn(0);
 }
 
@@ -186,10 +233,11 @@ PdennSymStepTape PdennSymStackTape(PdennSymStack *st, PetscInt a)
 
   if (st->keep_act) {
     t.phi  = st->a[a];
-    t.dphi = st->d[a];
+    t.dphi = st->d ? st->d[a] : NULL;
   }
-  /* with phi and phi' kept, only a trainable activation's parameter gradient reads z */
-  if (st->z && (!st->keep_act || st->blk[a % st->n_sets].act.type == PDENN_ACTIVATION_TRAINABLE)) t.z = st->z[a];
+  /* with phi and phi' kept, only a trainable activation's parameter gradient reads z (d > 1:
+     there is no phi', the backward pass always reads z) */
+  if (st->z && (!st->keep_act || !st->d || st->blk[a % st->n_sets].act.type == PDENN_ACTIVATION_TRAINABLE)) t.z = st->z[a];
   return t;
 }
 

@@ -10,7 +10,9 @@
    biases the tied cycle is E^T M E with M symmetric positive semidefinite, so y = (I - E^T M E) f
    has eigenvalues <= 1, the form of its targets (a semi-implicit step (I + tau A)^{-1} =
    I - tau A (I + tau A)^{-1}, A SPSD) and of the symmetric ResNet's u - tau W^T phi(W u); with
-   s = +1 it could only enlarge f (docs/results.md, claim 2). unet's free Q carries its own sign. */
+   s = +1 it could only enlarge f (docs/results.md, claim 2). unet's free Q carries its own sign.
+   The same code on 1D, 2D and 3D grids: the layers dispatch on the DMDA's dimension, and the
+   levels are PdennNNGridCreate(Nd)'s grids (docs/networks.md, "in d dimensions"). */
 #include "nnimpl.h"
 
 typedef struct {
@@ -315,7 +317,7 @@ static PetscErrorCode UNetBackward(PdennModel m, Vec dy, Vec dx, PetscReal dthet
 static PetscErrorCode UNetInitRandom(PdennModel m, PetscInt seed)
 {
   UNet          *net = (UNet *)m->data;
-  const PetscInt n   = m->channels * m->channels * (2 * m->radius + 1);
+  const PetscInt n   = m->channels * m->channels * PetscPowInt(2 * m->radius + 1, m->dim);
 
   PetscFunctionBeginUser;
   (void)seed;
@@ -341,5 +343,6 @@ PetscErrorCode PdennModelCreate_UNet(PdennModel m)
   m->ops.forward     = UNetForward;
   m->ops.backward    = UNetBackward;
   m->ops.init_random = UNetInitRandom;
+  m->ops.nd          = PETSC_TRUE; /* the layers read the dimension from the DMDAs */
   PetscFunctionReturn(0);
 }

@@ -5,7 +5,8 @@
    1e-16 |L| / eps ~ 1e-10 |L| to rounding (see NNTestRelErr's floor), so 1e-6 relative separates
    right from wrong by orders: a wrong term in a backward pass gives errors of order one.
    Kinks (relu at 0, table nodes, s_max) are met only if a pre-activation lies within ~eps of
-   one; with random data (fixed seeds) the chance is ~1e-5 per value, and it did not happen. */
+   one; with random data (fixed seeds) the chance is ~1e-5 per value, and it did not happen.
+   -dim 2 or 3 with -Nx -Ny (-Nz) checks the model on a d-dimensional grid (tests/nn2d). */
 #include "nntest.h"
 
 static const char help[] = "Finite-difference gradient check of a pdenn model.\n";
@@ -82,13 +83,24 @@ static PetscErrorCode Run(void)
   PdennModel      model;
   DM              da;
   Vec             x, t, dx;
-  PetscInt        N = 16, n;
+  PetscInt        N = 16, n, dim = 1, M[3];
   PetscReal      *dtheta, loss, err_theta, err_x;
   const PetscReal eps = 1e-6, tol = 1e-6;
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-N", &N, NULL));
-  PetscCall(NNTestModel(PETSC_COMM_WORLD, "g_", "", N, &model));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-dim", &dim, NULL)); /* 2, 3: -Nx -Ny -Nz points per axis (default N) */
+  M[0] = M[1] = M[2] = N;
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-Nx", &M[0], NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-Ny", &M[1], NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-Nz", &M[2], NULL));
+  if (dim == 1)
+    PetscCall(NNTestModel(PETSC_COMM_WORLD, "g_", "", N, &model));
+  else {
+    PetscCall(PdennModelCreate(PETSC_COMM_WORLD, "g_", &model));
+    PetscCall(PdennModelSetFromOptions(model));
+    PetscCall(PdennModelSetUpGrid(model, dim, M));
+  }
   PetscCall(PdennModelView(model, NULL));
   PetscCall(NNTestRandomTheta(model, 3, 0.6));
   PetscCall(PdennModelGetDM(model, &da));
