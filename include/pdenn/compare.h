@@ -65,3 +65,29 @@ PetscErrorCode PdennCompareDestroy(PdennCompare *cmp);
    windows, sample covariances, K1 0.01, K2 0.03, data range L, mean over the pixels whose window
    lies inside (src/compare/ssim.c, docs/results.md). */
 PetscErrorCode PdennCompareSSIM(PetscInt W, PetscInt H, const PetscReal x[], const PetscReal y[], PetscReal L, PetscReal *ssim);
+
+/* ---- Worst-case stability: the input that maximises ||f(x)|| / ||x|| (src/compare/worstcase.c) */
+/* Projected gradient ascent of J(x) = ||f(x)||^2 / 2 on the sphere ||x|| = rho of its start
+   (docs/results.md, "Worst-case gains"). Starts, numbered in this order: the first
+   min(nrows, max_rows) given inputs (e.g. the test inputs) at their own norms, then `starts`
+   uniform random inputs scaled to each norm scales[j] * data_norm. Deterministic (seed, start) and rank-independent up to rounding. */
+#define PDENN_WORST_MAX_SCALES 8
+typedef struct {
+  PetscInt  starts;  /* random starts per scale; 0 (or iters 0): no search */
+  PetscInt  iters;   /* model evaluations per start */
+  PetscInt  nscales; /* norms of the random starts, in units of the data's norm */
+  PetscReal scales[PDENN_WORST_MAX_SCALES];
+  PetscInt  max_rows; /* at most this many given rows start a search */
+  PetscInt  seed;
+} PdennWorstCaseParams;
+typedef struct {
+  PetscReal gain;       /* largest ||f(x)|| / ||x|| found */
+  PetscReal input_norm; /* ||x|| of that input */
+  PetscInt  start;      /* the start that found it (-1: none searched) */
+} PdennWorstCase;
+PetscErrorCode PdennWorstCaseParamsDefault(PdennWorstCaseParams *p); /* 4 starts, 30 evaluations, scales 1 and 100, 16 rows */
+PetscInt       PdennWorstCaseNumStarts(const PdennWorstCaseParams *p, PetscInt nrows);
+/* One start: x (on the model's DM) is moved to the best input found; *gain its gain. */
+PetscErrorCode PdennModelWorstCaseAscent(PdennModel model, Vec x, PetscInt iters, PetscReal *gain);
+/* Starts [lo, hi) of the numbering above (rows: nrows x N values, replicated); w: the best of them. */
+PetscErrorCode PdennModelWorstCase(PdennModel model, const PdennWorstCaseParams *p, PetscReal data_norm, PetscInt nrows, const PetscReal rows[], PetscInt lo, PetscInt hi, PdennWorstCase *w);

@@ -209,3 +209,12 @@ PetscErrorCode PdennGroupActivationParamGrad(PdennActivation *act, PetscInt G, P
    right derivative; and the table gradient dg[j] += sum_i c[i] hat_j(a[i]) of sum_i c[i] g(a[i]). */
 PetscErrorCode PdennActivationTableDiffusivity(const PdennActivation *act, PetscInt n, const PetscReal a[], PetscReal g[], PetscReal dg[]);
 PetscErrorCode PdennActivationTableGradAt(const PdennActivation *act, PetscInt n, const PetscReal a[], const PetscReal c[], PetscReal dg[]);
+
+/* ---- Near-identity start of the U-nets (src/nn/near_identity.c, docs/networks.md) ------------ */
+/* A proven bound D with ||model(f) - f|| <= D ||f|| for every f, for unet and mg_unet (1D) with zero
+   biases and sector-bounded activations (the random initialisation): ||Q|| ||E|| times the cycle's
+   growth bound Gamma_0 from the weights' norm bounds. */
+PetscErrorCode PdennModelCorrectionBound(PdennModel model, PetscReal *bound);
+/* Scales the lift E and the output Q by a = sqrt(distance / D) (1 when D <= distance), so that
+   afterwards ||model(f) - f|| <= distance ||f||: the correction path starts small, not zero. */
+PetscErrorCode PdennModelInitNearIdentity(PdennModel model, PetscReal distance);

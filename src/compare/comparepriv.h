@@ -49,6 +49,7 @@ typedef struct {
   PdennTrainer      trainer;                      /* learned */
   char              checkpoint[PETSC_MAX_PATH_LEN];
   PetscBool         init_classical; /* learned: -<name>_init classical */
+  PetscReal         init_distance;  /* learned: -<name>_init near_identity's distance (0: not) */
   PetscBool         done;           /* evaluated */
 
   PetscInt           nparams, epochs, steps_done;
@@ -56,6 +57,7 @@ typedef struct {
   PetscReal          steps_per_sample, linear_its_per_sample; /* classical iteration counts */
   PdennCompareErrors test, stress;                            /* stress: only max_gain */
   PetscReal          ssim;                                    /* images: mean test SSIM (ssim.c) */
+  PetscReal          worst_gain, worst_scale;                 /* worstcase.c (NaN: not searched) */
   PetscReal         *output;                                  /* [ntest][N] */
   PetscInt           n_epochs_hist, n_steps_hist;
   PetscReal         *train_loss, *val_loss, *step_loss;
@@ -89,6 +91,8 @@ struct _n_PdennCompare {
   char              pairs[256];
   PetscInt          nclassical, nlearned;
   char             *classical[PDENN_COMPARE_MAX_METHODS], *learned[PDENN_COMPARE_MAX_METHODS];
+
+  PdennWorstCaseParams worst; /* -compare_worst_* (worstcase.c) */
 
   PdennDiffusion pde;       /* the deck's diffusion problem (-N, -h, -order, -flux, -lambda) */
   PdennDiffusion pde_self;  /* the same on each rank alone: targets are made sample-parallel */
@@ -168,3 +172,7 @@ PetscErrorCode PdennCompareWriteImageGrid(PdennCompare cmp);
 PetscErrorCode PdennCompareWriteSummary(PdennCompare cmp);
 PetscErrorCode PdennCompareWriteH5(PdennCompare cmp);
 PetscErrorCode PdennCompareRunPlots(PdennCompare cmp);
+
+/* worstcase.c: the -compare_worst_* keys and the worst-case gain of a trained network */
+PetscErrorCode PdennCompareWorstCaseOptions(PetscOptionItems *PetscOptionsObject, PdennCompare cmp);
+PetscErrorCode PdennCompareWorstCaseRun(PdennCompare cmp, PdennCompareMethod *m);

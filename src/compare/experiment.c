@@ -102,6 +102,7 @@ static PetscErrorCode DataOptions(PetscOptionItems *PetscOptionsObject, PdennCom
   PetscCall(PdennOptionsReal("-compare_reference_refine", "diffusion task: the reference explicit solver takes tau = tau_max / refine", cmp->reference_refine, 1.0, 1e6, &cmp->reference_refine, NULL));
   PetscCall(PdennOptionsBool("-compare_classical_space", "Classical solvers run each test sample on all ranks together (spatially parallel) instead of each rank solving whole samples alone, as the networks' batch groups do", cmp->classical_space, &cmp->classical_space, NULL));
   PetscCall(MetricOptions(PetscOptionsObject, cmp, help));
+  PetscCall(PdennCompareWorstCaseOptions(PetscOptionsObject, cmp));
   PetscFunctionReturn(0);
 }
 

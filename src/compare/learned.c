@@ -26,21 +26,27 @@ static PetscErrorCode SetTrainerKeys(PdennCompare cmp, PdennCompareMethod *m, Pe
 
 static PetscErrorCode SetUpInScope(PdennCompare cmp, PdennCompareMethod *m)
 {
-  const char *const inits[] = {"random", "classical"};
+  const char *const inits[] = {"random", "classical", "near_identity"};
   PdennModel        model;
   PdennModelType    type;
-  PetscInt          init = 0;
+  PetscInt          init     = 0;
+  PetscReal         distance = 0.01;
+  PetscBool         help;
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(cmp->comm, NULL, "pdenn_compare: network start", NULL);
-  PetscCall(PdennOptionsChoice("-init", "Initial weights: random (-train_init_seed) or the classical scheme of the deck's diffusion problem (W = K, phi = the flux, tau reaching -t_stop where stable; sym_resnet, fsi_resnet, recurrent)", inits, 2, init, &init, NULL));
+  PetscCall(PdennOptionsChoice("-init", "Initial weights: random (-train_init_seed), the classical scheme of the deck's diffusion problem (W = K, phi = the flux, tau reaching -t_stop where stable; sym_resnet, fsi_resnet, recurrent), or near_identity (unet, mg_unet: random, then the lift and output scaled so that ||f(x) - x|| <= -init_distance ||x||, proven)", inits, 3, init, &init, NULL));
+  PetscCall(PdennHelpRequested(&help));
+  if (init == 2 || help) PetscCall(PdennOptionsReal("-init_distance", "near_identity start: proven bound on ||f(x) - x|| / ||x|| of the initial network", 0.01, 1e-12, 1e12, &distance, NULL));
   PetscOptionsEnd();
+  if (init == 2) m->init_distance = distance;
   m->init_classical = (PetscBool)(init == 1);
   PetscCall(PdennTrainerCreate(cmp->comm, &m->trainer));
   PetscCall(PdennTrainerSetFromOptions(m->trainer));
   PetscCall(PdennTrainerGetModel(m->trainer, &model));
   PetscCall(PdennModelGetType(model, &type));
   PetscCall(PetscStrncpy(m->what, PdennModelTypes[type], sizeof(m->what)));
+  PetscCheck(init != 2 || type == PDENN_MODEL_UNET || type == PDENN_MODEL_MG_UNET, cmp->comm, PDENN_ERR_INPUT, "key -%s_init: near_identity is for unet and mg_unet, network '%s' is %s; expected random or classical", m->name, m->name, m->what);
   PetscFunctionReturn(0);
 }
 
@@ -146,6 +152,12 @@ static PetscErrorCode Train(PdennCompare cmp, PdennCompareMethod *m)
   PetscCall(PdennTrainerGetProgress(m->trainer, &epoch0, &step0, NULL));
   resumed = (PetscBool)(step0 > 0);
   if (!resumed && m->init_classical) PetscCall(InitClassical(cmp, m));
+  if (!resumed && m->init_distance > 0.0) {
+    PetscReal bound;
+    PetscCall(PdennModelCorrectionBound(model, &bound));
+    PetscCall(PdennModelInitNearIdentity(model, m->init_distance));
+    PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: learned %s: near-identity start, ||f(x) - x|| <= %.3g ||x|| (the random start's bound: %.3g)\n", m->name, (double)PetscMin(bound, m->init_distance), (double)bound));
+  }
   if (resumed)
     PetscCall(PetscPrintf(cmp->comm, "pdenn_compare: learned %s (%s): resuming from its checkpoint (epoch %" PetscInt_FMT ", step %" PetscInt_FMT ")\n", m->name, m->what, epoch0, step0));
   else
@@ -214,6 +226,7 @@ static PetscErrorCode RunInScope(PdennCompare cmp, PdennCompareMethod *m, PetscR
   PetscCall(ReadHistory(cmp, m));
   PetscCall(PetscLogStagePush(cmp->stage_eval));
   PetscCall(Evaluate(cmp, m, stress));
+  PetscCall(PdennCompareWorstCaseRun(cmp, m));
   PetscCall(PetscLogStagePop());
   PetscFunctionReturn(0);
 }

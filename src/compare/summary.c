@@ -18,7 +18,7 @@ static PetscErrorCode WriteCSV(PdennCompare cmp, FILE *f)
   const PetscBool images = (PetscBool)(cmp->pde->dim > 1); /* a last column test_ssim */
 
   PetscFunctionBeginUser;
-  fprintf(f, "method,kind,what,parameters,train_seconds,epochs,seconds_per_sample,test_mse,test_psnr_db,max_gain_test,max_gain_stress,steps_per_sample,solver_its_per_sample%s\n", images ? ",test_ssim" : "");
+  fprintf(f, "method,kind,what,parameters,train_seconds,epochs,seconds_per_sample,test_mse,test_psnr_db,max_gain_test,max_gain_stress,steps_per_sample,solver_its_per_sample,worst_gain,worst_input_scale%s\n", images ? ",test_ssim" : "");
   for (PetscInt i = 0; i < cmp->nmethods; i++) {
     const PdennCompareMethod *m       = &cmp->methods[i];
     const PetscBool           learned = (PetscBool)(m->kind == PDENN_KIND_LEARNED);
@@ -31,7 +31,9 @@ static PetscErrorCode WriteCSV(PdennCompare cmp, FILE *f)
     Field(f, "%.12f", m->test.max_gain, ",");
     Field(f, "%.12f", m->stress.max_gain, ",");
     Field(f, "%.3f", m->steps_per_sample, ",");
-    Field(f, "%.3f", m->linear_its_per_sample, images ? "," : "\n");
+    Field(f, "%.3f", m->linear_its_per_sample, ",");
+    Field(f, "%.12f", learned ? m->worst_gain : NAN, ",");
+    Field(f, "%.6g", learned ? m->worst_scale : NAN, images ? "," : "\n");
     if (images) Field(f, "%.9f", m->ssim, "\n");
   }
   PetscFunctionReturn(0);
@@ -53,8 +55,8 @@ static PetscErrorCode WriteTable(PdennCompare cmp, FILE *f)
   const PetscBool images = (PetscBool)(cmp->pde->dim > 1);
 
   PetscFunctionBeginUser;
-  fprintf(f, "| method | kind | what | parameters | training (s) | time per sample (s) | test MSE | PSNR (dB) | max gain, test | max gain, stress | steps per sample | solver its per sample |%s\n", images ? " SSIM |" : "");
-  fprintf(f, "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%s\n", images ? " ---: |" : "");
+  fprintf(f, "| method | kind | what | parameters | training (s) | time per sample (s) | test MSE | PSNR (dB) | max gain, test | max gain, stress | steps per sample | solver its per sample | worst-case gain | its input / data norm |%s\n", images ? " SSIM |" : "");
+  fprintf(f, "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%s\n", images ? " ---: |" : "");
   for (PetscInt i = 0; i < cmp->nmethods; i++) {
     const PdennCompareMethod *m       = &cmp->methods[i];
     const PetscBool           learned = (PetscBool)(m->kind == PDENN_KIND_LEARNED);
@@ -67,6 +69,8 @@ static PetscErrorCode WriteTable(PdennCompare cmp, FILE *f)
     MDField(f, "%.6f", m->stress.max_gain);
     MDField(f, "%.1f", m->steps_per_sample);
     MDField(f, "%.1f", m->linear_its_per_sample);
+    MDField(f, "%.6f", learned ? m->worst_gain : NAN);
+    MDField(f, "%.3g", learned ? m->worst_scale : NAN);
     if (images) MDField(f, "%.4f", m->ssim);
     fputc('\n', f);
   }
@@ -179,7 +183,7 @@ static PetscErrorCode WriteMarkdown(PdennCompare cmp, FILE *f)
   fprintf(f, "- diffusion: N = %" PetscInt_FMT ", h = %g, order %" PetscInt_FMT ", flux %s, lambda = %g, t_stop = %g\n", cmp->pde->N, (double)cmp->pde->h, cmp->pde->order, PdennFluxTypes[cmp->pde->flux.type], (double)cmp->pde->flux.lambda, (double)cmp->base->t_stop);
   PetscCall(WriteData(cmp, f));
   PetscCall(WriteTable(cmp, f));
-  fprintf(f, "\nMSE and PSNR (peak %.6g, above) against the ground truth over the test set; max gain = largest ||output|| / ||input|| (<= 1: Euclidean stable); time per sample = wall time of the whole test set / samples on all ranks; training time summed over the runs that trained the checkpoint.\n", (double)cmp->peak);
+  fprintf(f, "\nMSE and PSNR (peak %.6g, above) against the ground truth over the test set; max gain = largest ||output|| / ||input|| (<= 1: Euclidean stable); worst-case gain = the largest found by gradient ascent on ||f(x)||/||x|| (-compare_worst_*, docs/results.md); time per sample = wall time of the whole test set / samples on all ranks; training time summed over the runs that trained the checkpoint.\n", (double)cmp->peak);
   if (cmp->pde->dim > 1) fprintf(f, "\nImages of %" PetscInt_FMT " x %" PetscInt_FMT " (W x H): N above is W H. SSIM: mean over the test images of SSIM(output, ground truth) with 7 x 7 uniform windows, sample covariances, K1 = 0.01, K2 = 0.03, L = the PSNR peak (skimage.metrics.structural_similarity's default). images.png: per test image, the ground truth, the input and every method, and below each its error |output - ground truth| (black 0, white the largest shown).\n", cmp->pde->M[0], cmp->pde->M[1]);
   PetscCall(WritePairs(cmp, f));
   PetscCall(WriteActivations(cmp, f));

@@ -23,7 +23,7 @@ import sys
 
 COLUMNS = ["method", "kind", "what", "parameters", "train_seconds", "epochs", "seconds_per_sample",
            "test_mse", "test_psnr_db", "max_gain_test", "max_gain_stress", "steps_per_sample",
-           "solver_its_per_sample"]
+           "solver_its_per_sample", "worst_gain", "worst_input_scale"]
 NUMERIC = COLUMNS[3:]
 DETERMINISTIC = ["parameters", "test_mse", "test_psnr_db", "max_gain_test", "max_gain_stress",
                  "steps_per_sample", "solver_its_per_sample"]
@@ -110,8 +110,13 @@ def cmd_outputs(args):
         gain = table[name]["max_gain_test"]
         if not gain <= 1.0 + GAIN_ROUNDING:
             fail("%s: largest gain %.15f > 1: not Euclidean stable" % (name, gain))
-        print("%s: test MSE %.4e = %.3f x the input's (limit %.2f), largest gain %.12f"
-              % (name, mse, mse / base, margin, gain))
+        worst = table[name]["worst_gain"]
+        if worst is None:
+            fail("%s: no worst-case gain (the search runs by default)" % name)
+        if not worst <= 1.0 + GAIN_ROUNDING:
+            fail("%s: worst-case gain %.15f > 1 (gradient ascent): not Euclidean stable" % (name, worst))
+        print("%s: test MSE %.4e = %.3f x the input's (limit %.2f), largest gain %.12f, worst-case %s"
+              % (name, mse, mse / base, margin, gain, worst))
     print("%s: %d methods, every output present, every number finite (plots: %s)" % (d, len(table), plots))
 
 

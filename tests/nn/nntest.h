@@ -122,6 +122,36 @@ static inline PetscErrorCode NNTestLoss(PdennModel model, Vec x, Vec t, PetscRea
   PetscFunctionReturn(0);
 }
 
+/* Plain SGD on 0.5 ||model(x_s) + x_s||^2: the sign flip y = -x needs tau W^T G W = 2 I, i.e.
+   every block at (and its errors beyond) the stability limit, so the gradient pushes tau and W
+   against the projection. Projects after every step as the trainer does. */
+static inline PetscErrorCode NNTestTrainTowardsFlip(PdennModel model, PetscInt steps, PetscReal lr)
+{
+  DM         da;
+  Vec        x, t;
+  PetscInt   n;
+  PetscReal *theta, *grad, loss;
+
+  PetscFunctionBeginUser;
+  PetscCall(PdennModelGetDM(model, &da));
+  PetscCall(DMCreateGlobalVector(da, &x));
+  PetscCall(VecDuplicate(x, &t));
+  PetscCall(PdennModelGetNumParameters(model, &n));
+  PetscCall(PdennModelGetParameters(model, &theta));
+  PetscCall(PetscMalloc1(n, &grad));
+  for (PetscInt it = 0; it < steps; it++) {
+    PetscCall(NNTestFill(x, 1000 + it, 1.0, 0.0));
+    PetscCall(VecAXPBY(t, -1.0, 0.0, x));
+    PetscCall(NNTestLoss(model, x, t, &loss, NULL, grad));
+    for (PetscInt j = 0; j < n; j++) theta[j] -= lr * grad[j];
+    PetscCall(PdennModelProject(model));
+  }
+  PetscCall(PetscFree(grad));
+  PetscCall(VecDestroy(&x));
+  PetscCall(VecDestroy(&t));
+  PetscFunctionReturn(0);
+}
+
 /* The whole of a parallel vector on every rank (caller frees). */
 static inline PetscErrorCode NNTestGather(Vec v, PetscReal **all, PetscInt *n)
 {

@@ -69,36 +69,6 @@ static PetscErrorCode AdversarialRatio(PdennModel model, Vec x, PetscInt steps, 
   PetscFunctionReturn(0);
 }
 
-/* Plain SGD on 0.5 ||model(x_s) + x_s||^2: the sign flip y = -x needs tau W^T G W = 2 I, i.e.
-   every block at (and its errors beyond) the stability limit, so the gradient pushes tau and W
-   against the projection. Projects after every step as the trainer does. */
-static PetscErrorCode TrainTowardsFlip(PdennModel model, PetscInt steps, PetscReal lr)
-{
-  DM         da;
-  Vec        x, t;
-  PetscInt   n;
-  PetscReal *theta, *grad, loss;
-
-  PetscFunctionBeginUser;
-  PetscCall(PdennModelGetDM(model, &da));
-  PetscCall(DMCreateGlobalVector(da, &x));
-  PetscCall(VecDuplicate(x, &t));
-  PetscCall(PdennModelGetNumParameters(model, &n));
-  PetscCall(PdennModelGetParameters(model, &theta));
-  PetscCall(PetscMalloc1(n, &grad));
-  for (PetscInt it = 0; it < steps; it++) {
-    PetscCall(NNTestFill(x, 1000 + it, 1.0, 0.0));
-    PetscCall(VecAXPBY(t, -1.0, 0.0, x));
-    PetscCall(NNTestLoss(model, x, t, &loss, NULL, grad));
-    for (PetscInt j = 0; j < n; j++) theta[j] -= lr * grad[j];
-    PetscCall(PdennModelProject(model));
-  }
-  PetscCall(PetscFree(grad));
-  PetscCall(VecDestroy(&x));
-  PetscCall(VecDestroy(&t));
-  PetscFunctionReturn(0);
-}
-
 /* Worst growth over random inputs (per block and whole network) and adversarial inputs. */
 static PetscErrorCode WorstGrowth(PdennModel model, PetscInt seed, PetscReal *worst)
 {
@@ -225,7 +195,7 @@ static PetscErrorCode Run(void)
     PetscCall(WorstGrowth(model, 1, &w_random));
     PetscCall(NegativeControl(model, &growth));
     PetscCall(NNTestRandomTheta(model, 10 + (PetscInt)c, 1.0)); /* undo the control's tau */
-    PetscCall(TrainTowardsFlip(model, 15, 0.05));
+    PetscCall(NNTestTrainTowardsFlip(model, 15, 0.05));
     PetscCall(MaxTauFraction(model, &tau_frac));
     PetscCheck(tau_frac <= tol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "after projection tau/tau_max = %.17g > 1", (double)tau_frac);
     PetscCall(CheckExactNorms(model, N, L[c], &tln));
