@@ -1,11 +1,12 @@
-/* pdenn_train: trains a network of nn.h on an HDF5 signal set (noisy input, clean target by
-   default), data-parallel over batch groups and spatially parallel within each, with atomic
-   HDF5 checkpoints, -resume, and a clean stop on SIGUSR1/SIGTERM for Slurm requeue.
+/* pdenn_train: trains a network of nn.h on an HDF5 signal set, or an image or volume set (noisy
+   input, clean target by default; the set's dimension picks the model's grid), data-parallel
+   over batch groups and spatially parallel within each, with atomic HDF5 checkpoints, -resume,
+   and a clean stop on SIGUSR1/SIGTERM for Slurm requeue.
    Keys: docs/training.md; checkpoint layout: docs/checkpoints.md. */
 #include <pdenn/pdenn.h>
 #include <pdenn/train.h>
 
-static const char usage[] = "pdenn_train: trains a pdenn network on an HDF5 signal set written by pdenn_signals.\n"
+static const char usage[] = "pdenn_train: trains a pdenn network on an HDF5 signal set (pdenn_signals) or image set (pdenn_signals -dim 2, apps/pdenn_images.py).\n"
                             "Usage: mpiexec -n <ranks> pdenn_train -options_file <deck> -train_data <set.h5> [-checkpoint <file>] [-resume] [-key value ...]\n";
 
 static PetscErrorCode Run(void)

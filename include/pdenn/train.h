@@ -1,6 +1,7 @@
-/* pdenn training (docs/science.md §6): mini-batch training of the models of nn.h on HDF5 signal sets,
-   data-parallel over batch groups of ranks and spatially parallel inside each group, with HDF5
-   checkpoints from which a run resumes bitwise. Keys: docs/training.md; files: docs/checkpoints.md. */
+/* pdenn training (docs/science.md §6): mini-batch training of the models of nn.h on HDF5 signal sets
+   (1D) or image and volume sets (2D, 3D), data-parallel over batch groups of ranks and spatially
+   parallel inside each group, with HDF5 checkpoints from which a run resumes bitwise.
+   Keys: docs/training.md; files: docs/checkpoints.md. */
 #pragma once
 #include <pdenn/io.h>
 #include <pdenn/nn.h>
@@ -104,6 +105,8 @@ typedef struct {
   PetscReal            *val_loss;            /* [epoch]: validation loss (NaN without validation samples) */
   PetscInt              space_ranks, nranks; /* layout that wrote it (bitwise resume needs the same) */
   char                 *deck;                /* the options database as text (PetscOptionsGetAll) */
+  PetscInt              dim, M[3];           /* the data's grid: dimension and points {W, H, D} along x, y, z
+                                                (1D: {N, 1, 1}; dim 0 on writing means 1D) */
 } PdennCheckpoint;
 
 /* Rank 0 writes path atomically (path.tmp, fsync, rename, fsync of the directory) with a
@@ -126,6 +129,10 @@ PetscErrorCode PdennTrainerSetFromOptions(PdennTrainer tr);
 /* Train on generated signals instead of -train_data: samples [0, ntrain) of p for training and
    [ntrain, ntrain + nval) for validation, noisy as input and clean as target (tests, demos). */
 PetscErrorCode PdennTrainerSetSignals(PdennTrainer tr, const PdennSignalParams *p, PetscInt ntrain, PetscInt nval);
+/* The same with generated images (dim 2) or volumes (dim 3) of M = {W, H, D} points
+   (src/io/images.c): images [0, ntrain) of p train, [ntrain, ntrain + nval) validate
+   (p->samples is not used). */
+PetscErrorCode PdennTrainerSetImages(PdennTrainer tr, const PdennImageParams *p, PetscInt dim, const PetscInt M[3], PetscInt ntrain, PetscInt nval);
 /* Loads the data, sets up the model, and initialises it (seeded) or restores -checkpoint if
    -resume is given. */
 PetscErrorCode PdennTrainerSetUp(PdennTrainer tr);

@@ -94,3 +94,9 @@ PetscErrorCode PdennCompareCheckOverwrite(PdennCompare cmp)
   }
   PetscFunctionReturn(0);
 }
+
+/* For the study (studypriv.h): one directory, an existing one is fine; errno or 0. */
+int PdennCompareMakeDir(const char path[])
+{
+  return MakeDir(path);
+}

@@ -62,14 +62,25 @@ static PetscErrorCode SetUpMethods(PdennCompare cmp)
   PetscFunctionReturn(0);
 }
 
+/* A stage registered once per program: pdenn_study runs many experiments in one process
+   (the trainer's stages do the same, src/train/setup.c). */
+static PetscErrorCode Stage(const char name[], PetscLogStage *stage)
+{
+  PetscFunctionBeginUser;
+  *stage = -1;
+  PetscCall(PetscLogStageGetId(name, stage));
+  if (*stage < 0) PetscCall(PetscLogStageRegister(name, stage));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Stages(PdennCompare cmp)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscLogStageRegister("Compare data", &cmp->stage_data));
-  PetscCall(PetscLogStageRegister("Compare classical", &cmp->stage_classical));
-  PetscCall(PetscLogStageRegister("Compare training", &cmp->stage_train));
-  PetscCall(PetscLogStageRegister("Compare evaluation", &cmp->stage_eval));
-  PetscCall(PetscLogStageRegister("Compare output", &cmp->stage_output));
+  PetscCall(Stage("Compare data", &cmp->stage_data));
+  PetscCall(Stage("Compare classical", &cmp->stage_classical));
+  PetscCall(Stage("Compare training", &cmp->stage_train));
+  PetscCall(Stage("Compare evaluation", &cmp->stage_eval));
+  PetscCall(Stage("Compare output", &cmp->stage_output));
   PetscFunctionReturn(0);
 }
 

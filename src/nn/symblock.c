@@ -1,6 +1,8 @@
 /* The symmetric residual block y = u - tau W^T phi(W u) of docs/science.md §2 with its backward pass.
    The forward pass is op.h's PdennSymStepApply, the very routine of the explicit scheme; the
-   backward pass uses the same convolution, adjoint and weight-gradient kernels. */
+   backward pass uses the same convolution, adjoint and weight-gradient kernels. On 2D/3D DMDAs
+   (docs/networks.md "Symmetric models in d dimensions") W is op.h's PdennConvNd and phi the
+   isotropic group activation (groupact.c) on groups of d channels, with J(z) in the backward pass. */
 #include <pdenn/nn.h>
 
 /* dim > 1: W as op.h's d-dimensional convolution and the work vectors of both passes */
@@ -219,16 +221,13 @@ PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, c
 
   PetscFunctionBeginUser;
   PetscCheck(du != dy, PETSC_COMM_SELF, PETSC_ERR_ARG_IDN, "du and dy must be different vectors");
+  PetscCheck(tape->r && (tape->z || (tape->phi && tape->dphi && blk->act.type != PDENN_ACTIVATION_TRAINABLE)), PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the backward pass needs r and z (or phi, phi' of a fixed activation) on the tape");
+  PetscCall(LocalDot(dy, tape->r, &dot)); /* one call site: the 1D dtau keeps its bits (inlined as before) */
+  if (dtau) *dtau -= dot;
   if (blk->dim > 1) {
-    PetscCheck(tape->r, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the backward pass needs r on the tape");
-    PetscCall(LocalDot(dy, tape->r, &dot));
-    if (dtau) *dtau -= dot;
     PetscCall(NdBackward(blk, tau, u, tape, dy, skip, du, dw, dg));
     PetscFunctionReturn(0);
   }
-  PetscCheck(tape->r && (tape->z || (tape->phi && tape->dphi && blk->act.type != PDENN_ACTIVATION_TRAINABLE)), PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the backward pass needs r and z (or phi, phi' of a fixed activation) on the tape");
-  PetscCall(LocalDot(dy, tape->r, &dot));
-  if (dtau) *dtau -= dot;
   if (tape->phi && tape->dphi && blk->act.type != PDENN_ACTIVATION_TRAINABLE && (skip == 0.0 || skip == 1.0)) {
     PetscCall(PdennSymStepBackward(&blk->step, tau, u, tape, dy, skip, du, dw));
     PetscFunctionReturn(0);

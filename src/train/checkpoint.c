@@ -46,6 +46,9 @@ uint64_t PdennCheckpointChecksum(const PdennCheckpoint *ck)
   h = Fnv(h, ck->step_loss, sizeof(PetscReal) * (size_t)ck->step);
   h = Fnv(h, ck->train_loss, sizeof(PetscReal) * (size_t)ck->epoch);
   h = Fnv(h, ck->val_loss, sizeof(PetscReal) * (size_t)ck->epoch);
+  /* the grid of 2D/3D data; a 1D checkpoint's sum stays what it was before grids were recorded */
+  if (ck->dim > 1)
+    for (PetscInt i = 0; i < 4; i++) h = FnvInt(h, i ? ck->M[i - 1] : ck->dim);
   return h;
 }
 

@@ -198,6 +198,34 @@ static PetscErrorCode DeckWrite(hid_t file, const char deck[])
   PetscFunctionReturn(0);
 }
 
+/* The data's grid as the image sets record it (docs/hdf5_layout.md): dim and W, H, D (1D: N, 1,
+   1); a checkpoint of an older pdenn has none and is 1D. */
+static const char *const GridAttrs[] = {"dim", "W", "H", "D"};
+
+static PetscErrorCode GridWrite(hid_t file, const PdennCheckpoint *ck)
+{
+  const PetscInt dim = PetscMax(ck->dim, 1), grid[4] = {dim, dim > 1 ? ck->M[0] : ck->N, dim > 1 ? ck->M[1] : 1, dim > 2 ? ck->M[2] : 1};
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < 4; i++) PetscCall(AttrWrite(file, GridAttrs[i], H5T_STD_I64LE, H5T_NATIVE_PETSCINT, &grid[i]));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode GridRead(hid_t file, PdennCheckpoint *ck)
+{
+  PetscInt grid[4] = {1, ck->N, 1, 1};
+
+  PetscFunctionBeginUser;
+  if (H5Aexists(file, GridAttrs[0]) > 0)
+    for (PetscInt i = 0; i < 4; i++) PetscCall(AttrRead(file, GridAttrs[i], H5T_NATIVE_PETSCINT, &grid[i]));
+  PetscCheck(grid[0] >= 1 && grid[0] <= 3, PETSC_COMM_SELF, PDENN_ERR_INPUT, "attribute dim = %" PetscInt_FMT " is out of range; expected 1, 2 or 3", grid[0]);
+  for (PetscInt a = 0; a < 3; a++) PetscCheck(grid[1 + a] >= 1 && grid[1 + a] <= ck->N && (a < grid[0] || grid[1 + a] == 1), PETSC_COMM_SELF, PDENN_ERR_INPUT, "attribute %s = %" PetscInt_FMT " is out of range for dim %" PetscInt_FMT " and N %" PetscInt_FMT, GridAttrs[1 + a], grid[1 + a], grid[0], ck->N);
+  PetscCheck(grid[1] * grid[2] * grid[3] == ck->N, PETSC_COMM_SELF, PDENN_ERR_INPUT, "attributes W x H x D = %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " differ from N = %" PetscInt_FMT, grid[1], grid[2], grid[3], ck->N);
+  ck->dim = grid[0];
+  for (PetscInt a = 0; a < 3; a++) ck->M[a] = grid[1 + a];
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode AttributesWrite(hid_t file, const PdennCheckpoint *ck)
 {
   PetscInt *ints[N_INT_ATTRS];
@@ -210,6 +238,7 @@ static PetscErrorCode AttributesWrite(hid_t file, const PdennCheckpoint *ck)
   PetscCall(AttrWriteString(file, "model_type", ck->model_type));
   PetscCall(AttrWriteString(file, "optimizer", ck->optimizer));
   for (PetscInt i = 0; i < N_INT_ATTRS; i++) PetscCall(AttrWrite(file, IntAttrs[i], H5T_STD_I64LE, H5T_NATIVE_PETSCINT, ints[i]));
+  PetscCall(GridWrite(file, ck));
   PetscCall(AttrWrite(file, "checksum_fnv1a64", H5T_STD_U64LE, H5T_NATIVE_UINT64, &checksum));
   PetscFunctionReturn(0);
 }
@@ -323,6 +352,7 @@ static PetscErrorCode AttributesRead(hid_t file, PdennCheckpoint *ck, uint64_t *
     PetscCall(AttrRead(file, IntAttrs[i], H5T_NATIVE_PETSCINT, ints[i]));
     PetscCheck(*ints[i] >= 0 && *ints[i] < ((PetscInt)1 << 30), PETSC_COMM_SELF, PDENN_ERR_INPUT, "attribute %s = %" PetscInt_FMT " is out of range", IntAttrs[i], *ints[i]);
   }
+  PetscCall(GridRead(file, ck));
   PetscCall(AttrRead(file, "checksum_fnv1a64", H5T_NATIVE_UINT64, checksum));
   PetscFunctionReturn(0);
 }

@@ -1,4 +1,4 @@
-/* PdennTrainerSetUp: the data sizes fix the model's N; then the model, work vectors, samples,
+/* PdennTrainerSetUp: the data fix the model's grid (dimension and size); then the model, work vectors, samples,
    optimizer, and either a seeded start or the state of -checkpoint (-resume). */
 #include "trainpriv.h"
 #include <sys/stat.h>
@@ -67,8 +67,9 @@ PetscErrorCode PdennTrainerSetUp(PdennTrainer tr)
   PetscCall(PdennStopSignalsInstall());
   tr->signals_installed = PETSC_TRUE;
   PetscCall(PetscLogStagePush(tr->stage_io));
-  PetscCall(PdennTrainerDataSizes(tr, &tr->N, &ntrain, &nval));
-  PetscCall(PdennModelSetUp(tr->model, tr->N));
+  PetscCall(PdennTrainerDataSizes(tr, &ntrain, &nval));
+  PetscCall(PdennTrainerQuietBegin()); /* a grid the group's ranks cannot share: one line */
+  PetscCall(PdennTrainerQuietEnd(tr, PdennModelSetUpGrid(tr->model, tr->dim, tr->M)));
   PetscCall(WorkVectors(tr));
   PetscCall(PdennTrainerLoadData(tr, ntrain, nval));
   PetscCall(PetscLogStagePop());

@@ -67,7 +67,9 @@ static PetscErrorCode Fill(PdennTrainer tr, PdennCheckpoint *ck)
   PetscCall(Groups(tr, &ck->ngroups, &ck->groups));
   PetscCall(PdennModelGetParameters(tr->model, &ck->theta));
   PetscCall(PdennOptimizerGetState(tr->opt, &nsteps, &ck->opt_m, &ck->opt_v));
-  ck->N           = tr->N;
+  ck->N   = tr->N;
+  ck->dim = tr->dim;
+  for (PetscInt a = 0; a < 3; a++) ck->M[a] = tr->M[a];
   ck->nparams     = tr->nparams;
   ck->opt_steps   = *nsteps;
   ck->epoch       = tr->epoch;
@@ -100,13 +102,27 @@ PetscErrorCode PdennTrainerWriteCheckpoint(PdennTrainer tr)
   PetscFunctionReturn(0);
 }
 
-/* the checkpoint must fit this run: same model (type, N, parameter groups), optimizer and
+/* The data's grid first: a model trained on other images (even of as many pixels, so of the
+   same parameter count) is refused by name, before the model's own comparison. */
+static PetscErrorCode CheckGrid(PdennTrainer tr, const PdennCheckpoint *ck, const PdennCheckpoint *now)
+{
+  char was[96], is[96];
+
+  PetscFunctionBeginUser;
+  if (ck->dim == now->dim && ck->M[0] == now->M[0] && ck->M[1] == now->M[1] && ck->M[2] == now->M[2]) PetscFunctionReturn(0);
+  PetscCall(PdennTrainerGridText(ck->dim, ck->M, was, sizeof(was)));
+  PetscCall(PdennTrainerGridText(now->dim, now->M, is, sizeof(is)));
+  SETERRQ(tr->comm, PDENN_ERR_INPUT, "key -checkpoint: '%s' was trained on %s, this run's data are %s; resume with data of the grid it was trained on (-train_data, -val_data), or start afresh", tr->checkpoint, was, is);
+}
+
+/* the checkpoint must fit this run: same grid, model (type, N, parameter groups), optimizer and
    training-set size; anything else would restore nonsense */
 static PetscErrorCode CheckCompatible(PdennTrainer tr, const PdennCheckpoint *ck, const PdennCheckpoint *now)
 {
   const char *path = tr->checkpoint;
 
   PetscFunctionBeginUser;
+  PetscCall(CheckGrid(tr, ck, now));
   PetscCheck(!strcmp(ck->model_type, now->model_type) && ck->N == now->N && ck->nparams == now->nparams, tr->comm, PDENN_ERR_INPUT, "key -checkpoint: '%s' holds a %s model for N = %" PetscInt_FMT " with %" PetscInt_FMT " parameters, this deck sets up a %s model for N = %" PetscInt_FMT " with %" PetscInt_FMT "; resume with the deck that wrote it", path, ck->model_type, ck->N, ck->nparams, now->model_type, now->N, now->nparams);
   PetscCheck(ck->ngroups == now->ngroups, tr->comm, PDENN_ERR_INPUT, "key -checkpoint: '%s' has %" PetscInt_FMT " parameter groups, the model %" PetscInt_FMT "; resume with the deck that wrote it", path, ck->ngroups, now->ngroups);
   for (PetscInt g = 0; g < ck->ngroups; g++) {

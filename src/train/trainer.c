@@ -45,10 +45,10 @@ static PetscErrorCode StringOption(PetscOptionItems *PetscOptionsObject, const c
 static PetscErrorCode DataOptions(PetscOptionItems *PetscOptionsObject, PdennTrainer tr)
 {
   PetscFunctionBeginUser;
-  PetscCall(StringOption(PetscOptionsObject, "-train_data", "HDF5 signal set to train on (docs/hdf5_layout.md)", tr->train_path, sizeof(tr->train_path)));
-  PetscCall(StringOption(PetscOptionsObject, "-train_input_dataset", "dataset (samples x N) of the network inputs", tr->input_name, sizeof(tr->input_name)));
-  PetscCall(StringOption(PetscOptionsObject, "-train_target_dataset", "dataset (samples x N) of the targets", tr->target_name, sizeof(tr->target_name)));
-  PetscCall(StringOption(PetscOptionsObject, "-val_data", "HDF5 signal set for validation (default: the last -train_val_fraction of -train_data)", tr->val_path, sizeof(tr->val_path)));
+  PetscCall(StringOption(PetscOptionsObject, "-train_data", "HDF5 signal set, or image or volume set, to train on (docs/hdf5_layout.md)", tr->train_path, sizeof(tr->train_path)));
+  PetscCall(StringOption(PetscOptionsObject, "-train_input_dataset", "dataset (samples x N, samples x H x W or samples x D x H x W) of the network inputs", tr->input_name, sizeof(tr->input_name)));
+  PetscCall(StringOption(PetscOptionsObject, "-train_target_dataset", "dataset of the targets, of the inputs' shape", tr->target_name, sizeof(tr->target_name)));
+  PetscCall(StringOption(PetscOptionsObject, "-val_data", "HDF5 set for validation, of the same grid (default: the last -train_val_fraction of -train_data)", tr->val_path, sizeof(tr->val_path)));
   PetscCall(PdennOptionsReal("-train_val_fraction", "fraction of -train_data kept for validation when -val_data is not given", tr->val_fraction, 0.0, 0.9, &tr->val_fraction, NULL));
   PetscFunctionReturn(0);
 }
@@ -122,7 +122,23 @@ PetscErrorCode PdennTrainerSetSignals(PdennTrainer tr, const PdennSignalParams *
   PetscFunctionBeginUser;
   PetscCheck(ntrain >= 1 && nval >= 0, tr->comm, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " training and %" PetscInt_FMT " validation samples; expected >= 1 and >= 0", ntrain, nval);
   tr->use_signals    = PETSC_TRUE;
+  tr->use_images     = PETSC_FALSE;
   tr->signals        = *p;
+  tr->signals_ntrain = ntrain;
+  tr->signals_nval   = nval;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennTrainerSetImages(PdennTrainer tr, const PdennImageParams *p, PetscInt dim, const PetscInt M[3], PetscInt ntrain, PetscInt nval)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(ntrain >= 1 && nval >= 0, tr->comm, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " training and %" PetscInt_FMT " validation images; expected >= 1 and >= 0", ntrain, nval);
+  PetscCheck(dim == 2 || dim == 3, tr->comm, PETSC_ERR_ARG_OUTOFRANGE, "images of dimension %" PetscInt_FMT "; expected 2 or 3 (PdennTrainerSetSignals for 1D)", dim);
+  tr->use_images  = PETSC_TRUE;
+  tr->use_signals = PETSC_FALSE;
+  tr->images      = *p;
+  tr->dim         = dim;
+  for (PetscInt a = 0; a < 3; a++) tr->M[a] = a < dim ? M[a] : 1;
   tr->signals_ntrain = ntrain;
   tr->signals_nval   = nval;
   PetscFunctionReturn(0);

@@ -33,6 +33,7 @@ struct _n_PdennTrainer {
   PetscInt    space_ranks, ngroups, group;
   PdennModel  model;
   PetscInt    N, nparams;
+  PetscInt    dim, M[3]; /* the data's grid (1D: {N, 1, 1}); N is the product */
 
   /* keys */
   PdennOptimizerParams opt_params;
@@ -48,7 +49,9 @@ struct _n_PdennTrainer {
   PetscInt             test_signal_step; /* hidden test key: rank 0 raises SIGUSR1 in this step */
   PetscBool            use_signals;      /* PdennTrainerSetSignals was called */
   PdennSignalParams    signals;
-  PetscInt             signals_ntrain, signals_nval;
+  PetscBool            use_images; /* PdennTrainerSetImages was called: images of grid (dim, M) */
+  PdennImageParams     images;
+  PetscInt             signals_ntrain, signals_nval; /* generated samples (signals or images) */
 
   /* data and work space */
   PdennTrainData train, val;
@@ -76,10 +79,25 @@ typedef struct {
 PetscErrorCode PdennProgressStart(PdennTrainer tr, PdennProgress *p);
 PetscErrorCode PdennProgressLine(PdennTrainer tr, PdennProgress *p, PetscInt count, PetscBool epoch_end);
 
-/* data.c: sizes first (the model's N), then the samples into tr->train and tr->val */
-PetscErrorCode PdennTrainerDataSizes(PdennTrainer tr, PetscInt *N, PetscInt *ntrain, PetscInt *nval);
+/* data.c: sizes first (the model's grid tr->dim, tr->M, tr->N), then the samples into tr->train
+   and tr->val */
+PetscErrorCode PdennTrainerDataSizes(PdennTrainer tr, PetscInt *ntrain, PetscInt *nval);
 PetscErrorCode PdennTrainerLoadData(PdennTrainer tr, PetscInt ntrain, PetscInt nval);
 PetscErrorCode PdennTrainDataFree(PdennTrainData *d);
+/* An error that every batch group meets alike (reading the data, setting up the model), raised
+   once on the whole communicator: Begin, then End with the group-collective call's code. */
+PetscErrorCode PdennTrainerQuietBegin(void);
+PetscErrorCode PdennTrainerQuietEnd(PdennTrainer tr, PetscErrorCode ierr);
+/* data_images.c: image and volume sets (docs/hdf5_layout.md), beside data.c's signal sets */
+/* The dimension of the data in `path`: 2 or 3 when dataset `dataset` is an image or volume stack
+   (rank 3 or 4), else 1 (a signal set, or a file data.c's reader refuses with its own message). */
+PetscErrorCode PdennTrainerDataDim(PdennTrainer tr, const char key[], const char path[], const char dataset[], PetscInt *dim);
+/* Grid and sample count of an image set (`key` names its deck key), both datasets checked */
+PetscErrorCode PdennTrainerImageSizes(PdennTrainer tr, const char key[], const char path[], PetscInt dim, PetscInt M[3], PetscInt *samples);
+/* samples [first, first + d->n) of an image set into d, each rank its owned box */
+PetscErrorCode PdennTrainerImageRead(PdennTrainer tr, const char key[], const char path[], PetscInt first, PdennTrainData *d);
+/* "1D signals of N = 64", "2D images of 24 x 32 (H x W)", "3D volumes of 8 x 24 x 32 (D x H x W)" */
+PetscErrorCode PdennTrainerGridText(PetscInt dim, const PetscInt M[3], char text[], size_t len);
 /* state.c: the trainer's state to and from a PdennCheckpoint */
 PetscErrorCode PdennTrainerWriteCheckpoint(PdennTrainer tr);
 PetscErrorCode PdennTrainerRestore(PdennTrainer tr);

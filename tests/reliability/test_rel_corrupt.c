@@ -387,7 +387,7 @@ static PetscErrorCode MakeCheckpoint(MPI_Comm comm, const char path[])
   PetscReal            theta[14], m[14], v[14], step_loss[8], train_loss[2], val_loss[2];
   PetscInt             perm[16];
   char                 deck[] = "-train_data set.h5 -blocks 2 -channels 2 -train_batch_size 4";
-  PdennCheckpoint      ck     = {"sym_resnet", 32, 14, 4, groups, theta, "adam", 8, m, v, 2, 8, 0, 3, 16, perm, step_loss, train_loss, val_loss, 1, 1, deck};
+  PdennCheckpoint      ck     = {"sym_resnet", 32, 14, 4, groups, theta, "adam", 8, m, v, 2, 8, 0, 3, 16, perm, step_loss, train_loss, val_loss, 1, 1, deck, 1, {32, 1, 1}};
 
   PetscFunctionBeginUser;
   for (int i = 0; i < 14; i++) {

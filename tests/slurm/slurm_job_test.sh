@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CTests labelled slurm: pdenn's job scripts against a real one-node Slurm (slurm_cluster.sh).
-#   slurm_job_test.sh solve|train <checkout> <build dir> <work dir>
+#   slurm_job_test.sh solve|train|study <checkout> <build dir> <work dir>
 # solve: jobscripts/solve.slurm runs a tiny deck on 2 tasks; the job must end COMPLETED with one
 #   summary (one MPI world of 2 ranks: two 1-rank worlds would print two) and its output files;
 #   the same deck with a bad value must end FAILED, non-zero, with pdenn's one-line error.
@@ -138,8 +138,36 @@ test_train() {
   echo "slurm_train: PASS (SIGUSR1 at epoch $stopped -> checkpoint -> requeue -> resumed -> COMPLETED at epoch $final)"
 }
 
+# study: jobscripts/study_submit.sh runs a shrunk study (tests/study/tiny.deck) as an array of 3
+#   one-rank tasks plus the collect job; the collect job must end COMPLETED with the same tables,
+#   byte for byte, as the study run in one go here (one rank as well).
+test_study() {
+  local ids array collect i
+  t0=$(date +%s)
+  ids=$(PDENN_SBATCH_FLAGS="--ntasks=1 --time=5 --output=study-%A_%a.out" \
+    bash "$top/jobscripts/study_submit.sh" "$top/tests/study/tiny.deck" 3 -compare_output_dir arr -compare_plots false)
+  read -r array collect <<<"$ids"
+  # (an array task that fails leaves the collect job pending for ever: its reason says so)
+  for ((i = 0; i < 600; i++)); do
+    [[ $(job_field "$collect" JobState) =~ ^(COMPLETED|FAILED|CANCELLED|TIMEOUT)$ ]] && break
+    [ "$(job_field "$collect" Reason)" = DependencyNeverSatisfied ] && break
+    sleep 0.5
+  done
+  echo "slurm_study: array $array and collect $collect done after $(elapsed)"
+  show_job "$array" /dev/null
+  show_job "$collect" /dev/null
+  tail -n 3 study-*.out
+  [ "$(job_field "$collect" JobState)" = COMPLETED ] || fail "collect job $collect did not end COMPLETED"
+  [ -s arr/tiny/study.md ] || fail "the collect job did not write arr/tiny/study.md"
+  bash "$top/jobscripts/run_local.sh" pdenn_study "$top/tests/study/tiny.deck" 1 -compare_output_dir one \
+    -compare_plots false >one.out 2>&1 || { cat one.out; fail "the one-go study failed"; }
+  bash "$top/tests/study/tables_equal.sh" one/tiny arr/tiny || fail "array + collect tables differ from the one-go study's"
+  echo "slurm_study: PASS (3 array tasks + collect COMPLETED; tables equal to the one-go study's)"
+}
+
 case $mode in
   solve) test_solve ;;
   train) test_train ;;
+  study) test_study ;;
   *) fail "unknown test $mode" ;;
 esac

@@ -16,7 +16,7 @@ while [ "$1" != -- ]; do
   shift
 done
 shift
-name=train_kill_${sig}_${target}
+name=${KILL_RESUME_NAME:-train_kill}_${sig}_${target} # KILL_RESUME_NAME: another test area's files
 log=$name.log
 rm -f $log $name.h5 ${name}_ref.h5 $name.h5.tmp # a stale log would show "epoch 2" at once
 fail() {

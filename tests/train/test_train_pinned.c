@@ -12,7 +12,6 @@
 #include <pdenn/core.h>
 #include <pdenn/nn.h>
 #include <pdenn/train.h>
-#include <hdf5.h>
 #include "pdenn_test.h"
 #include "ckpttest.h"
 #include <stdio.h>
@@ -30,63 +29,13 @@ static void Fill(PdennCheckpoint *ck, PdennCheckpointGroup groups[2])
   CkptTestFill(ck, groups, 2, 4, 1, &a);
 }
 
-/* Rewrites value 0 of dataset `name` (to value 0 + 1) or, if attr, the integer attribute `name`
-   of the root group (to value + 1): HDF5 stays consistent, only the contents change. */
-static PetscErrorCode Rewrite(const char path[], const char name[], PetscBool attr)
-{
-  hid_t   file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT), obj, space, mem;
-  hsize_t one = 1, at[8] = {0}; /* element 0 of a dataset of up to 8 dimensions */
-  herr_t  err;
-
-  PetscFunctionBeginUser;
-  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot open %s", path);
-  if (attr) {
-    int64_t value;
-    obj = H5Aopen(file, name, H5P_DEFAULT);
-    err = obj < 0 ? -1 : H5Aread(obj, H5T_NATIVE_INT64, &value);
-    value += 1;
-    if (err >= 0) err = H5Awrite(obj, H5T_NATIVE_INT64, &value);
-    if (obj >= 0) H5Aclose(obj);
-  } else {
-    double value; /* an integer dataset converts exactly through double for these values */
-    obj   = H5Dopen2(file, name, H5P_DEFAULT);
-    space = obj < 0 ? -1 : H5Dget_space(obj);
-    mem   = H5Screate_simple(1, &one, NULL);
-    err   = space < 0 ? -1 : H5Sselect_elements(space, H5S_SELECT_SET, 1, at);
-    if (err >= 0) err = H5Dread(obj, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, &value);
-    value += 1.0;
-    if (err >= 0) err = H5Dwrite(obj, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, &value);
-    H5Sclose(mem);
-    if (space >= 0) H5Sclose(space);
-    if (obj >= 0) H5Dclose(obj);
-  }
-  H5Fclose(file);
-  PetscCheck(obj >= 0 && err >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "cannot rewrite %s %s in %s", attr ? "attribute" : "dataset", name, path);
-  PetscFunctionReturn(0);
-}
-
-/* Clears the checksum header in the HDF5 user block (its first 512 bytes, which HDF5 skips): the
-   file then reads as one without a file checksum (h5py's, older pdenn's), and only the
-   checkpoint's own checksum over its fields stands between a changed value and a resumed run. */
-static PetscErrorCode ClearUserBlock(const char path[])
-{
-  unsigned char zero[512] = {0};
-  FILE         *f         = fopen(path, "r+b");
-
-  PetscFunctionBeginUser;
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot open %s", path);
-  PetscCheck(fwrite(zero, 1, sizeof(zero), f) == sizeof(zero), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s", path);
-  PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot close %s", path);
-  PetscFunctionReturn(0);
-}
-
 /* Writes ck, rewrites field k (-1: none), clears the file checksum if asked, reads it back */
 static PetscErrorCode WriteChangeRead(const PdennCheckpoint *ck, const char path[], const char *what, PetscBool attr, PetscBool clear, PetscErrorCode *status, PdennCheckpoint *back)
 {
   PetscFunctionBeginUser;
   PetscCall(PdennCheckpointWrite(PETSC_COMM_SELF, "-checkpoint", path, ck));
-  if (what) PetscCall(Rewrite(path, what, attr));
-  if (clear) PetscCall(ClearUserBlock(path));
+  if (what) PetscCall(CkptTestRewrite(path, what, attr));
+  if (clear) PetscCall(CkptTestClearUserBlock(path));
   captured[0] = '\0';
   PetscCall(PetscPushErrorHandler(Capture, NULL));
   *status = PdennCheckpointRead(PETSC_COMM_SELF, "-checkpoint", path, back);
