@@ -164,8 +164,9 @@ PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, c
 /* d-dimensional grids (dim > 1; docs/networks.md "Symmetric models in d dimensions"): z = W u by
    PdennConvNd (c_out a multiple of d), phi the isotropic group activation on groups of d
    consecutive channels, r = W^T phi(z). The tape needs z and r (forward fills them; phi too when
-   given, dphi is unused: the group Jacobian is not pointwise); backward applies J(z) by
-   PdennGroupActivationJVP. The 1D path is unchanged. */
+   given, and with phi a dphi vector (da_z) receives the group scalars g, g'(|z|)/|z| of
+   PdennGroupActivationApplySave: the group Jacobian is not pointwise); backward applies J(z) by
+   PdennGroupActivationJVPSaved from them, by PdennGroupActivationJVP without. 1D is unchanged. */
 /* r = W^T phi(W u) alone (every dim); z_save (da_z) receives W u if not NULL. */
 PetscErrorCode PdennSymBlockResidual(PdennSymBlock *blk, Vec u, Vec r, Vec z_save);
 /* ||W||_2 by power iteration on W^T W from a rank-independent start (its iterations); if v is
