@@ -164,8 +164,9 @@ PetscErrorCode PdennSymBlockBackward(PdennSymBlock *blk, PetscReal tau, Vec u, c
 /* d-dimensional grids (dim > 1; docs/networks.md "Symmetric models in d dimensions"): z = W u by
    PdennConvNd (c_out a multiple of d), phi the isotropic group activation on groups of d
    consecutive channels, r = W^T phi(z). The tape needs z and r (forward fills them; phi too when
-   given, dphi is unused: the group Jacobian is not pointwise); backward applies J(z) by
-   PdennGroupActivationJVP. The 1D path is unchanged. */
+   given, and with phi a dphi vector (da_z) receives the group scalars g, g'(|z|)/|z| of
+   PdennGroupActivationApplySave: the group Jacobian is not pointwise); backward applies J(z) by
+   PdennGroupActivationJVPSaved from them, by PdennGroupActivationJVP without. 1D is unchanged. */
 /* r = W^T phi(W u) alone (every dim); z_save (da_z) receives W u if not NULL. */
 PetscErrorCode PdennSymBlockResidual(PdennSymBlock *blk, Vec u, Vec r, Vec z_save);
 /* ||W||_2 by power iteration on W^T W from a rank-independent start (its iterations); if v is
@@ -203,6 +204,12 @@ PetscErrorCode PdennGroupActivationApply(PdennActivation *act, PetscInt G, Petsc
 /* dphi = J(z) dz with J = g I + (g'(|z|)/|z|) z z^T per group (J = g(0) I at z = 0); J is
    symmetric, so this is also the backward pass dL/dz = J dL/dphi. dphi may be dz. */
 PetscErrorCode PdennGroupActivationJVP(PdennActivation *act, PetscInt G, PetscInt n, const PetscReal z[], const PetscReal dz[], PetscReal dphi[]);
+/* The training path (G >= 2): phi as PdennGroupActivationApply (bitwise) and gc (n G values) with
+   g(|z|) and g'(|z|)/|z| (0 at z = 0) in each group's first two channels, the rest 0, from one
+   evaluation of the activation; JVPSaved then applies J(z) to q in place from z and gc without
+   evaluating the activation again (the same J as PdennGroupActivationJVP, rounded differently). */
+PetscErrorCode PdennGroupActivationApplySave(PdennActivation *act, PetscInt G, PetscInt n, const PetscReal z[], PetscReal phi[], PetscReal gc[]);
+PetscErrorCode PdennGroupActivationJVPSaved(PetscInt G, PetscInt n, const PetscReal z[], const PetscReal gc[], PetscReal q[]);
 /* dg[j] += sum over groups <dl_dphi, z> hat_j(|z|): the table gradient (nothing for a flux) */
 PetscErrorCode PdennGroupActivationParamGrad(PdennActivation *act, PetscInt G, PetscInt n, const PetscReal z[], const PetscReal dl_dphi[], PetscReal dg[]);
 /* The trainable table (src/nn/activation.c) at a[i] >= 0: g[i] = g(a[i]) and, if dg != NULL, its

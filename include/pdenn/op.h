@@ -28,6 +28,8 @@ typedef struct {
 PetscErrorCode PdennFluxApply(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal phi[], PetscReal dphi[]);
 /* g(s^2) = Phi(s)/s (the diffusivity; 1 at s = 0 for all diffusivities) */
 PetscErrorCode PdennFluxDiffusivity(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal g[]);
+/* g as PdennFluxDiffusivity (bitwise) and dphi = Phi'(s) from one evaluation of the flux (one tanh) */
+PetscErrorCode PdennFluxDiffusivityDerivative(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal g[], PetscReal dphi[]);
 /* g from s2 = s^2 directly (no square root, one division for Perona-Malik): the same function as
    PdennFluxDiffusivity at s = sqrt(s2), rounded differently (about an ulp of g; tanh goes through
    s and is identical). g may be s2. */

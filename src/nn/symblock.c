@@ -64,31 +64,39 @@ PetscErrorCode PdennSymBlockDestroy(PdennSymBlock *blk)
   PetscFunctionReturn(0);
 }
 
-/* a = phi(z) on the local groups of d channels (a may be z) */
-static PetscErrorCode NdActivation(PdennSymBlock *blk, Vec z, Vec a)
+/* a = phi(z) on the local groups of d channels (a may be z); if gc != NULL (a tape's dphi) it
+   receives the group scalars g, g'(|z|)/|z| for the backward pass (groupact.c), from the same
+   single evaluation of the activation */
+static PetscErrorCode NdActivation(PdennSymBlock *blk, Vec z, Vec a, Vec gc)
 {
   const PetscReal *za;
-  PetscReal       *aa;
+  PetscReal       *aa, *ga;
   PetscInt         m;
 
   PetscFunctionBeginUser;
   PetscCall(VecGetLocalSize(z, &m));
   PetscCall(VecGetArrayRead(z, &za));
   PetscCall(VecGetArray(a, &aa));
-  PetscCall(PdennGroupActivationApply(&blk->act, blk->dim, m / blk->dim, za, aa));
+  if (gc) {
+    PetscCall(VecGetArray(gc, &ga));
+    PetscCall(PdennGroupActivationApplySave(&blk->act, blk->dim, m / blk->dim, za, aa, ga));
+    PetscCall(VecRestoreArray(gc, &ga));
+  } else
+    PetscCall(PdennGroupActivationApply(&blk->act, blk->dim, m / blk->dim, za, aa));
   PetscCall(VecRestoreArray(a, &aa));
   PetscCall(VecRestoreArrayRead(z, &za));
   PetscFunctionReturn(0);
 }
 
-/* dim > 1: z = W u, a = phi(z), r = W^T a in the tape's vectors where given, work vectors else */
-static PetscErrorCode NdResidual(PdennSymBlock *blk, Vec u, Vec r, Vec z, Vec a)
+/* dim > 1: z = W u, a = phi(z), r = W^T a in the tape's vectors where given, work vectors else;
+   gc (may be NULL) the group scalars for the backward pass */
+static PetscErrorCode NdResidual(PdennSymBlock *blk, Vec u, Vec r, Vec z, Vec a, Vec gc)
 {
   PetscFunctionBeginUser;
   if (!z) z = blk->q;
   if (!a) a = blk->a;
   PetscCall(PdennConvNdForward(&blk->Wnd, u, z));
-  PetscCall(NdActivation(blk, z, a));
+  PetscCall(NdActivation(blk, z, a, gc));
   PetscCall(PdennConvNdAdjoint(&blk->Wnd, a, r));
   PetscFunctionReturn(0);
 }
@@ -97,7 +105,7 @@ PetscErrorCode PdennSymBlockResidual(PdennSymBlock *blk, Vec u, Vec r, Vec z_sav
 {
   PetscFunctionBeginUser;
   if (blk->dim > 1)
-    PetscCall(NdResidual(blk, u, r, z_save, NULL));
+    PetscCall(NdResidual(blk, u, r, z_save, NULL, NULL));
   else
     PetscCall(PdennSymStepResidual(&blk->step, u, r, z_save));
   PetscFunctionReturn(0);
@@ -108,7 +116,7 @@ PetscErrorCode PdennSymBlockForward(PdennSymBlock *blk, PetscReal tau, Vec u, Ve
   PetscFunctionBeginUser;
   if (blk->dim > 1) {
     Vec r = tape && tape->r ? tape->r : blk->s;
-    PetscCall(NdResidual(blk, u, r, tape ? tape->z : NULL, tape ? tape->phi : NULL));
+    PetscCall(NdResidual(blk, u, r, tape ? tape->z : NULL, tape ? tape->phi : NULL, tape && tape->phi ? tape->dphi : NULL));
     PetscCall(VecWAXPY(y, -tau, r, u));
     PetscFunctionReturn(0);
   }
@@ -174,10 +182,11 @@ static PetscErrorCode ActivationBackward(PdennSymBlock *blk, const PdennSymStepT
    dL/dz = phi'(z) (W s), dw = grad<W s, a> + grad<dL/dz, W u>, du = skip dy + W^T dL/dz: in one
    pass (op.h's PdennSymStepBackward) for a fixed activation with phi, phi' on the tape, else
    layer by layer (the trainable table's gradient needs z and W s). */
-/* dim > 1, q = W s: the table gradient (dL/dphi = q), then q <- J(z) q in place (J symmetric) */
-static PetscErrorCode NdActivationBackward(PdennSymBlock *blk, Vec z, PetscReal dg[])
+/* dim > 1, q = W s: the table gradient (dL/dphi = q), then q <- J(z) q in place (J symmetric),
+   from the forward pass's group scalars gc when the tape has them (no activation evaluated) */
+static PetscErrorCode NdActivationBackward(PdennSymBlock *blk, Vec z, Vec gc, PetscReal dg[])
 {
-  const PetscReal *za;
+  const PetscReal *za, *ga;
   PetscReal       *qa;
   PetscInt         m;
 
@@ -186,7 +195,12 @@ static PetscErrorCode NdActivationBackward(PdennSymBlock *blk, Vec z, PetscReal 
   PetscCall(VecGetArrayRead(z, &za));
   PetscCall(VecGetArray(blk->q, &qa));
   PetscCall(PdennGroupActivationParamGrad(&blk->act, blk->dim, m / blk->dim, za, qa, dg));
-  PetscCall(PdennGroupActivationJVP(&blk->act, blk->dim, m / blk->dim, za, qa, qa));
+  if (gc) {
+    PetscCall(VecGetArrayRead(gc, &ga));
+    PetscCall(PdennGroupActivationJVPSaved(blk->dim, m / blk->dim, za, ga, qa));
+    PetscCall(VecRestoreArrayRead(gc, &ga));
+  } else
+    PetscCall(PdennGroupActivationJVP(&blk->act, blk->dim, m / blk->dim, za, qa, qa));
   PetscCall(VecRestoreArray(blk->q, &qa));
   PetscCall(VecRestoreArrayRead(z, &za));
   PetscFunctionReturn(0);
@@ -196,18 +210,18 @@ static PetscErrorCode NdActivationBackward(PdennSymBlock *blk, Vec z, PetscReal 
    dw += grad<W s, phi(z)>, q <- J(z) q = dL/dz, dw += grad<q, W u>, du = skip dy + W^T q */
 static PetscErrorCode NdBackward(PdennSymBlock *blk, PetscReal tau, Vec u, const PdennSymStepTape *tape, Vec dy, PetscReal skip, Vec du, PetscReal dw[], PetscReal dg[])
 {
-  Vec a = tape->phi;
+  Vec a = tape->phi, gc = tape->phi ? tape->dphi : NULL; /* the group scalars come with phi */
 
   PetscFunctionBeginUser;
   PetscCheck(tape->z, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the d-dimensional backward pass needs z on the tape");
   if (!a) {
     a = blk->a;
-    PetscCall(NdActivation(blk, tape->z, a));
+    PetscCall(NdActivation(blk, tape->z, a, NULL));
   }
   PetscCall(VecAXPBY(blk->s, -tau, 0.0, dy));
   PetscCall(PdennConvNdForward(&blk->Wnd, blk->s, blk->q));
   if (dw) PetscCall(PdennConvNdWeightGrad(&blk->Wnd, blk->s, a, dw, NULL));
-  PetscCall(NdActivationBackward(blk, tape->z, dg));
+  PetscCall(NdActivationBackward(blk, tape->z, gc, dg));
   if (dw) PetscCall(PdennConvNdWeightGrad(&blk->Wnd, u, blk->q, dw, NULL));
   PetscCall(PdennConvNdAdjoint(&blk->Wnd, blk->q, du));
   if (skip != 0.0) PetscCall(VecAXPY(du, skip, dy));

@@ -43,11 +43,12 @@ static PetscErrorCode StackSetUp(PdennModel m)
   PetscCall(VecDuplicateVecs(u1, st->n_apply + 1, &st->u));
   PetscCall(VecDuplicateVecs(u1, st->n_apply, &st->r));
   PetscCall(VecDuplicateVecs(u1, st->n_apply + 1, &st->grad));
-  /* d > 1: the group Jacobian is not pointwise, so backward always applies it from z; no phi' */
+  /* d > 1: the group Jacobian is not pointwise, so backward always applies it from z; the
+     phi' vectors d hold the group scalars g, g'(|z|)/|z| there (PdennGroupActivationApplySave) */
   if (StackNeedsZ(st) || m->dim > 1) PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->z));
   if (st->keep_act) {
     PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->a));
-    if (m->dim == 1) PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->d));
+    PetscCall(VecDuplicateVecs(zM, st->n_apply, &st->d));
   }
   PetscCall(VecDuplicate(u1, &st->work[0]));
   PetscCall(VecDuplicate(u1, &st->work[1]));
@@ -236,8 +237,8 @@ PdennSymStepTape PdennSymStackTape(PdennSymStack *st, PetscInt a)
     t.dphi = st->d ? st->d[a] : NULL;
   }
   /* with phi and phi' kept, only a trainable activation's parameter gradient reads z (d > 1:
-     there is no phi', the backward pass always reads z) */
-  if (st->z && (!st->keep_act || !st->d || st->blk[a % st->n_sets].act.type == PDENN_ACTIVATION_TRAINABLE)) t.z = st->z[a];
+     the group Jacobian needs z, the backward pass always reads it) */
+  if (st->z && (!st->keep_act || !st->d || st->blk[a % st->n_sets].dim > 1 || st->blk[a % st->n_sets].act.type == PDENN_ACTIVATION_TRAINABLE)) t.z = st->z[a];
   return t;
 }
 

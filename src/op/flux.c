@@ -111,12 +111,25 @@ PetscErrorCode PdennFluxApply(PdennFlux flux, PetscInt n, const PetscReal s[], P
   PetscFunctionReturn(0);
 }
 
+/* g = Phi(s)/s in place of Phi(s); at s = 0 the limit Phi'(0), which is 1 for every flux here (0 for relu) */
+static void DiffusivityFromFlux(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal g[])
+{
+  for (PetscInt i = 0; i < n; i++) g[i] = s[i] != 0.0 ? g[i] / s[i] : (flux.type == PDENN_FLUX_RELU ? 0.0 : 1.0);
+}
+
 PetscErrorCode PdennFluxDiffusivity(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal g[])
 {
   PetscFunctionBeginUser;
   PetscCall(PdennFluxApply(flux, n, s, g, NULL));
-  /* g = Phi(s)/s; at s = 0 the limit Phi'(0), which is 1 for every flux here (0 for relu) */
-  for (PetscInt i = 0; i < n; i++) g[i] = s[i] != 0.0 ? g[i] / s[i] : (flux.type == PDENN_FLUX_RELU ? 0.0 : 1.0);
+  DiffusivityFromFlux(flux, n, s, g);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PdennFluxDiffusivityDerivative(PdennFlux flux, PetscInt n, const PetscReal s[], PetscReal g[], PetscReal dphi[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(PdennFluxApply(flux, n, s, g, dphi));
+  DiffusivityFromFlux(flux, n, s, g);
   PetscFunctionReturn(0);
 }
 
