@@ -26,7 +26,7 @@ from skimage.metrics import structural_similarity
 
 COLUMNS = ["method", "kind", "what", "parameters", "train_seconds", "epochs", "seconds_per_sample",
            "test_mse", "test_psnr_db", "max_gain_test", "max_gain_stress", "steps_per_sample",
-           "solver_its_per_sample", "test_ssim"]
+           "solver_its_per_sample", "worst_gain", "worst_input_scale", "test_ssim"]
 DETERMINISTIC = ["parameters", "test_mse", "test_psnr_db", "max_gain_test", "max_gain_stress",
                  "steps_per_sample", "solver_its_per_sample", "test_ssim"]
 GAP, SAMPLES = 2, 4  # images.png: src/compare/images_png.c
@@ -86,6 +86,10 @@ def outputs(d, learned, margin):
                 fail("%s: SSIM %s in summary.csv, skimage gives %.9f" % (name, r["test_ssim"], ssim))
             if r["kind"] == "classical" and float(r["max_gain_stress"]) > 1.0 + 1e-12:
                 fail("%s: largest gain %s > 1 for a stable scheme" % (name, r["max_gain_stress"]))
+            # the 2D symmetric ResNet is stable by construction (docs/science.md §7.8): the
+            # worst-case search must not find a gain above 1
+            if "sym_resnet" in r["what"] and r["worst_gain"] != "" and float(r["worst_gain"]) > 1.0 + 1e-12:
+                fail("%s: worst-case gain %s > 1 for a symmetric ResNet" % (name, r["worst_gain"]))
     cols, samples = 1 + len(rows), min(n, SAMPLES)
     want = (cols * W + (cols + 1) * GAP, 2 * samples * H + (2 * samples + 1) * GAP)
     if png_size(os.path.join(d, "images.png")) != want:
